@@ -1,0 +1,51 @@
+"""Command line entry point: ``telnyx-console`` and ``python -m console``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from console import APP_NAME, __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Desktop operator console for the Telnyx Call Control (Voice) API.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run on the built-in Telnyx simulator with generated traffic (no account needed)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen with a scripted call on the simulator, then exit",
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="keep settings, journal and logs under DIR (default: the platform's folders)",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.home:
+        import os
+
+        os.environ["TELNYX_CONSOLE_HOME"] = args.home
+    if args.self_test:
+        from console.selftest import run_self_test
+
+        return run_self_test()
+    from console.app import run_app
+
+    return run_app(demo=args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
