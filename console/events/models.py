@@ -183,12 +183,95 @@ class CallReferPayload(Payload):
     sip_notify_response: int | None = None
 
 
+class CallCostPart(_Model):
+    billed_duration_secs: int | None = None
+    call_part: str | None = None  # e.g. call-control, pstn-outbound
+    cost: str | None = None  # decimal as text, as Telnyx sends money
+    currency: str | None = None
+    rate: str | None = None
+
+
 class CallCostPayload(Payload):
     billed_duration_secs: int | None = None
     billing_group_id: str | None = None
-    cost_parts: list[dict[str, Any]] | None = None
-    status: str | None = None
+    cost_parts: list[CallCostPart] | None = None
+    status: str | None = None  # success | error
     total_cost: str | None = None
+
+
+class AIGatherMessage(_Model):
+    role: str | None = None  # assistant | user
+    content: str | None = None
+
+
+class CallAIGatherPayload(Payload):
+    """``call.ai_gather.message_history_updated`` (and the base of the other AI gather events)."""
+
+    message_history: list[AIGatherMessage] | None = None
+
+
+class CallAIGatherPartialResultsPayload(CallAIGatherPayload):
+    partial_results: dict[str, Any] | None = None
+
+
+class CallAIGatherEndedPayload(CallAIGatherPayload):
+    result: dict[str, Any] | None = None  # shaped by the gather command's JSON schema
+    status: str | None = None  # valid | invalid
+
+
+class CallConversationEndedPayload(Payload):
+    assistant_id: str | None = None
+    calling_party_type: str | None = None  # pstn | sip
+    conversation_id: str | None = None
+    duration_sec: int | None = None
+    llm_model: str | None = None
+    reason: str | None = None
+    stt_model: str | None = None
+    tts_model_id: str | None = None
+    tts_provider: str | None = None
+    tts_voice_id: str | None = None
+
+
+class ConversationInsightResult(_Model):
+    insight_id: str | None = None
+    # Free text, or an object when the insight was defined with a JSON schema.
+    result: str | dict[str, Any] | None = None
+
+
+class CallConversationInsightsGeneratedPayload(Payload):
+    calling_party_type: str | None = None  # pstn | sip
+    insight_group_id: str | None = None
+    results: list[ConversationInsightResult] | None = None
+
+
+class CallDeepfakeDetectionResultPayload(Payload):
+    result: str | None = None  # real | fake | silence_timeout
+    score: float | None = None
+    consistency: float | None = None
+
+
+class CallDeepfakeDetectionErrorPayload(Payload):
+    # detection_timeout | rtp_timeout | dfd_connection_error | dfd_stream_error
+    error_message: str | None = None
+
+
+class TranscriptionData(_Model):
+    confidence: float | None = None
+    is_final: bool | None = None
+    transcript: str | None = None
+    transcription_track: str | None = None  # inbound | outbound
+
+
+class CallTranscriptionPayload(Payload):
+    transcription_data: TranscriptionData | None = None
+
+
+class SiprecStoppedPayload(Payload):
+    hangup_cause: str | None = None
+
+
+class SiprecFailedPayload(Payload):
+    failure_cause: str | None = None
 
 
 # --- conference.* payloads -----------------------------------------------------------------
@@ -232,12 +315,14 @@ class Event(_Model):
     event_type: str
     id: str
     occurred_at: datetime | None = None
+    # Only call.conversation.ended has it (beside occurred_at) in the spec.
+    created_at: datetime | None = None
     payload: Payload = Field(default_factory=Payload)
 
     @property
     def effective_occurred_at(self) -> datetime | None:
         """When it happened: ``data.occurred_at``, else the conference events' payload field."""
-        return self.occurred_at or self.payload.occurred_at
+        return self.occurred_at or self.payload.occurred_at or self.created_at
 
 
 class GenericEvent(Event):
@@ -247,6 +332,8 @@ class GenericEvent(Event):
 class Envelope(_Model):
     data: Event
     meta: EventMeta | None = None
+    # Set when a known event_type did not fit its typed model and parsed as GenericEvent.
+    parse_warning: str | None = Field(default=None, exclude=True)
 
     @property
     def event_id(self) -> str:
@@ -300,6 +387,17 @@ _PAYLOADS: dict[str, type[Payload]] = {
     "call.refer.completed": CallReferPayload,
     "call.refer.failed": CallReferPayload,
     "call.cost": CallCostPayload,
+    "call.transcription": CallTranscriptionPayload,
+    "call.ai_gather.ended": CallAIGatherEndedPayload,
+    "call.ai_gather.message_history_updated": CallAIGatherPayload,
+    "call.ai_gather.partial_results": CallAIGatherPartialResultsPayload,
+    "call.conversation.ended": CallConversationEndedPayload,
+    "call.conversation_insights.generated": CallConversationInsightsGeneratedPayload,
+    "call.deepfake_detection.result": CallDeepfakeDetectionResultPayload,
+    "call.deepfake_detection.error": CallDeepfakeDetectionErrorPayload,
+    "siprec.started": Payload,
+    "siprec.stopped": SiprecStoppedPayload,
+    "siprec.failed": SiprecFailedPayload,
     "conference.created": ConferencePayload,
     "conference.ended": ConferenceEndedPayload,
     "conference.floor.changed": ConferencePayload,
@@ -337,13 +435,29 @@ class EventParseError(ValueError):
         self.reason = reason
 
 
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(root)"
+    return f"{where}: {first['msg']}"
+
+
 def parse_envelope(body: bytes | str | dict[str, Any]) -> Envelope:
-    """Parse a webhook body (raw bytes, text or decoded JSON) into a typed :class:`Envelope`."""
+    """Parse a webhook body (raw bytes, text or decoded JSON) into a typed :class:`Envelope`.
+
+    Raises :class:`EventParseError` only when the body is not a v2 event at all (not JSON, no
+    ``data``/``event_type``/``id``, or common fields of the wrong type). A known event whose
+    payload does not fit its typed model (a field changed type upstream) is kept as a
+    :class:`GenericEvent` with ``parse_warning`` set: Telnyx does not retry a 4xx, so
+    rejecting it would lose a genuine, signed event.
+    """
     if isinstance(body, bytes | str):
         try:
             document = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise EventParseError(f"body is not JSON: {exc}") from None
+        except RecursionError:
+            # json.loads recurses per nesting level; "[[[[..." of 1 MiB overflows the stack.
+            raise EventParseError("body is not JSON: nested too deeply") from None
     else:
         document = body
     if not isinstance(document, dict):
@@ -356,12 +470,25 @@ def parse_envelope(body: bytes | str | dict[str, Any]) -> Envelope:
         raise EventParseError("data.event_type is missing")
     if not isinstance(data.get("id"), str) or not data["id"]:
         raise EventParseError("data.id is missing")
+    warning = None
+    meta_doc = document.get("meta")
+    try:
+        meta = EventMeta.model_validate(meta_doc) if meta_doc is not None else None
+    except ValidationError as exc:
+        # meta is delivery bookkeeping outside the spec; an odd one must not cost the event.
+        meta = None
+        warning = f"meta ignored ({_first_error(exc)})"
     model = EVENT_MODELS.get(event_type, GenericEvent)
     try:
         event = model.model_validate(data)
-        meta = document.get("meta")
-        return Envelope(data=event, meta=EventMeta.model_validate(meta) if meta else None)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise EventParseError(f"invalid {event_type} event at {where}: {first['msg']}") from None
+        if model is GenericEvent:
+            raise EventParseError(f"invalid {event_type} event at {_first_error(exc)}") from None
+        warning = f"{event_type} does not fit its model ({_first_error(exc)}); kept as generic"
+        if meta is None and meta_doc is not None:
+            warning = f"{warning}; meta ignored"
+        try:
+            event = GenericEvent.model_validate(data)
+        except ValidationError as exc2:
+            raise EventParseError(f"invalid {event_type} event at {_first_error(exc2)}") from None
+    return Envelope(data=event, meta=meta, parse_warning=warning)
