@@ -76,6 +76,7 @@ class Call:
     queue_position: int | None = None
     enqueued_at: datetime | None = None
     bridged_to: str | None = None  # call_control_id of the other leg
+    bridged_at: datetime | None = None  # last call.bridged: pairs legs of one session
     muted: bool = False  # mirrors its conference participant
     on_hold: bool = False  # mirrors its conference participant
     needs_resync: bool = False  # learnt of from an event for a leg we never saw start
