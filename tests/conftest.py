@@ -1,10 +1,32 @@
 """Suite-wide fixtures. Area-specific fixtures live in each tests/<area>/conftest.py."""
 
+from __future__ import annotations
+
 import pytest
+
+from console.logging_setup import unregister_all_secrets
+from console.secrets import ENV_VARS, use_in_memory_keyring
 
 
 @pytest.fixture
 def anyio_backend():
     # Async tests of Qt-free code run on plain asyncio through anyio's pytest plugin
-    # (mark them ``@pytest.mark.anyio``); Qt tests use the qasync loop of tests/ui.
+    # (mark them ``@pytest.mark.anyio``); Qt tests use the qasync loop of tests/support/qt.py.
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def in_memory_keyring():
+    """Every test gets an empty in-memory keyring instead of the OS keyring."""
+    with use_in_memory_keyring() as keyring_backend:
+        yield keyring_backend
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch, tmp_path):
+    """No secrets from the developer's shell; every file the console writes goes under tmp_path."""
+    for name in ENV_VARS.values():
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TELNYX_CONSOLE_HOME", str(tmp_path / "home"))
+    yield
+    unregister_all_secrets()

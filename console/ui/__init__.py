@@ -1,1 +1,1 @@
-"""ui package."""
+"""The operator window: Qt widgets, item models, actions and dialogs over the session facade."""

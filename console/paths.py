@@ -1,0 +1,72 @@
+"""Where the console keeps its files: platform folders, or one folder under TELNYX_CONSOLE_HOME."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "telnyx-console"
+HOME_ENV = "TELNYX_CONSOLE_HOME"
+
+SETTINGS_FILENAME = "settings.json"
+JOURNAL_FILENAME = "events.sqlite3"
+LOG_FILENAME = "console.log"
+AGENT_PIDFILE_NAME = "ngrok-agent.pid"
+
+
+def _home() -> Path | None:
+    # Read on every call (not at import) so tests and `--home` can set it at any time.
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The folder of ``settings.json`` (created on demand)."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "config")
+    # appauthor=False: no "<author>/<app>" nesting on Windows.
+    return _ensure(platformdirs.user_config_path(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """The folder of the event journal, the recordings cache and the agent pidfile."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "data")
+    return _ensure(platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """The folder of ``console.log`` and its rotated copies."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "logs")
+    return _ensure(platformdirs.user_log_path(APP_NAME, appauthor=False))
+
+
+def settings_file() -> Path:
+    return config_dir() / SETTINGS_FILENAME
+
+
+def journal_file() -> Path:
+    return data_dir() / JOURNAL_FILENAME
+
+
+def recordings_dir() -> Path:
+    return _ensure(data_dir() / "recordings")
+
+
+def agent_pidfile() -> Path:
+    return data_dir() / AGENT_PIDFILE_NAME
+
+
+def log_file() -> Path:
+    return log_dir() / LOG_FILENAME

@@ -1,0 +1,501 @@
+"""Every operator action as a QAction: shortcut, icon, enable rules, and its async command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+
+from console.state.entities import Call, CallState, RecordingState
+from console.ui import icons
+from console.ui.calls_model import is_up
+from console.ui.messages import action_failed
+from console.ui.pending import PendingOps
+from console.ui.validation import check_dtmf, normalize_target
+
+log = logging.getLogger(__name__)
+
+
+class ActionContext(Protocol):
+    """What the actions need from the window (kept small so it can be faked)."""
+
+    def selected_ccids(self) -> list[str]: ...
+    def selected_conference(self) -> str | None: ...
+    def selected_participant(self) -> tuple[str, str] | None: ...
+    def selected_waiter(self) -> str | None: ...
+    def default_country(self) -> str | None: ...
+    def open_prompt(
+        self, title: str, label: str, validate: Callable[[str], str], on_value, placeholder: str
+    ) -> Any: ...
+    def notify_error(self, text: str) -> None: ...
+    def show_status(self, text: str) -> None: ...
+    def focus_dialer(self) -> None: ...
+    def open_settings(self) -> None: ...
+
+
+# name: (text, icon, shortcut, what it does)
+SPECS: dict[str, tuple[str, str | None, str, str]] = {
+    "dial": ("&Dial…", "dial", "Ctrl+D", "Go to the dialer"),
+    "answer": ("&Answer", "answer", "F5", "Answer the selected ringing call"),
+    "reject": ("&Reject", "reject", "F6", "Reject the selected ringing call"),
+    "hangup": ("&Hang up", "hangup", "F8", "Hang up the selected calls"),
+    "hold": ("H&old", "hold", "F7", "Put the selected calls on hold (or take them off)"),
+    "mute": ("&Mute", "mute", "F9", "Mute the selected calls (or unmute)"),
+    "record": ("Re&cord", "record", "Ctrl+R", "Start or stop recording the selected call"),
+    "record_pause": ("&Pause recording", "pause", "Ctrl+Shift+R", "Pause or resume recording"),
+    "transfer": ("&Transfer…", "transfer", "Ctrl+T", "Blind transfer to a number or SIP URI"),
+    "attended_transfer": (
+        "Attended tra&nsfer…",
+        "attended",
+        "Ctrl+Shift+T",
+        "Consult the target while the caller waits on hold",
+    ),
+    "complete_transfer": (
+        "Co&mplete transfer",
+        "complete",
+        "Ctrl+Shift+Y",
+        "Connect the caller to the consulted party",
+    ),
+    "cancel_transfer": (
+        "Cance&l transfer",
+        "cancel",
+        "Ctrl+Shift+X",
+        "Hang up the consultation and return to the caller",
+    ),
+    "bridge": ("&Bridge", "bridge", "Ctrl+B", "Connect the two selected calls"),
+    "merge": ("Merge into &conference", "merge", "Ctrl+Shift+M", "Merge selected calls"),
+    "add_participant": (
+        "&Add participant…",
+        "add_participant",
+        "Ctrl+Shift+A",
+        "Dial a number into the selected conference",
+    ),
+    "kick": ("&Kick participant", "kick", "Ctrl+K", "Remove the participant from its conference"),
+    "end_conference": ("&End conference", "end_conference", "Ctrl+Shift+E", "End the conference"),
+    "send_dtmf": ("Send DT&MF…", "dtmf", "Ctrl+Shift+D", "Send touch tones to the selected call"),
+    "pick": ("&Pick from queue", "pick", "Ctrl+P", "Answer the selected waiting call"),
+    "settings": ("&Settings…", "settings", "Ctrl+,", "Account, numbers, tunnel and security"),
+}
+
+
+class CallActions(QObject):
+    """Builds the QActions, keeps their enabled/checked state true to the selection and store,
+    and runs each command as an asyncio task whose failure becomes a readable message."""
+
+    finished = Signal(str, bool)  # action label, succeeded
+
+    def __init__(self, session, context: ActionContext, pending: PendingOps, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.context = context
+        self.pending = pending
+        self.tasks: set[asyncio.Future] = set()
+        self.last_task: asyncio.Future | None = None
+        self._busy: set[str] = set()  # actions without a call row (conference, transfer)
+        self.all: dict[str, QAction] = {}
+        for name, (text, icon_name, shortcut, tip) in SPECS.items():
+            action = QAction(icons.icon(icon_name) if icon_name else icons.icon(""), text, self)
+            action.setObjectName(f"action_{name}")
+            action.setShortcut(QKeySequence(shortcut))
+            plain = text.replace("&", "").rstrip("…")
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{plain} ({keys})\n{tip}")
+            action.setStatusTip(tip)
+            action.setWhatsThis(tip)
+            setattr(self, name, action)
+            self.all[name] = action
+        for name in ("hold", "mute", "record", "record_pause"):
+            self.all[name].setCheckable(True)
+        self.dial.triggered.connect(lambda: context.focus_dialer())
+        self.settings.triggered.connect(lambda: context.open_settings())
+        self.answer.triggered.connect(self._answer)
+        self.reject.triggered.connect(self._reject)
+        self.hangup.triggered.connect(self._hangup)
+        self.hold.triggered.connect(self._hold)
+        self.mute.triggered.connect(self._mute)
+        self.record.triggered.connect(self._record)
+        self.record_pause.triggered.connect(self._record_pause)
+        self.transfer.triggered.connect(self._transfer)
+        self.attended_transfer.triggered.connect(self._attended_transfer)
+        self.complete_transfer.triggered.connect(self._complete_transfer)
+        self.cancel_transfer.triggered.connect(self._cancel_transfer)
+        self.bridge.triggered.connect(self._bridge)
+        self.merge.triggered.connect(self._merge)
+        self.add_participant.triggered.connect(self._add_participant)
+        self.kick.triggered.connect(self._kick)
+        self.end_conference.triggered.connect(self._end_conference)
+        self.send_dtmf.triggered.connect(self._send_dtmf)
+        self.pick.triggered.connect(self._pick)
+        self.update()
+
+    # --- groups for menus and toolbars ------------------------------------------------------
+
+    CALL_MENU = (
+        "dial answer reject hangup | hold mute send_dtmf | record record_pause | "
+        "transfer attended_transfer complete_transfer cancel_transfer"
+    )
+    CONFERENCE_MENU = "bridge merge | add_participant kick end_conference | pick"
+    TOOLBAR = (
+        "answer reject hangup | hold mute record | transfer attended_transfer "
+        "complete_transfer cancel_transfer | bridge merge | send_dtmf"
+    )
+    CONTEXT_MENU = (
+        "answer reject hangup | hold mute record record_pause send_dtmf | transfer "
+        "attended_transfer complete_transfer cancel_transfer | bridge merge pick"
+    )
+
+    def group(self, spec: str) -> list[QAction | None]:
+        """Actions named in ``spec``; None marks a separator."""
+        return [None if word == "|" else self.all[word] for word in spec.split()]
+
+    # --- state ----------------------------------------------------------------------------
+
+    @property
+    def store(self):
+        return self.session.store
+
+    @property
+    def ops(self):
+        ops = self.session.ops
+        if ops is None:  # the session builds its operations when it starts
+            raise ValueError("The console is still connecting; try again in a moment.")
+        return ops
+
+    def _calls(self) -> list[Call]:
+        calls = (self.store.call(c) for c in self.context.selected_ccids())
+        return [c for c in calls if c is not None]
+
+    def current_transfer(self):
+        """The attended transfer the selection is part of; else the only one in progress."""
+        transfers = list(getattr(self.session.ops, "attended_transfers", None) or [])
+        selected = set(self.context.selected_ccids())
+        for transfer in transfers:
+            if {transfer.caller_ccid, transfer.consult_ccid} & selected:
+                return transfer
+        return transfers[0] if len(transfers) == 1 else None
+
+    def update(self) -> None:
+        """Recompute every action's enabled/checked state from the selection and the store."""
+        calls = self._calls()
+        busy = any(c.call_control_id in self.pending for c in calls)
+        one = calls[0] if len(calls) == 1 else None
+        up = bool(calls) and all(is_up(c) for c in calls) and not busy
+        one_up = one is not None and is_up(one) and not busy
+        ringing_in = (
+            one is not None
+            and one.direction == "incoming"
+            and one.state is CallState.RINGING
+            and not busy
+        )
+        transfer = self.current_transfer()
+        self.answer.setEnabled(ringing_in)
+        self.reject.setEnabled(ringing_in)
+        self.hangup.setEnabled(bool(calls) and all(c.is_live for c in calls) and not busy)
+        self.transfer.setEnabled(one_up)
+        self.attended_transfer.setEnabled(one_up and transfer is None)
+        self.complete_transfer.setEnabled(transfer is not None and "transfer" not in self._busy)
+        self.cancel_transfer.setEnabled(transfer is not None and "transfer" not in self._busy)
+        self._toggle(
+            self.hold, up, bool(calls) and all(c.on_hold for c in calls), "H&old", "Unh&old"
+        )
+        self._toggle(self.mute, up, bool(calls) and all(c.muted for c in calls), "&Mute", "Un&mute")
+        recording = one.recording if one is not None else RecordingState.OFF
+        self._toggle(
+            self.record,
+            one_up,
+            recording is not RecordingState.OFF,
+            "Re&cord",
+            "Stop re&cording",
+        )
+        self._toggle(
+            self.record_pause,
+            one_up and recording is not RecordingState.OFF,
+            recording is RecordingState.PAUSED,
+            "&Pause recording",
+            "Res&ume recording",
+        )
+        self.bridge.setEnabled(len(calls) == 2 and up)
+        self.merge.setEnabled(len(calls) >= 2 and up)
+        conference = self._conference_for_actions()
+        live_conf = conference is not None and "conference" not in self._busy
+        self.add_participant.setEnabled(live_conf)
+        self.end_conference.setEnabled(
+            self.context.selected_conference() is not None and "conference" not in self._busy
+        )
+        self.kick.setEnabled(self.context.selected_participant() is not None)
+        self.send_dtmf.setEnabled(one_up)
+        waiter = self._waiter()
+        self.pick.setEnabled(waiter is not None and waiter not in self.pending)
+
+    def _toggle(self, action: QAction, enabled: bool, checked: bool, off: str, on: str) -> None:
+        action.setEnabled(enabled)
+        action.setChecked(checked)
+        action.setText(on if checked else off)
+
+    def _conference_for_actions(self) -> str | None:
+        cid = self.context.selected_conference()
+        if cid is None:
+            calls = self._calls()
+            if len(calls) == 1 and calls[0].conference_id and calls[0].is_live:
+                cid = calls[0].conference_id
+        conference = self.store.conferences.get(cid) if cid else None
+        return cid if conference is not None and conference.is_live else None
+
+    def _waiter(self) -> str | None:
+        ccid = self.context.selected_waiter()
+        if ccid:
+            return ccid
+        calls = self._calls()
+        if len(calls) == 1 and calls[0].state is CallState.QUEUED:
+            return calls[0].call_control_id
+        return None
+
+    # --- running commands -----------------------------------------------------------------
+
+    def run(
+        self,
+        label: str,
+        make: Callable[[], Awaitable[Any]],
+        ccids: Iterable[str] = (),
+        pending_text: str | None = None,
+        busy_key: str | None = None,
+        on_success: Callable[[Any], None] | None = None,
+    ) -> asyncio.Future:
+        """Start a command without blocking the window; mark its rows pending meanwhile."""
+        ccids = list(ccids)
+        for ccid in ccids:
+            self.pending.set(ccid, pending_text or f"{label.lower()}…")
+        if busy_key:
+            self._busy.add(busy_key)
+        self.update()
+        task = asyncio.ensure_future(self._run(label, make, ccids, busy_key, on_success))
+        self.tasks.add(task)
+        self.last_task = task
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def _run(self, label, make, ccids, busy_key, on_success) -> None:
+        ok = False
+        try:
+            result = await make()
+            if on_success is not None:
+                on_success(result)
+            ok = True
+            self.context.show_status(f"{label}: done")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure becomes words, never a traceback
+            self.context.notify_error(action_failed(label, exc))
+        finally:
+            for ccid in ccids:
+                self.pending.clear(ccid)
+            if busy_key:
+                self._busy.discard(busy_key)
+            self.update()
+            self.finished.emit(label, ok)
+
+    def idle(self) -> bool:
+        return not self.tasks
+
+    # --- handlers -------------------------------------------------------------------------
+
+    def _one(self) -> Call | None:
+        calls = self._calls()
+        return calls[0] if len(calls) == 1 else None
+
+    def _answer(self) -> None:
+        call = self._one()
+        if call:
+            ccid = call.call_control_id
+            self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
+
+    def _reject(self) -> None:
+        call = self._one()
+        if call:
+            ccid = call.call_control_id
+            self.run("Reject", lambda: self.ops.reject(ccid), [ccid], "rejecting…")
+
+    def _hangup(self) -> None:
+        for call in self._calls():
+            if call.is_live:
+                ccid = call.call_control_id
+                self.run("Hang up", lambda c=ccid: self.ops.hangup(c), [ccid], "hanging up…")
+
+    def _hold(self) -> None:
+        calls = self._calls()
+        release = bool(calls) and all(c.on_hold for c in calls)
+        for call in calls:
+            ccid = call.call_control_id
+            if release:
+                self.run("Unhold", lambda c=ccid: self.ops.unhold(c), [ccid], "taking off hold…")
+            elif not call.on_hold:
+                self.run("Hold", lambda c=ccid: self.ops.hold(c), [ccid], "holding…")
+        self.update()  # the checked state follows the store, not the click
+
+    def _mute(self) -> None:
+        calls = self._calls()
+        release = bool(calls) and all(c.muted for c in calls)
+        for call in calls:
+            ccid = call.call_control_id
+            if release:
+                self.run("Unmute", lambda c=ccid: self.ops.unmute(c), [ccid], "unmuting…")
+            elif not call.muted:
+                self.run("Mute", lambda c=ccid: self.ops.mute(c), [ccid], "muting…")
+        self.update()
+
+    def _record(self) -> None:
+        call = self._one()
+        if call is None:
+            return
+        ccid = call.call_control_id
+        if call.recording is RecordingState.OFF:
+            self.run("Record", lambda: self.ops.record_start(ccid), [ccid], "starting recording…")
+        else:
+            self.run("Stop recording", lambda: self.ops.record_stop(ccid), [ccid], "stopping…")
+        self.update()
+
+    def _record_pause(self) -> None:
+        call = self._one()
+        if call is None:
+            return
+        ccid = call.call_control_id
+        if call.recording is RecordingState.PAUSED:
+            self.run("Resume recording", lambda: self.ops.record_resume(ccid), [ccid], "resuming…")
+        elif call.recording is RecordingState.RECORDING:
+            self.run("Pause recording", lambda: self.ops.record_pause(ccid), [ccid], "pausing…")
+        self.update()
+
+    def _target_validator(self) -> Callable[[str], str]:
+        return lambda text: normalize_target(text, self.context.default_country())
+
+    def _transfer(self) -> None:
+        call = self._one()
+        if call is None:
+            return
+        ccid = call.call_control_id
+
+        def go(to: str) -> None:
+            self.run("Transfer", lambda: self.ops.transfer(ccid, to), [ccid], "transferring…")
+
+        self.context.open_prompt(
+            "Transfer call",
+            "Transfer the call to (number or SIP address):",
+            self._target_validator(),
+            go,
+            "+1 202 555 0123 or sip:desk@example.com",
+        )
+
+    def _attended_transfer(self) -> None:
+        call = self._one()
+        if call is None:
+            return
+        ccid = call.call_control_id
+
+        def go(to: str) -> None:
+            self.run(
+                "Attended transfer",
+                lambda: self.ops.start_attended_transfer(ccid, to),
+                [ccid],
+                "consulting…",
+                busy_key="transfer",
+            )
+
+        self.context.open_prompt(
+            "Attended transfer",
+            "Consult (number or SIP address); the caller waits on hold:",
+            self._target_validator(),
+            go,
+            "+1 202 555 0123",
+        )
+
+    def _complete_transfer(self) -> None:
+        transfer = self.current_transfer()
+        if transfer is not None:
+            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
+            self.run(
+                "Complete transfer",
+                lambda: self.ops.complete_attended_transfer(transfer),
+                legs,
+                "completing transfer…",
+                busy_key="transfer",
+            )
+
+    def _cancel_transfer(self) -> None:
+        transfer = self.current_transfer()
+        if transfer is not None:
+            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
+            self.run(
+                "Cancel transfer",
+                lambda: self.ops.cancel_attended_transfer(transfer),
+                legs,
+                "cancelling transfer…",
+                busy_key="transfer",
+            )
+
+    def _bridge(self) -> None:
+        calls = self._calls()
+        if len(calls) == 2:
+            a, b = (c.call_control_id for c in calls)
+            self.run("Bridge", lambda: self.ops.bridge(a, b), [a, b], "bridging…")
+
+    def _merge(self) -> None:
+        ccids = [c.call_control_id for c in self._calls()]
+        if len(ccids) >= 2:
+            self.run("Merge", lambda: self.ops.merge(ccids), ccids, "merging…")
+
+    def _add_participant(self) -> None:
+        cid = self._conference_for_actions()
+        if cid is None:
+            return
+
+        def go(to: str) -> None:
+            self.run(
+                "Add participant",
+                lambda: self.ops.add_participant(cid, to),
+                busy_key="conference",
+            )
+
+        self.context.open_prompt(
+            "Add participant",
+            "Dial into the conference (number or SIP address):",
+            self._target_validator(),
+            go,
+            "+1 202 555 0123",
+        )
+
+    def _kick(self) -> None:
+        selected = self.context.selected_participant()
+        if selected:
+            cid, ccid = selected
+            self.run("Kick", lambda: self.ops.kick(cid, ccid), [ccid], "removing…")
+
+    def _end_conference(self) -> None:
+        cid = self.context.selected_conference()
+        if cid:
+            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
+
+    def _send_dtmf(self) -> None:
+        call = self._one()
+        if call is None:
+            return
+        ccid = call.call_control_id
+        self.context.open_prompt(
+            "Send DTMF",
+            "Digits to send (0–9, *, #, A–D; w = pause):",
+            check_dtmf,
+            lambda digits: self.send_digits(ccid, digits),
+            "1234#",
+        )
+
+    def send_digits(self, ccid: str, digits: str) -> asyncio.Future:
+        # No pending marker: DTMF is instant and must not disable the pad between key presses.
+        return self.run("Send DTMF", lambda: self.ops.send_dtmf(ccid, digits))
+
+    def _pick(self) -> None:
+        ccid = self._waiter()
+        if ccid:
+            self.run("Pick", lambda: self.ops.pick_from_queue(ccid), [ccid], "picking up…")

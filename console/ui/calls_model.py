@@ -1,0 +1,306 @@
+"""Table model of calls: row order (ccids) here, everything else read from the store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QFont
+
+from console.state.changes import Changes
+from console.state.entities import Call, CallState, RecordingState
+from console.ui import formatting as fmt
+from console.ui import icons, theme
+from console.ui.pending import PendingOps
+
+CCID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+CALL_ROLE = Qt.ItemDataRole.UserRole + 3
+
+COL_DIRECTION, COL_FROM, COL_TO, COL_STATE, COL_DURATION, COL_FLAGS, COL_WHERE, COL_ENDED = range(8)
+HEADERS = ["Dir", "From", "To", "State", "Duration", "Status", "In", "Ended"]
+_TIPS = {
+    COL_DIRECTION: "Incoming or outgoing",
+    COL_FLAGS: "On hold, muted, recording, repaired by a resync",
+    COL_WHERE: "The conference or queue the call is in",
+    COL_ENDED: "Why a recently ended call ended (kept for a short while)",
+}
+
+
+def is_up(call: Call | None) -> bool:
+    """Live and answered: what hold, mute, transfer, DTMF need."""
+    return call is not None and call.state not in (CallState.RINGING, CallState.ENDED)
+
+
+def badges(call: Call) -> list[tuple[str, str]]:
+    """(short word, tooltip) for each flag the call carries."""
+    out = []
+    if call.on_hold:
+        out.append(("On hold", "The caller hears hold music"))
+    if call.muted:
+        out.append(("Muted", "The caller's audio is muted"))
+    if call.recording is RecordingState.RECORDING:
+        out.append(("● Rec", "Recording"))
+    elif call.recording is RecordingState.PAUSED:
+        out.append(("Rec paused", "Recording paused"))
+    if call.repaired:
+        out.append(("Repaired", "State corrected by a resync with the Telnyx API"))
+    if call.needs_resync:
+        out.append(("Resyncing", "Learnt of mid-call; fetching its state from the API"))
+    return out
+
+
+class CallsModel(QAbstractTableModel):
+    """Calls as rows. Updates are incremental: one changed call emits one row's dataChanged.
+
+    Ended calls stay visible with their hangup cause for ``retention_secs``, then leave the
+    model (only the model: the store and journal keep them).
+    """
+
+    def __init__(
+        self,
+        store,
+        pending: PendingOps | None = None,
+        retention_secs: float = 60.0,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.store = store
+        self.pending = pending or PendingOps(self)
+        self.retention_secs = retention_secs
+        self._rows: list[str] = []
+        self._index: dict[str, int] = {}
+        self._expiry: dict[str, float] = {}  # ccid -> monotonic time its ended row goes
+        self.pending.changed.connect(self._on_pending)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.tick)
+        self._ticker.start()
+        self._load()
+
+    # --- row bookkeeping ------------------------------------------------------------------
+
+    def ccids(self) -> list[str]:
+        return list(self._rows)
+
+    def row_of(self, ccid: str) -> int | None:
+        return self._index.get(ccid)
+
+    def ccid_at(self, row: int) -> str:
+        return self._rows[row]
+
+    def _reindex(self, start: int = 0) -> None:
+        for row in range(start, len(self._rows)):
+            self._index[self._rows[row]] = row
+
+    def _wanted(self, call: Call | None, clock: float) -> bool:
+        if call is None:
+            return False
+        if call.is_live:
+            return True
+        ended = fmt.as_aware(call.ended_at)
+        if ended is None:
+            return self.retention_secs > 0
+        return (fmt.now() - ended).total_seconds() < self.retention_secs
+
+    def _load(self) -> None:
+        clock = time.monotonic()
+        self._rows = [
+            c.call_control_id for c in self.store.calls.values() if self._wanted(c, clock)
+        ]
+        self._index = {ccid: row for row, ccid in enumerate(self._rows)}
+        self._expiry = {}
+        for ccid in self._rows:
+            call = self.store.call(ccid)
+            if call is not None and not call.is_live:
+                self._schedule_expiry(call, clock)
+
+    def _schedule_expiry(self, call: Call, clock: float) -> None:
+        ended = fmt.as_aware(call.ended_at)
+        age = (fmt.now() - ended).total_seconds() if ended else 0.0
+        self._expiry.setdefault(call.call_control_id, clock + max(0.0, self.retention_secs - age))
+
+    # --- applying store changes -----------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.reset:
+            self.beginResetModel()
+            self._load()
+            self.endResetModel()
+            return
+        calls = changes.calls
+        if calls.removed:
+            self._remove(calls.removed)
+        clock = time.monotonic()
+        new = [
+            ccid
+            for ccid in sorted(calls.added | calls.changed)
+            if ccid not in self._index and self._wanted(self.store.call(ccid), clock)
+        ]
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._rows.extend(new)
+            self._reindex(first)
+            self.endInsertRows()
+        last = self.columnCount() - 1
+        for ccid in calls.changed | calls.added:
+            row = self._index.get(ccid)
+            if row is None or ccid in new:
+                continue
+            call = self.store.call(ccid)
+            if call is not None and not call.is_live:
+                self._schedule_expiry(call, clock)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        for ccid in new:
+            call = self.store.call(ccid)
+            if call is not None and not call.is_live:
+                self._schedule_expiry(call, clock)
+
+    def _remove(self, ccids: Iterable[str]) -> None:
+        rows = sorted((self._index[c] for c in ccids if c in self._index), reverse=True)
+        for row in rows:
+            ccid = self._rows[row]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            del self._index[ccid]
+            self._expiry.pop(ccid, None)
+            self._reindex(row)
+            self.endRemoveRows()
+
+    def set_retention(self, secs: float) -> None:
+        self.retention_secs = secs
+
+    def tick(self, clock: float | None = None) -> None:
+        """Once a second: drop expired ended rows; repaint the duration cells of live rows."""
+        clock = time.monotonic() if clock is None else clock
+        expired = [ccid for ccid, at in self._expiry.items() if at <= clock]
+        if expired:
+            self._remove(expired)
+        # One dataChanged per contiguous run of live rows, for the duration column only.
+        start = None
+        for row, ccid in enumerate([*self._rows, None]):
+            call = self.store.call(ccid) if ccid is not None else None
+            live = call is not None and call.is_live
+            if live and start is None:
+                start = row
+            elif not live and start is not None:
+                self.dataChanged.emit(
+                    self.index(start, COL_DURATION),
+                    self.index(row - 1, COL_DURATION),
+                    [Qt.ItemDataRole.DisplayRole],
+                )
+                start = None
+
+    def _on_pending(self, ccid: str) -> None:
+        row = self._index.get(ccid)
+        if row is not None:
+            idx = self.index(row, COL_STATE)
+            self.dataChanged.emit(idx, idx)
+
+    # --- Qt model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _TIPS.get(section)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        ccid = self._rows[index.row()]
+        if role == CCID_ROLE:
+            return ccid
+        call = self.store.call(ccid)
+        if call is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(call, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(call, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_DIRECTION:
+            return icons.icon("incoming" if call.direction == "incoming" else "outgoing")
+        if role == Qt.ItemDataRole.ForegroundRole and not call.is_live:
+            return QBrush(theme.color("ended"))
+        ringing_in = call.state is CallState.RINGING and call.direction == "incoming"
+        if role == Qt.ItemDataRole.BackgroundRole and ringing_in:
+            return QBrush(theme.color("ringing"))
+        if role == Qt.ItemDataRole.FontRole and col == COL_STATE and ccid in self.pending:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[col]}: {self._display(call, col)}"
+        if role == SORT_ROLE:
+            started = fmt.as_aware(call.started_at)
+            return started.timestamp() if started else 0.0
+        if role == CALL_ROLE:
+            return call
+        return None
+
+    def _display(self, call: Call, col: int) -> str:
+        if col == COL_DIRECTION:
+            return fmt.direction_text(call.direction)
+        if col == COL_FROM:
+            return fmt.party(call.from_number, call.caller_name)
+        if col == COL_TO:
+            return call.to_number or ""
+        if col == COL_STATE:
+            pending = self.pending.text(call.call_control_id)
+            if pending:
+                return f"⏳ {pending}"
+            text = fmt.state_text(call.state, call.direction)
+            if call.state is CallState.QUEUED and call.queue_position:
+                text += f" (#{call.queue_position})"
+            return text
+        if col == COL_DURATION:
+            return fmt.format_duration(self._duration(call))
+        if col == COL_FLAGS:
+            return " · ".join(word for word, _tip in badges(call))
+        if col == COL_WHERE:
+            if call.queue_name:
+                return f"Queue {call.queue_name}"
+            if call.conference_id:
+                conference = self.store.conferences.get(call.conference_id)
+                name = conference.name if conference and conference.name else None
+                return f"Conf {name or fmt.short_id(call.conference_id)}"
+            if call.bridged_to:
+                return f"Bridged {fmt.short_id(call.bridged_to)}"
+            return ""
+        if col == COL_ENDED:
+            return "" if call.is_live else fmt.hangup_text(call.hangup_cause, call.hangup_source)
+        return ""
+
+    def _duration(self, call: Call) -> float | None:
+        if call.is_live:
+            return fmt.seconds_between(call.answered_at or call.started_at, fmt.now())
+        if call.answered_at is None:
+            return None
+        return fmt.seconds_between(call.answered_at, call.ended_at)
+
+    def _tooltip(self, call: Call, col: int) -> str | None:
+        if col == COL_FLAGS:
+            return "\n".join(tip for _word, tip in badges(call)) or None
+        if col == COL_ENDED and not call.is_live:
+            return fmt.hangup_tooltip(call.hangup_cause, call.hangup_source, call.sip_hangup_cause)
+        if col in (COL_FROM, COL_DIRECTION, COL_STATE):
+            return f"Call {call.call_control_id}\nStarted {fmt.format_time(call.started_at)}"
+        return None

@@ -1,0 +1,140 @@
+"""Words and numbers for the operator: durations, times, hangup causes, call states."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+# Telnyx hangup_cause values (API-NOTES §4.3) in the words an operator uses.
+_CAUSES = {
+    "normal_clearing": "Completed",
+    "call_rejected": "Rejected",
+    "originator_cancel": "Cancelled by caller",
+    "timeout": "Not answered in time",
+    "time_limit": "Time limit reached",
+    "user_busy": "Busy",
+    "not_found": "Number not found",
+    "no_answer": "No answer",
+    "unspecified": "Ended (no reason given)",
+}
+
+_SOURCES = {"caller": "hung up by caller", "callee": "hung up by callee"}
+
+_STATES = {
+    "ringing": "Ringing",
+    "answered": "Answered",
+    "bridged": "Bridged",
+    "in conference": "In conference",
+    "queued": "Queued",
+    "parked": "Parked",
+    "ended": "Ended",
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_aware(moment: datetime | None) -> datetime | None:
+    """Naive datetimes from older journal rows are UTC; make them comparable with now()."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def to_datetime(value: object) -> datetime | None:
+    """Unix seconds (the receiver's and journal's clock), ISO text or a datetime, as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return as_aware(value)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        try:
+            return as_aware(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    start, end = as_aware(start), as_aware(end)
+    if start is None or end is None:
+        return None
+    # Telnyx clocks and ours differ slightly: never show a negative duration.
+    return max(0.0, (end - start).total_seconds())
+
+
+def format_duration(secs: float | None) -> str:
+    if secs is None:
+        return "—"
+    total = int(secs)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+def format_age(secs: float | None) -> str:
+    """'12 s ago', '3 min ago'; for the last-event indicator."""
+    if secs is None:
+        return "never"
+    if secs < 60:
+        return f"{int(secs)} s ago"
+    if secs < 3600:
+        return f"{int(secs // 60)} min ago"
+    return f"{int(secs // 3600)} h ago"
+
+
+def format_time(moment: datetime | None) -> str:
+    moment = as_aware(moment)
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+def hangup_text(cause: str | None, source: str | None = None) -> str:
+    """A readable reason a call ended, e.g. 'Completed (hung up by caller)'."""
+    if not cause:
+        return "Ended"
+    text = _CAUSES.get(cause, cause.replace("_", " ").capitalize())
+    if cause == "normal_clearing" and source in _SOURCES:
+        text = f"{text} ({_SOURCES[source]})"
+    return text
+
+
+def hangup_tooltip(cause: str | None, source: str | None, sip_cause: str | None) -> str:
+    parts = [hangup_text(cause, source)]
+    if cause:
+        parts.append(f"Telnyx cause: {cause}")
+    if source and source != "unknown":
+        parts.append(f"Ended by: {source}")
+    if sip_cause and sip_cause != "unspecified":
+        parts.append(f"SIP response: {sip_cause}")
+    return "\n".join(parts)
+
+
+def state_text(state: object, direction: str | None = None) -> str:
+    value = str(getattr(state, "value", state))
+    if value == "ringing" and direction == "outgoing":
+        return "Dialling"
+    return _STATES.get(value, value.capitalize())
+
+
+def direction_text(direction: str | None) -> str:
+    return {"incoming": "In", "outgoing": "Out"}.get(direction or "", "?")
+
+
+def short_id(identifier: str | None, length: int = 8) -> str:
+    """Call control ids are long; their tail is what differs between legs."""
+    if not identifier:
+        return ""
+    return identifier if len(identifier) <= length else "…" + identifier[-length:]
+
+
+def party(number: str | None, name: str | None = None) -> str:
+    number = number or "unknown"
+    if name and name != number:
+        return f"{name} <{number}>"
+    return number

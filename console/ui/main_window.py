@@ -1,0 +1,499 @@
+"""The operator's main window: dialer, calls, conferences, queues, event log, status, actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import Shiboken
+
+from console.state.changes import Changes
+from console.state.entities import CallState
+from console.ui import formatting as fmt
+from console.ui import icons, theme
+from console.ui.actions import CallActions
+from console.ui.calls_model import COL_DIRECTION, COL_FLAGS, COL_FROM, SORT_ROLE, CallsModel, is_up
+from console.ui.conferences_model import CONFERENCE_ROLE, PARTICIPANT_ROLE, ConferencesModel
+from console.ui.dialer import Dialer
+from console.ui.event_log import EventLogDock
+from console.ui.notifications import NotificationArea
+from console.ui.pending import PendingOps
+from console.ui.prompts import PromptDialog
+from console.ui.queues_model import WAITER_ROLE, QueuesModel
+from console.ui.status_bar import StatusBar
+from console.ui.store_bridge import StoreBridge
+from console.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+
+LAYOUT_VERSION = 1
+
+
+def _setting(settings: Any, name: str, default: Any) -> Any:
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+class MainWindow(QMainWindow):
+    """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
+
+    def __init__(self, session, parent: QWidget | None = None, qsettings: QSettings | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.qsettings = qsettings or QSettings()
+        self.last_prompt: PromptDialog | None = None
+        self.settings_dialog = None
+        self._closed = False
+        self._notices_shown: set[str] = set()
+        self._history_loaded = False
+        settings = session.settings
+        theme.apply_theme(_setting(settings, "theme", "system"))
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(
+            "Telnyx Console" + (" — demo" if getattr(session, "demo", False) else "")
+        )
+        self.setWindowIcon(icons.app_icon())
+
+        store = session.store
+        self.pending = PendingOps(self)
+        self.store_bridge = StoreBridge(store, parent=self)
+        self.calls_model = CallsModel(
+            store, self.pending, float(_setting(settings, "ended_call_retention_secs", 60)), self
+        )
+        self.calls_proxy = QSortFilterProxyModel(self)
+        self.calls_proxy.setSourceModel(self.calls_model)
+        self.calls_proxy.setSortRole(SORT_ROLE)
+        self.calls_proxy.setDynamicSortFilter(True)
+        self.calls_proxy.sort(0, Qt.SortOrder.DescendingOrder)  # newest call on top
+        self.conferences_model = ConferencesModel(store, self)
+        self.queues_model = QueuesModel(store, self)
+
+        self._build_views()
+        self.dialer = Dialer(
+            _setting(settings, "from_numbers", []), _setting(settings, "default_country", None)
+        )
+        self.dialer.dtmf_target = self._dtmf_target
+        self.dialer.set_recent(self._stored_recent())
+        self.notifications = NotificationArea()
+        self.event_log = EventLogDock(parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.event_log)
+        self.status = StatusBar(session, self)
+        self.setStatusBar(self.status)
+        self.actions = CallActions(session, self, self.pending, self)
+        self._build_layout()
+        self._build_menus()
+        self.tray = Tray(self, self.actions.group("answer reject hangup"))
+        self.tray.activated.connect(self.bring_to_front)
+
+        self.store_bridge.changes_ready.connect(self._on_store_changes)
+        self.dialer.dial_requested.connect(self._dial)
+        self.dialer.dtmf_requested.connect(self._send_dtmf_key)
+        for view in (self.calls_view, self.conferences_view, self.queues_view):
+            view.selectionModel().selectionChanged.connect(self._on_selection)
+        # Each registration may return an "unsubscribe" callable; called when the window closes.
+        self._unsubscribe = [
+            session.on_event(self._guard(self.event_log.add_event)),
+            session.on_rejected(self._guard(self.event_log.add_rejection)),
+            session.on_health(self._guard(self._on_health)),
+        ]
+        self.load_event_history()
+        self._restore_layout()
+        self._on_selection()
+        self._on_health()
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(self._guard(self._on_system_scheme))
+
+    def load_event_history(self, limit: int = 500) -> bool:
+        """Show the journal's recent events; the app calls it again once the session started."""
+        journal = getattr(self.session, "journal", None)
+        if journal is None or self._history_loaded:
+            return False
+        self._history_loaded = True
+        self.event_log.load_history(journal, limit)
+        return True
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        self.calls_view = QTableView()
+        self.calls_view.setObjectName("callsView")
+        self.calls_view.setAccessibleName("Calls")
+        self.calls_view.setModel(self.calls_proxy)
+        self.calls_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.calls_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.calls_view.setAlternatingRowColors(True)
+        self.calls_view.setWordWrap(False)
+        self.calls_view.verticalHeader().setVisible(False)
+        self.calls_view.verticalHeader().setDefaultSectionSize(24)
+        header = self.calls_view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_DIRECTION, 60)
+        header.resizeSection(COL_FROM, 210)
+        header.resizeSection(COL_FLAGS, 150)
+        self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.calls_view.customContextMenuRequested.connect(self._calls_context_menu)
+        self.calls_view.doubleClicked.connect(self._on_call_double_clicked)
+
+        self.conferences_view = self._tree("conferencesView", "Conferences", self.conferences_model)
+        self.queues_view = self._tree("queuesView", "Queues", self.queues_model)
+        self.queues_view.doubleClicked.connect(lambda _idx: self.actions.pick.trigger())
+        for model, view in (
+            (self.conferences_model, self.conferences_view),
+            (self.queues_model, self.queues_view),
+        ):
+            model.rowsInserted.connect(lambda parent, *_a, v=view: v.expand(parent))
+
+    def _tree(self, name: str, title: str, model) -> QTreeView:
+        view = QTreeView()
+        view.setObjectName(name)
+        view.setAccessibleName(title)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAlternatingRowColors(True)
+        view.setUniformRowHeights(True)
+        view.expandAll()
+        view.header().resizeSection(0, 220)
+        return view
+
+    def _build_layout(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.notifications)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.dialer)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.calls_view)
+        self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom_splitter.setObjectName("bottomSplitter")
+        self.bottom_splitter.addWidget(self.conferences_view)
+        self.bottom_splitter.addWidget(self.queues_view)
+        self.right_splitter.addWidget(self.bottom_splitter)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([260, 900])
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+        self.resize(1280, 820)
+        self.resizeDocks([self.event_log], [220], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.actions.settings)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut("Ctrl+Q")
+        quit_action.triggered.connect(self.close)
+        self._fill(bar.addMenu("&Call"), self.actions.group(CallActions.CALL_MENU))
+        self._fill(bar.addMenu("C&onference"), self.actions.group(CallActions.CONFERENCE_MENU))
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.event_log.toggleViewAction())
+        self.event_log.toggleViewAction().setShortcut("Ctrl+L")
+
+        self.toolbar = QToolBar("Call actions", self)
+        self.toolbar.setObjectName("callToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self._fill(self.toolbar, self.actions.group(CallActions.TOOLBAR))
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None and action.text():
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+                button.setAccessibleDescription(action.statusTip())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        view_menu.addAction(self.toolbar.toggleViewAction())
+
+        self.calls_menu = QMenu(self)
+        self._fill(self.calls_menu, self.actions.group(CallActions.CONTEXT_MENU))
+        self.conferences_menu = QMenu(self)
+        self._fill(self.conferences_menu, self.actions.group("add_participant kick end_conference"))
+        self.conferences_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.conferences_view.customContextMenuRequested.connect(
+            lambda pos: self.conferences_menu.popup(
+                self.conferences_view.viewport().mapToGlobal(pos)
+            )
+        )
+
+    @staticmethod
+    def _fill(target, actions) -> None:
+        for action in actions:
+            if action is None:
+                target.addSeparator()
+            else:
+                target.addAction(action)
+
+    def _guard(self, fn: Callable[..., Any]) -> Callable[..., None]:
+        """Session callbacks may outlive the window; drop them once it is gone."""
+
+        def call(*args: Any) -> None:
+            if self._closed or not Shiboken.isValid(self):
+                return
+            fn(*args)
+
+        return call
+
+    # --- selection (also what end-to-end tests drive) -------------------------------------
+
+    def selected_ccids(self) -> list[str]:
+        rows = self.calls_view.selectionModel().selectedRows()
+        source_rows = sorted(self.calls_proxy.mapToSource(idx).row() for idx in rows)
+        return [self.calls_model.ccid_at(r) for r in source_rows if r >= 0]
+
+    def select_calls(self, ccids: Iterable[str]) -> None:
+        selection = QItemSelection()
+        current = QModelIndex()
+        for ccid in ccids:
+            row = self.calls_model.row_of(ccid)
+            if row is None:
+                continue
+            idx = self.calls_proxy.mapFromSource(self.calls_model.index(row, 0))
+            last = idx.siblingAtColumn(self.calls_proxy.columnCount() - 1)
+            selection.select(idx, last)
+            current = current if current.isValid() else idx
+        model = self.calls_view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
+        if current.isValid():
+            model.setCurrentIndex(current, flags.NoUpdate)
+        self._on_selection()
+
+    def _tree_current(self, view: QTreeView) -> QModelIndex:
+        rows = view.selectionModel().selectedRows()
+        return rows[0] if rows else QModelIndex()
+
+    def selected_conference(self) -> str | None:
+        idx = self._tree_current(self.conferences_view)
+        return idx.data(CONFERENCE_ROLE) if idx.isValid() else None
+
+    def selected_participant(self) -> tuple[str, str] | None:
+        idx = self._tree_current(self.conferences_view)
+        if not idx.isValid() or idx.data(PARTICIPANT_ROLE) is None:
+            return None
+        return idx.data(CONFERENCE_ROLE), idx.data(PARTICIPANT_ROLE)
+
+    def selected_waiter(self) -> str | None:
+        idx = self._tree_current(self.queues_view)
+        return idx.data(WAITER_ROLE) if idx.isValid() else None
+
+    def select_conference(self, conference_id: str, ccid: str | None = None) -> None:
+        if ccid is None:
+            idx = self.conferences_model.index_of_conference(conference_id)
+        else:
+            idx = self.conferences_model.index_of_participant(conference_id, ccid)
+        flags = QItemSelectionModel.SelectionFlag
+        self.conferences_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
+        self._on_selection()
+
+    def select_waiter(self, queue: str, ccid: str) -> None:
+        idx = self.queues_model.index_of_waiter(queue, ccid)
+        flags = QItemSelectionModel.SelectionFlag
+        self.queues_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
+        self._on_selection()
+
+    def _on_selection(self, *_args) -> None:
+        self.actions.update()
+        self.dialer.update_mode()
+
+    def _dtmf_target(self) -> str | None:
+        ccids = self.selected_ccids()
+        if len(ccids) != 1:
+            return None
+        call = self.session.store.call(ccids[0])
+        return ccids[0] if is_up(call) else None
+
+    # --- ActionContext for the actions ----------------------------------------------------
+
+    def default_country(self) -> str | None:
+        return _setting(self.session.settings, "default_country", None)
+
+    def open_prompt(self, title, label, validate, on_value, placeholder="") -> PromptDialog:
+        dialog = PromptDialog(title, label, validate, placeholder, self)
+        dialog.submitted.connect(on_value)
+        dialog.finished.connect(dialog.deleteLater)  # the owner frees it, so tests can hold it
+        self.last_prompt = dialog
+        dialog.open()  # not exec(): the asyncio loop keeps running underneath
+        return dialog
+
+    def notify_error(self, text: str) -> None:
+        self.status.showMessage(text, 15000)
+        self.notifications.show_message(text)
+
+    def show_status(self, text: str) -> None:
+        self.status.showMessage(text, 5000)
+
+    def focus_dialer(self) -> None:
+        self.dialer.destination_edit.setFocus()
+        self.dialer.destination_edit.selectAll()
+
+    def open_settings(self):
+        from console.ui.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is not None and Shiboken.isValid(self.settings_dialog):
+            self.settings_dialog.raise_()
+            return self.settings_dialog
+        dialog = SettingsDialog(self.session, self)
+        dialog.applied.connect(self._settings_applied)
+        dialog.finished.connect(dialog.deleteLater)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _settings_applied(self, settings=None) -> None:
+        settings = self.session.settings
+        self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
+        self.dialer.set_default_country(_setting(settings, "default_country", None))
+        self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
+        theme.apply_theme(_setting(settings, "theme", "system"))
+        self.status.refresh()
+        self.show_status("Settings saved")
+
+    # --- reacting to the store and the operator -------------------------------------------
+
+    def _on_store_changes(self, changes: Changes) -> None:
+        self.calls_model.apply_changes(changes)
+        self.conferences_model.apply_changes(changes)
+        self.queues_model.apply_changes(changes)
+        self.actions.update()
+        self.dialer.update_mode()
+        if not changes.reset:
+            for ccid in changes.calls.added:
+                call = self.session.store.call(ccid)
+                if (
+                    call is not None
+                    and call.direction == "incoming"
+                    and call.state is CallState.RINGING
+                ):
+                    self.tray.notify(
+                        "Incoming call",
+                        f"Incoming call from {fmt.party(call.from_number, call.caller_name)}",
+                    )
+
+    def _on_system_scheme(self, *_args) -> None:
+        # Only a "system" theme follows the desktop; an explicit choice stays put.
+        if _setting(self.session.settings, "theme", "system") == "system":
+            theme.apply_theme("system")
+            self.calls_view.viewport().update()
+
+    def _on_health(self) -> None:
+        self.status.refresh()
+        # Start-up notes (a bad settings file, a missing key...) are shown once each.
+        for notice in getattr(self.session.health, "notices", ()) or ():
+            if notice not in self._notices_shown:
+                self._notices_shown.add(notice)
+                self.notifications.show_message(notice, "info")
+
+    def _dial(self, to: str, from_: str) -> None:
+        self._store_recent(self.dialer.recent_numbers)
+        self.actions.run("Dial", lambda: self.session.ops.dial(to, from_))
+
+    def _send_dtmf_key(self, ccid: str, digit: str) -> None:
+        self.actions.send_digits(ccid, digit)
+
+    def _calls_context_menu(self, pos) -> None:
+        self.actions.update()
+        # popup(), not exec(): a nested event loop would stall the asyncio tasks.
+        self.calls_menu.popup(self.calls_view.viewport().mapToGlobal(pos))
+
+    def _on_call_double_clicked(self, index: QModelIndex) -> None:
+        if self.actions.answer.isEnabled():
+            self.actions.answer.trigger()
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    # --- layout memory --------------------------------------------------------------------
+
+    def _stored_recent(self) -> list[str]:
+        value = self.qsettings.value("dialer/recent", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in (value or [])]
+
+    def _store_recent(self, numbers: list[str]) -> None:
+        self.qsettings.setValue("dialer/recent", list(numbers))
+
+    def _headers(self) -> dict[str, QHeaderView]:
+        return {
+            "calls": self.calls_view.horizontalHeader(),
+            "conferences": self.conferences_view.header(),
+            "queues": self.queues_view.header(),
+            "eventlog": self.event_log.view.horizontalHeader(),
+        }
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "main": self.main_splitter,
+            "right": self.right_splitter,
+            "bottom": self.bottom_splitter,
+            "eventlog": self.event_log.splitter,
+        }
+
+    def save_layout(self) -> None:
+        s = self.qsettings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        for name, splitter in self._splitters().items():
+            s.setValue(f"splitter/{name}", splitter.saveState())
+        for name, header in self._headers().items():
+            s.setValue(f"header/{name}", header.saveState())
+        s.sync()
+
+    def _restore_layout(self) -> None:
+        s = self.qsettings
+        try:
+            geometry = s.value("window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            state = s.value("window/state")
+            if state is not None:
+                self.restoreState(state, LAYOUT_VERSION)
+            for name, splitter in self._splitters().items():
+                value = s.value(f"splitter/{name}")
+                if value is not None:
+                    splitter.restoreState(value)
+            for name, header in self._headers().items():
+                value = s.value(f"header/{name}")
+                if value is not None:
+                    header.restoreState(value)
+        except (TypeError, ValueError):
+            log.warning("Ignoring an unreadable saved window layout")
+
+    def closeEvent(self, event) -> None:
+        if not self._closed:
+            self.save_layout()
+            self._closed = True
+            self.store_bridge.close()
+            for unsubscribe in self._unsubscribe:
+                if callable(unsubscribe):
+                    unsubscribe()
+            self.tray.hide()
+        super().closeEvent(event)

@@ -1,0 +1,381 @@
+"""The main window driven like an operator: dialer, actions, failures, event log, status."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from console.telnyx.errors import TelnyxError
+from console.ui.calls_model import COL_FLAGS, COL_STATE
+from console.ui.main_window import MainWindow
+from tests.ui.fakes import Events, FakeSession, live_call
+
+
+@pytest.fixture
+def session():
+    return FakeSession()
+
+
+@pytest.fixture
+def events():
+    return Events()
+
+
+@pytest.fixture
+def window(qtbot, session, qsettings):
+    w = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def deliver(qtbot, window, session, *envelopes):
+    """Webhooks in, then wait for the coalesced model update."""
+    for envelope in envelopes:
+        session.deliver(envelope)
+    window.store_bridge.flush()
+
+
+def row_text(window, ccid, col):
+    model = window.calls_model
+    return model.index(model.row_of(ccid), col).data(Qt.ItemDataRole.DisplayRole)
+
+
+def conference_call(qtbot, window, session, events, ccid="v3:a", conf="conf-a"):
+    deliver(
+        qtbot,
+        window,
+        session,
+        events.initiated(ccid),
+        events.answered(ccid),
+        events.conference_created(conf, ccid),
+        events.joined(ccid, conf),
+    )
+
+
+# --- dialer ----------------------------------------------------------------------------------
+
+
+def test_invalid_number_shows_inline_error_and_sends_nothing(qtbot, window, session):
+    dialer = window.dialer
+    qtbot.keyClicks(dialer.destination_edit, "12ab")
+    assert dialer.error_label.text()
+    assert "not" in dialer.error_label.text()
+    assert not dialer.dial_button.isEnabled()
+    qtbot.keyClick(dialer.destination_edit, Qt.Key.Key_Return)
+    dialer.dial()
+    assert session.ops.calls == []
+
+
+def test_valid_number_dials_normalised_from_the_chosen_number(qtbot, window, session):
+    dialer = window.dialer
+    dialer.from_combo.setCurrentIndex(1)
+    qtbot.keyClicks(dialer.destination_edit, "(312) 555-0142")
+    assert dialer.dial_button.isEnabled()
+    assert "+13125550142" in dialer.error_label.text()  # shows what will be dialled
+    qtbot.mouseClick(dialer.dial_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("dial", ("+13125550142", "+13125550101"))]
+    assert dialer.recent_numbers[0] == "+13125550142"
+
+
+def test_dial_pad_types_then_sends_dtmf_to_the_selected_live_call(qtbot, window, session, events):
+    dialer = window.dialer
+    for key in ("1", "2", "#"):
+        qtbot.mouseClick(dialer.pad_buttons[key], Qt.MouseButton.LeftButton)
+    assert dialer.destination_edit.text() == "12#"
+    deliver(qtbot, window, session, events.initiated("v3:a"), events.answered("v3:a"))
+    window.select_calls(["v3:a"])
+    assert "DTMF" in dialer.mode_label.text()
+    qtbot.mouseClick(dialer.pad_buttons["5"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("send_dtmf", ("v3:a", "5"))]
+    assert dialer.destination_edit.text() == "12#"
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def enabled(window):
+    return {name for name, action in window.actions.all.items() if action.isEnabled()}
+
+
+def test_actions_follow_selection_and_state(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:ring"))
+    live_call(session.store, events, "v3:b")
+    live_call(session.store, events, "v3:c")
+    window.store_bridge.flush()
+
+    window.select_calls([])
+    assert enabled(window) == {"dial", "settings"}
+
+    window.select_calls(["v3:ring"])
+    on = enabled(window)
+    assert {"answer", "reject", "hangup"} <= on
+    assert not on & {"hold", "mute", "transfer", "bridge", "send_dtmf"}
+
+    window.select_calls(["v3:b"])
+    on = enabled(window)
+    assert {"hold", "mute", "record", "transfer", "attended_transfer", "send_dtmf"} <= on
+    assert not on & {"answer", "reject", "bridge", "merge", "record_pause", "complete_transfer"}
+
+    window.select_calls(["v3:b", "v3:c"])
+    assert {"bridge", "merge", "hold", "hangup"} <= enabled(window)
+    window.select_calls(["v3:b", "v3:c", "v3:ring"])
+    assert not enabled(window) & {"bridge", "merge", "hold"}
+
+
+def test_shortcuts_are_in_tooltips_and_menus(window):
+    answer = window.actions.answer
+    assert answer.shortcut().toString() == "F5"
+    assert "(F5)" in answer.toolTip()
+    assert window.actions.dial.shortcut().toString() == "Ctrl+D"
+
+
+def test_hold_marks_pending_then_row_follows_the_store(qtbot, window, session, events):
+    conference_call(qtbot, window, session, events)
+    window.select_calls(["v3:a"])
+    session.ops.gate = asyncio.Event()
+    window.actions.hold.trigger()
+    assert row_text(window, "v3:a", COL_STATE) == "⏳ holding…"
+    assert not window.actions.hold.isEnabled()  # disabled while pending
+    assert "On hold" not in row_text(window, "v3:a", COL_FLAGS)
+    session.ops.gate.set()
+    qtbot.waitUntil(lambda: "On hold" in row_text(window, "v3:a", COL_FLAGS))
+    qtbot.waitUntil(window.actions.idle)
+    assert row_text(window, "v3:a", COL_STATE) == "In conference"
+    assert window.actions.hold.isChecked()
+    assert window.actions.hold.text().replace("&", "") == "Unhold"
+    window.actions.hold.trigger()
+    qtbot.waitUntil(lambda: "On hold" not in row_text(window, "v3:a", COL_FLAGS))
+    assert session.ops.names() == ["hold", "unhold"]
+
+
+def test_failed_action_shows_words_and_changes_nothing(qtbot, window, session, events):
+    conference_call(qtbot, window, session, events)
+    window.select_calls(["v3:a"])
+    session.ops.fail["hold"] = TelnyxError("Telnyx refused: the call is no longer active.")
+    window.actions.hold.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    message = window.notifications.last_message
+    assert message == "Hold failed: Telnyx refused: the call is no longer active."
+    assert window.notifications.isVisible()
+    assert window.status.currentMessage() == message
+    assert row_text(window, "v3:a", COL_FLAGS) == ""
+    assert row_text(window, "v3:a", COL_STATE) == "In conference"
+    assert window.actions.hold.isEnabled() and not window.actions.hold.isChecked()
+
+
+def test_unexpected_error_is_worded_not_a_traceback(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:r"))
+    window.select_calls(["v3:r"])
+    session.ops.fail["answer"] = RuntimeError("boom")
+    window.actions.answer.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    assert window.notifications.last_message == (
+        "Answer failed: Unexpected error: RuntimeError: boom (details in the log)"
+    )
+    assert "Traceback" not in window.notifications.last_message
+
+
+def test_blind_transfer_prompt_validates(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:a"), events.answered("v3:a"))
+    window.select_calls(["v3:a"])
+    window.actions.transfer.trigger()
+    prompt = window.last_prompt
+    assert prompt is not None and prompt.isVisible()
+    prompt.line_edit.setText("desk@example")
+    assert not prompt.ok_button.isEnabled()
+    assert "sip:" in prompt.error_label.text()
+    prompt.accept()
+    assert session.ops.calls == []
+    prompt.line_edit.setText("sip:desk@example.com")
+    assert prompt.ok_button.isEnabled()
+    prompt.accept()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("transfer", ("v3:a", "sip:desk@example.com"))]
+
+
+def test_attended_transfer_start_then_complete(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:a"), events.answered("v3:a"))
+    window.select_calls(["v3:a"])
+    assert not window.actions.complete_transfer.isEnabled()
+    window.actions.attended_transfer.trigger()
+    window.last_prompt.line_edit.setText("+1 312 555 0177")
+    window.last_prompt.accept()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls[0] == ("start_attended_transfer", ("v3:a", "+13125550177"))
+    assert window.actions.complete_transfer.isEnabled()
+    assert window.actions.cancel_transfer.isEnabled()
+    assert not window.actions.attended_transfer.isEnabled()
+    window.actions.complete_transfer.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.names()[-1] == "complete_attended_transfer"
+    assert not window.actions.complete_transfer.isEnabled()
+
+
+def test_send_dtmf_prompt(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:a"), events.answered("v3:a"))
+    window.select_calls(["v3:a"])
+    window.actions.send_dtmf.trigger()
+    window.last_prompt.line_edit.setText("12x")
+    assert not window.last_prompt.ok_button.isEnabled()
+    window.last_prompt.line_edit.setText("123#")
+    window.last_prompt.accept()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("send_dtmf", ("v3:a", "123#"))]
+
+
+def test_conference_actions_from_the_tree(qtbot, window, session, events):
+    conference_call(qtbot, window, session, events)
+    assert not window.actions.end_conference.isEnabled()
+    window.select_conference("conf-a", "v3:a")
+    assert window.actions.kick.isEnabled() and window.actions.end_conference.isEnabled()
+    window.actions.kick.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    window.actions.end_conference.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("kick", ("conf-a", "v3:a")), ("end_conference", ("conf-a",))]
+
+
+def test_pick_a_waiting_call(qtbot, window, session, events):
+    live_call(session.store, events, "v3:q")
+    deliver(qtbot, window, session, events.enqueued("v3:q", "support", 1))
+    window.select_waiter("support", "v3:q")
+    assert window.actions.pick.isEnabled()
+    window.actions.pick.trigger()
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls == [("pick_from_queue", ("v3:q",))]
+
+
+def test_incoming_call_notifies_the_tray(qtbot, window, session, events):
+    deliver(qtbot, window, session, events.initiated("v3:in", caller_id_name="Grace Hopper"))
+    assert window.tray.notifications == [
+        ("Incoming call", "Incoming call from Grace Hopper <+13125550100>")
+    ]
+
+
+# --- event log -------------------------------------------------------------------------------
+
+
+def test_event_log_filters_and_shows_raw_json(qtbot, window, session, events):
+    deliver(
+        qtbot,
+        window,
+        session,
+        events.initiated("v3:aaa"),
+        events.initiated("v3:bbb"),
+        events.answered("v3:bbb"),
+    )
+    log = window.event_log
+    qtbot.waitUntil(lambda: log.model.rowCount() == 3)
+    log.filter_edit.setText("bbb")
+    assert log.proxy.rowCount() == 2
+    log.type_combo.setCurrentIndex(log.type_combo.findData("call.answered"))
+    assert log.proxy.rowCount() == 1
+    log.view.setCurrentIndex(log.proxy.index(0, 0))
+    raw = log.raw_view.toPlainText()
+    assert '"event_type": "call.answered"' in raw
+    assert '"call_control_id": "v3:bbb"' in raw
+
+
+def test_rejected_webhook_row_is_distinct(qtbot, window, session):
+    session.reject("bad signature", "Ed25519 check failed")
+    log = window.event_log
+    qtbot.waitUntil(lambda: log.model.rowCount() == 1)
+    idx = log.model.index(0, 1)
+    assert idx.data() == "REJECTED"
+    background = idx.data(Qt.ItemDataRole.BackgroundRole)
+    assert background is not None and background.color() != QColor(Qt.GlobalColor.white)
+    assert "bad signature" in log.model.index(0, 5).data()
+    log.type_combo.setCurrentIndex(log.type_combo.findData("rejected"))
+    assert log.proxy.rowCount() == 1
+
+
+# --- status bar, layout, rendering -----------------------------------------------------------
+
+
+def test_status_bar_warns_loudly(qtbot, window, session):
+    status = window.status
+    assert status.verification_label.text() == "Signatures: verified"
+    assert not status.silence_label.isVisibleTo(window)
+    session.health_changed(
+        verification_enabled=False,
+        silence_warning=True,
+        api_reachable=False,
+        api_last_error="401 Unauthorized",
+    )
+    assert "NOT verified" in status.verification_label.text()
+    assert status.silence_label.isVisibleTo(window)
+    assert "NO EVENTS" in status.silence_label.text()
+    assert "401 Unauthorized" in status.api_label.text()
+
+
+def test_layout_is_remembered(qtbot, session, qsettings):
+    first = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(first)
+    first.calls_view.horizontalHeader().resizeSection(1, 333)
+    first.close()
+    second = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(second)
+    assert second.calls_view.horizontalHeader().sectionSize(1) == 333
+
+
+def test_window_renders_offscreen(qtbot, window, session, events):
+    live_call(session.store, events, "v3:a")
+    window.store_bridge.flush()
+    image = window.grab().toImage()
+    assert image.width() > 600 and image.height() > 400
+
+
+def test_store_bursts_are_coalesced_into_one_update(qtbot, window, session, events):
+    emitted = []
+    window.store_bridge.changes_ready.connect(emitted.append)
+    for i in range(50):
+        session.deliver(events.initiated(f"v3:burst{i}"))
+    qtbot.waitUntil(lambda: window.calls_model.rowCount() == 50)
+    assert len(emitted) == 1
+
+
+def test_history_is_loaded_from_journal_records(qtbot, session, qsettings, events):
+    class Record:  # the shape of console.events.journal.JournalRecord
+        def __init__(self, envelope, received_at):
+            self._envelope, self.received_at, self.attempt = envelope, received_at, 2
+
+        def envelope(self):
+            return self._envelope
+
+    newest_first = [
+        Record(events.answered("v3:h"), 2000.0),
+        Record(events.initiated("v3:h"), 1000.0),
+    ]
+    session.journal.rows = newest_first
+    w = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(w)
+    log = w.event_log.model
+    assert [log.entry(r).event_type for r in range(log.rowCount())] == [
+        "call.initiated",
+        "call.answered",
+    ]
+    assert log.entry(0).attempt == 2
+
+
+def test_startup_notices_show_once_as_information(qtbot, window, session):
+    session.health_changed(notices=("Demo mode: calls are simulated.",))
+    session.health_changed(notices=("Demo mode: calls are simulated.",))
+    assert window.notifications.history == ["Demo mode: calls are simulated."]
+    assert window.notifications.property("severity") == "info"
+
+
+def test_dark_theme_applies(qtbot, session, qsettings):
+    from console.ui import theme
+
+    session.settings = session.settings.model_copy(update={"theme": "dark"})
+    w = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(w)
+    assert theme.current() == "dark"
+    assert w.palette().window().color().lightness() < 100
+    theme.apply_theme("light")
