@@ -42,6 +42,11 @@ class TelnyxError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def user_message(self) -> str:
+        """The sentence to show an operator (every console error family offers this name)."""
+        return self.message
+
 
 class TelnyxInputError(TelnyxError, ValueError):
     """Input rejected locally, before any request was made (the request was never sent)."""

@@ -9,15 +9,11 @@ log = logging.getLogger(__name__)
 
 def describe_error(exc: BaseException) -> str:
     """Turn a failure into a sentence; unexpected ones are logged with their traceback."""
-    # TelnyxError subclasses (console.telnyx.errors) and config errors carry user_message;
-    # duck typing keeps this module free of the lower layers' import order.
+    # Every console error family (client, operations, tunnel, config, secrets) words its
+    # failures for the operator in user_message; duck typing keeps this module independent.
     user_message = getattr(exc, "user_message", None)
     if isinstance(user_message, str) and user_message:
         return user_message
-    from console.telnyx.errors import TelnyxError
-
-    if isinstance(exc, TelnyxError) and str(exc):
-        return str(exc)  # the client words its messages for the operator
     if isinstance(exc, ValueError) and str(exc):
         return str(exc)
     if isinstance(exc, TimeoutError):

@@ -102,6 +102,7 @@ async def test_error_status_maps_to_exception(no_retry_client, recorder, reply, 
         await no_retry_client.calls.hangup(CCID)
     assert type(info.value) is exc_type
     assert str(info.value) == message
+    assert info.value.user_message == message
     assert isinstance(info.value, TelnyxError)
     assert info.value.status_code == reply.status_code
     assert len(recorder.requests) == 1
