@@ -94,8 +94,14 @@ def apply_theme(choice: str | None = "system", app: QApplication | None = None) 
     _current = scheme
     if app is None:
         return scheme
-    # Fusion draws the same on every platform and honours our palette fully.
-    app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if scheme == "dark" else app.style().standardPalette())
-    app.setStyleSheet(stylesheet(scheme))
+    # Re-styling repolishes every widget of the application, so only do it when something
+    # changes: windows are created more than once (tests, settings changes) and a needless
+    # setStyle over many live widgets is both slow and a known source of crashes.
+    if app.style().name().lower() != "fusion":
+        # Fusion draws the same on every platform and honours our palette fully.
+        app.setStyle("Fusion")
+    if app.property("telnyx_console_scheme") != scheme:
+        app.setPalette(_dark_palette() if scheme == "dark" else app.style().standardPalette())
+        app.setStyleSheet(stylesheet(scheme))
+        app.setProperty("telnyx_console_scheme", scheme)
     return scheme
