@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SIM_KEY = web.AppKey("simulator", object)
 MEDIA_PREFIX = "/media/recordings"
+HOLD_MUSIC_PATH = "/media/hold-music.wav"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -677,6 +678,10 @@ async def recording_media(request: web.Request) -> web.Response:
     return web.Response(body=media.mp3_bytes(recording.duration_secs), content_type="audio/mpeg")
 
 
+async def hold_music(request: web.Request) -> web.Response:
+    return web.Response(body=media.hold_music_wav(), content_type="audio/wav")
+
+
 # --- simulator controls (not Telnyx API) ------------------------------------------------------
 
 
@@ -772,6 +777,7 @@ def build_app(sim: TelnyxSimulator) -> web.Application:
     r.add_get("/v2/recordings/{recording_id}", get_recording)
     r.add_delete("/v2/recordings/{recording_id}", delete_recording)
     r.add_get(MEDIA_PREFIX + "/{file}", recording_media)
+    r.add_get(HOLD_MUSIC_PATH, hold_music)
     r.add_post("/_sim/inbound", sim_inbound)
     r.add_post("/_sim/calls/{call_control_id}/hangup", sim_remote_hangup)
     r.add_get("/_sim/truth", sim_truth)

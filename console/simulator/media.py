@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import struct
@@ -23,6 +24,26 @@ def wav_bytes(seconds: float, *, channels: int = 1, tone_hz: float = 440.0) -> b
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(bytes(samples))
+    return buffer.getvalue()
+
+
+@functools.cache
+def hold_music_wav() -> bytes:
+    """Four seconds of a soft arpeggio (C-E-G-E), so demo-mode hold music is a real file."""
+    notes_hz = (261.63, 329.63, 392.0, 329.63) * 4
+    note_frames = SAMPLE_RATE // 4
+    samples = bytearray()
+    for hz in notes_hz:
+        for i in range(note_frames):
+            fade = min(1.0, i / 200, (note_frames - i) / 200)  # no clicks between notes
+            value = int(2500 * fade * math.sin(2 * math.pi * hz * i / SAMPLE_RATE))
+            samples += struct.pack("<h", value)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(SAMPLE_RATE)
         out.writeframes(bytes(samples))

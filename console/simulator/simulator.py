@@ -11,7 +11,7 @@ from aiohttp import web
 from console.events.signature import KeyPair
 
 from . import errors
-from .app import MEDIA_PREFIX, build_app
+from .app import HOLD_MUSIC_PATH, MEDIA_PREFIX, build_app
 from .clock import SimClock
 from .delivery import Deliverer, DeliveryPolicy, DeliveryRecord
 from .demo import DemoTraffic
@@ -114,6 +114,11 @@ class TelnyxSimulator:
     @property
     def media_base(self) -> str:
         return self.root_url + MEDIA_PREFIX
+
+    @property
+    def hold_music_url(self) -> str:
+        """A real WAV the console can name as hold music in demo mode."""
+        return self.root_url + HOLD_MUSIC_PATH
 
     @property
     def public_key_b64(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import wave
+
 import httpx
 import pytest
 
@@ -178,3 +181,12 @@ def test_cli_parses_fault_switches():
         ]
     )
     assert (args.port, args.speed, args.duplicate_rate) == (9999, 10.0, 0.5)
+
+
+async def test_hold_music_is_a_playable_wav(sim):
+    async with httpx.AsyncClient() as plain:
+        response = await plain.get(sim.hold_music_url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/wav"
+    with wave.open(io.BytesIO(response.content)) as music:
+        assert music.getnframes() / music.getframerate() >= 3.0
