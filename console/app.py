@@ -1,0 +1,225 @@
+"""The Qt entry point: QApplication + qasync loop, the session's start/stop, the main window.
+
+Shutdown never depends on ``aboutToQuit``: closing the window is intercepted, the session is
+stopped (webhook URL restored, tunnel, simulator, client, receiver, journal) while the loop
+still runs, and only then does ``run_app`` return. Under qasync, awaiting anything after
+``aboutToQuit`` fails with "Event loop stopped before Future completed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from console import APP_NAME
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "telnyx-console"
+DISPLAY_NAME = "Telnyx Console"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+OnReady = Callable[[Any, Any], None]
+
+
+def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
+    """Run the console until its window is closed; returns the process exit code.
+
+    ``on_ready(window, session)`` is called once the window is shown (tests use it to close
+    the window again).
+    """
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationDisplayName(DISPLAY_NAME)
+    app.setWindowIcon(_app_icon())
+    # The session must stop before Qt quits: the window's close is the only way out.
+    app.setQuitOnLastWindowClosed(False)
+
+    from console.logging_setup import setup_logging
+
+    try:
+        setup_logging()
+    except OSError as exc:  # an unwritable log dir must not keep the console from starting
+        logging.basicConfig(level=logging.INFO)
+        log.error("file logging is off: %s", exc)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    controller = AppController(app, demo, on_ready=on_ready)
+    with loop:
+        loop.set_exception_handler(_log_loop_exception)
+        _install_signal_handlers(loop, controller)
+        loop.call_soon(controller.begin)
+        code = loop.run_until_complete(controller.finished)
+    return code
+
+
+class AppController:
+    """Builds the session and the window, and shuts both down in order."""
+
+    def __init__(self, app: Any, demo: bool, *, on_ready: OnReady | None = None):
+        self.app = app
+        self.demo = demo
+        self.on_ready = on_ready
+        self.session: Any = None
+        self.window: Any = None
+        self.finished: asyncio.Future[int] = asyncio.get_event_loop().create_future()
+        self._closing = False
+        self._close_filter: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self._shutdown_task: asyncio.Future[None] | None = None
+
+    def begin(self) -> None:
+        self._task = asyncio.ensure_future(self._start())
+
+    async def _start(self) -> None:
+        from console.config import load_settings_or_defaults
+        from console.secrets import SecretStore
+        from console.session import ConsoleSession
+
+        settings, notices = load_settings_or_defaults()
+        secrets = SecretStore()
+        if not secrets.backend_available:
+            notices.append(secrets.backend_message)
+        self.session = ConsoleSession(settings, secrets, demo=self.demo, notices=notices)
+        try:
+            await self.session.start()
+        except Exception as exc:
+            log.exception("the console could not start")
+            await self._show_fatal(exc)
+            self._finish(1)
+            return
+        try:
+            self._open_window()
+        except Exception as exc:
+            log.exception("the main window could not be created")
+            await self._show_fatal(exc)
+            await self.shutdown(1)
+
+    def _open_window(self) -> None:
+        try:
+            from console.ui.main_window import MainWindow
+        except ImportError as exc:
+            raise RuntimeError(f"The main window is not available in this build ({exc}).") from exc
+
+        self.window = MainWindow(self.session)
+        self._close_filter = _close_filter(self)
+        self.window.installEventFilter(self._close_filter)
+        self.window.show()
+        self.window.load_event_history()
+        first_run = not self.demo and self.session.client is None
+        if first_run:
+            opener = getattr(self.window, "open_settings", None)
+            if opener is not None:
+                opener()
+        if self.on_ready is not None:
+            self.on_ready(self.window, self.session)
+
+    def request_close(self) -> None:
+        """The window (or a signal) asks to quit: stop the session first, then leave."""
+        if not self._closing and self._shutdown_task is None:
+            self._shutdown_task = asyncio.ensure_future(self.shutdown(0))
+
+    async def shutdown(self, code: int) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        if self.session is not None:
+            try:
+                await self.session.stop()
+            except Exception:
+                log.exception("stopping the session failed")
+        if self.window is not None:
+            self.window.removeEventFilter(self._close_filter)
+            self.window.close()  # runs the window's own closeEvent (layout saved)
+        self._finish(code)
+
+    def _finish(self, code: int) -> None:
+        if not self.finished.done():
+            self.finished.set_result(code)
+
+    async def _show_fatal(self, exc: BaseException) -> None:
+        """A readable message box (never a traceback), shown without a nested event loop."""
+        from PySide6.QtWidgets import QMessageBox
+
+        text = _describe(exc)
+        box = QMessageBox(QMessageBox.Icon.Critical, DISPLAY_NAME, "The console could not start.")
+        box.setInformativeText(text)
+        box.setDetailedText("The log has the technical details.")
+        done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        box.finished.connect(lambda _result: done.done() or done.set_result(None))
+        box.open()
+        await done
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        from console.ui.messages import describe_error
+
+        return describe_error(exc)
+    except ImportError:
+        return getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+
+
+def _close_filter(controller: AppController) -> Any:
+    """A QObject event filter that turns the window's first close into an ordered shutdown."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class CloseFilter(QObject):
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Close and not controller._closing:
+                event.ignore()
+                controller.request_close()
+                return True
+            return False
+
+    return CloseFilter()
+
+
+def _app_icon() -> Any:
+    from PySide6.QtGui import QIcon
+
+    try:
+        from console.ui.icons import app_icon
+
+        icon = app_icon()
+        if not icon.isNull():
+            return icon
+    except Exception:  # the UI package is optional here: fall back to the file
+        log.debug("ui icons unavailable", exc_info=True)
+    path = RESOURCES / "icons" / "app.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, controller: AppController) -> None:
+    """Ctrl+C / SIGTERM close the console the same orderly way as the window's close button."""
+    from PySide6.QtCore import QTimer
+
+    # Python runs signal handlers only between bytecodes: a light heartbeat lets it do so
+    # while Qt's C++ loop waits for events.
+    heartbeat = QTimer(controller.app)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(500)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, controller.request_close)
+        except (NotImplementedError, RuntimeError, ValueError):
+            with contextlib.suppress(ValueError):  # not the main thread: nothing to install
+                signal.signal(
+                    sig, lambda *_args: loop.call_soon_threadsafe(controller.request_close)
+                )
+
+
+def _log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    exc = context.get("exception")
+    log.error("unhandled error in the event loop: %s", context.get("message"), exc_info=exc)

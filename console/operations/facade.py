@@ -1,0 +1,642 @@
+"""Operations: every operator action as one async method (the UI's only way to act on calls).
+
+Rules every method keeps:
+
+* bad input or an action that makes no sense for the call's state → ``ValueError`` with a
+  sentence for the operator; Telnyx's refusals → :class:`~console.telnyx.errors.TelnyxError`
+  subclasses (the client's), multi-step failures → :class:`OperationError` subclasses;
+* the store changes only through webhooks, except the facts Telnyx never sends a webhook for
+  (participant mute/hold, recording start/pause/resume, whom we bridged), which are confirmed
+  with the store's ``mark_*`` methods after Telnyx answered 200;
+* a command that must not run twice carries a ``command_id`` derived from the action and its
+  call (``answer`` of leg X is always the same id), so a double click or a retry is harmless;
+* every action is written to the audit log (who, what, when, result).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from console.operations.audit import AuditLog
+from console.operations.context import (
+    DEFAULT_CONFIRM_TIMEOUT,
+    DEFAULT_RING_TIMEOUT,
+    LegEnded,
+    OpsContext,
+    ccid_of,
+    conference_id_of,
+    hangup_reason,
+)
+from console.operations.errors import ConfirmationTimeout, OperationError
+from console.operations.hold import ensure_conference, move_order, set_hold, set_mute
+from console.operations.ids import (
+    BRIDGE_TAG,
+    CONSOLE_TAG_PREFIX,
+    OPERATOR_TAG,
+    PARTICIPANT_TAG,
+    new_operation_id,
+    own_conference_name,
+    step_command_id,
+)
+from console.operations.transfer import AttendedTransfer, TransferRunner
+from console.state.entities import Call, CallState, RecordingState
+from console.telnyx.phone import normalize_destination, normalize_e164
+
+log = logging.getLogger(__name__)
+
+_DTMF = re.compile(r"^[0-9A-Da-d*#wW]+$")
+MERGE_CONFERENCE_PREFIX = "console-conf-"
+
+
+class Operations:
+    """The operator's actions on calls, conferences and queues (Qt-free, async)."""
+
+    def __init__(
+        self,
+        client: Any,
+        store: Any,
+        settings: Any,
+        *,
+        audit: AuditLog | Path | str | None = None,
+        hold_music_url: str | None = None,
+        connection_id: str | None = None,
+        confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
+        ring_timeout: int = DEFAULT_RING_TIMEOUT,
+        recording_format: str = "mp3",
+    ):
+        if not isinstance(audit, AuditLog):
+            audit = AuditLog(audit)
+        self._ctx = OpsContext(
+            client=client,
+            store=store,
+            settings=settings,
+            audit=audit,
+            hold_music_url=hold_music_url,
+            connection_id=connection_id,
+            confirm_timeout=confirm_timeout,
+            ring_timeout=ring_timeout,
+        )
+        self._transfers = TransferRunner(self._ctx)
+        self.recording_format = recording_format
+
+    # --- configuration --------------------------------------------------------------------
+
+    @property
+    def audit(self) -> AuditLog:
+        return self._ctx.audit
+
+    @property
+    def settings(self) -> Any:
+        return self._ctx.settings
+
+    @settings.setter
+    def settings(self, settings: Any) -> None:
+        self._ctx.settings = settings
+
+    @property
+    def client(self) -> Any:
+        return self._ctx.client
+
+    @client.setter
+    def client(self, client: Any) -> None:
+        self._ctx.client = client  # a new API key or base URL: the session swaps the client
+
+    @property
+    def hold_music_url(self) -> str | None:
+        return self._ctx.hold_music_url
+
+    @hold_music_url.setter
+    def hold_music_url(self, url: str | None) -> None:
+        self._ctx.hold_music_url = url
+
+    @property
+    def connection_id(self) -> str:
+        value = self._ctx.connection_id or self._ctx.settings.connection_id
+        if not value:
+            raise ValueError("Choose the Call Control application in Settings first.")
+        return value
+
+    @connection_id.setter
+    def connection_id(self, value: str | None) -> None:
+        self._ctx.connection_id = value
+
+    @property
+    def transfers(self) -> list[AttendedTransfer]:
+        """Attended transfers of this session, newest last (final ones included)."""
+        return list(self._transfers.active.values())
+
+    async def aclose(self) -> None:
+        """Called by the session on exit: a transfer still dialling is abandoned, not left
+        half-done in the audit log."""
+        for transfer in self._transfers.active.values():
+            if not transfer.state.is_final:
+                self._ctx.audit.record(
+                    "attended transfer",
+                    "abandoned at exit",
+                    target=transfer.caller_call_control_id,
+                    id=transfer.transfer_id,
+                    state=str(transfer.state),
+                )
+
+    # --- helpers the UI may use -----------------------------------------------------------
+
+    def is_operator_leg(self, call_control_id: str) -> bool:
+        """True for the leg the console dialled to the operator's own endpoint."""
+        return self._ctx.is_operator_leg(self._ctx.call(call_control_id))
+
+    def operator_leg_of(self, call_control_id: str) -> str | None:
+        call = self._ctx.call(call_control_id)
+        conference = self._ctx.live_conference_of(call) if call else None
+        leg = self._ctx.operator_leg_in(conference)
+        return leg.call_control_id if leg else None
+
+    @contextlib.asynccontextmanager
+    async def _audited(self, what: str, target: str | None, **detail: Any) -> AsyncIterator[None]:
+        try:
+            yield
+        except BaseException as exc:
+            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            self._ctx.audit.record(what, "failed", target=target, error=message, **detail)
+            raise
+        self._ctx.audit.record(what, "ok", target=target, **detail)
+
+    # --- single calls ---------------------------------------------------------------------
+
+    async def dial(self, to: str, from_: str | None = None) -> str:
+        """Place an outbound call; returns its call_control_id (the row comes on call.initiated)."""
+        ctx = self._ctx
+        if not (to or "").strip():
+            raise ValueError("Enter the number or SIP address to call.")
+        if from_ is None or not from_.strip():
+            from_ = ctx.from_number_for()
+        elif from_ not in (ctx.settings.from_numbers or []):
+            from_ = normalize_e164(from_, None)  # any other caller ID must be full E.164
+        destination = normalize_destination(to, ctx.settings.default_country)
+        async with self._audited("dial", None, to=destination, from_=from_):
+            result = await ctx.client.calls.dial(
+                connection_id=self.connection_id,
+                to=destination,
+                from_=from_,
+                timeout_secs=ctx.ring_timeout,
+            )
+        return ccid_of(result)
+
+    async def answer(self, call_control_id: str) -> None:
+        """Answer a ringing call (returns once call.answered is in); connect the operator if set.
+
+        "Answer can bring that phone into the call's conference": the call gets its own
+        conference and the operator's endpoint is dialled into it (``conference_config``), so the
+        operator talks to the caller, and hold/mute work on the call at once.
+        """
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.direction not in (None, "incoming"):
+            raise ValueError("Only an incoming call can be answered.")
+        if call.state is not CallState.RINGING:
+            raise ValueError("That call is not ringing.")
+        endpoint = ctx.settings.operator_endpoint
+        async with self._audited("answer", call_control_id, operator_endpoint=endpoint):
+            await ctx.client.calls.answer(
+                call_control_id, command_id=step_command_id(call_control_id, "answer")
+            )
+            # Return once call.answered is in: the next click (hold, transfer...) needs it.
+            try:
+                await ctx.wait_answered(call_control_id)
+            except LegEnded as ended:
+                raise OperationError(
+                    f"The caller hung up ({hangup_reason(ended.call)}) as the call was answered."
+                ) from None
+            if endpoint:
+                await self._connect_operator(
+                    call_control_id, step_command_id(call_control_id, "op")
+                )
+
+    async def _connect_operator(self, call_control_id: str, operation_id: str) -> str:
+        """Put the call in its own conference and bring the operator's endpoint into it."""
+        ctx = self._ctx
+        try:
+            call = await ctx.wait_answered(call_control_id)
+        except LegEnded as ended:
+            raise OperationError(
+                f"The caller hung up ({hangup_reason(ended.call)}) before being connected."
+            ) from None
+        conference = await ensure_conference(ctx, call, operation_id)
+        if ctx.operator_leg_in(conference) is not None:
+            return conference.conference_id  # already connected (a retried answer)
+        try:
+            await self._dial_into(
+                conference.conference_id,
+                ctx.settings.operator_endpoint,
+                OPERATOR_TAG,
+                operation_id,
+                from_=ctx.from_number_for(call),
+            )
+        except OperationError as exc:
+            raise OperationError(
+                f"The call was answered, but your phone ({ctx.settings.operator_endpoint}) "
+                f"could not be connected: {exc.user_message}"
+            ) from None
+        return conference.conference_id
+
+    async def _dial_into(
+        self, conference_id: str, to: str, tag: str, operation_id: str, *, from_: str
+    ) -> str:
+        """Dial a leg, wait for it to answer, then join it to the conference; returns the leg.
+
+        Dial-then-join rather than ``conference_config``: the answer is confirmed before the
+        leg joins (a busy or unanswered leg never touches the conference) and the outcome is
+        reported to the operator in words.
+        """
+        ctx = self._ctx
+        result = await ctx.client.calls.dial(
+            connection_id=self.connection_id,
+            to=to,
+            from_=from_,
+            timeout_secs=ctx.ring_timeout,
+            client_state=tag,
+            park_after_unbridge="self",
+            command_id=step_command_id(operation_id, f"dial:{tag}"),
+        )
+        ccid = ccid_of(result)
+        try:
+            await ctx.wait_answered(ccid, within=ctx.ring_timeout + ctx.confirm_timeout)
+        except LegEnded as ended:
+            raise OperationError(f"{to} was {hangup_reason(ended.call)}") from None
+        except ConfirmationTimeout:
+            await self._hangup_quietly(ccid)
+            raise OperationError(f"{to} did not answer") from None
+        if ctx.conference(conference_id) is None or not ctx.conference(conference_id).is_live:
+            await self._hangup_quietly(ccid)
+            raise OperationError("the conference ended before the call was answered")
+        await ctx.client.conferences.join(
+            conference_id,
+            call_control_id=ccid,
+            beep_enabled="never",
+            command_id=step_command_id(operation_id, f"join:{tag}"),
+        )
+        try:
+            await ctx.wait_joined(conference_id, ccid)
+        except LegEnded as ended:
+            raise OperationError(f"{to} hung up ({hangup_reason(ended.call)})") from None
+        return ccid
+
+    async def reject(self, call_control_id: str, cause: str = "CALL_REJECTED") -> None:
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.state is not CallState.RINGING:
+            raise ValueError("Only a ringing call can be rejected; hang it up instead.")
+        async with self._audited("reject", call_control_id, cause=cause):
+            await ctx.client.calls.reject(
+                call_control_id, cause=cause, command_id=step_command_id(call_control_id, "reject")
+            )
+
+    async def hangup(self, call_control_id: str) -> None:
+        """Hang up the leg; the operator's own leg in the call's conference goes with it."""
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        conference = ctx.live_conference_of(call)
+        operator = None
+        if ctx.is_own_conference(conference) and not ctx.is_operator_leg(call):
+            operator = ctx.operator_leg_in(conference)
+        async with self._audited("hang up", call_control_id):
+            await ctx.client.calls.hangup(
+                call_control_id, command_id=step_command_id(call_control_id, "hangup")
+            )
+            if operator is not None:
+                await self._hangup_quietly(operator.call_control_id)
+
+    async def _hangup_quietly(self, call_control_id: str) -> None:
+        try:
+            await self._ctx.client.calls.hangup(
+                call_control_id, command_id=step_command_id(call_control_id, "hangup")
+            )
+        except Exception as exc:
+            # The leg may have gone already (404/422): that is the wanted end state.
+            if getattr(exc, "status_code", None) not in (404, 422):
+                raise
+
+    async def transfer(self, call_control_id: str, to: str) -> None:
+        """Blind transfer to a number or SIP URI.
+
+        A call in a conference first leaves it (``leave`` parks the leg) so Telnyx transfers a
+        plain leg; the operator's own leg in the call's conference is then hung up.
+        """
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.state is CallState.QUEUED:
+            raise ValueError("Pick the call from its queue before transferring it.")
+        if ctx.is_operator_leg(call):
+            raise ValueError("Select the caller's call, not your own leg, to transfer it.")
+        destination = normalize_destination(to, ctx.settings.default_country)
+        op = new_operation_id()
+        async with self._audited("blind transfer", call_control_id, to=destination):
+            conference = ctx.live_conference_of(call)
+            operator = (
+                ctx.operator_leg_in(conference) if ctx.is_own_conference(conference) else None
+            )
+            if conference is not None:
+                await self._leave(conference.conference_id, call_control_id, op)
+            await ctx.client.calls.transfer(
+                call_control_id,
+                to=destination,
+                from_=ctx.from_number_for(call) if ctx.settings.from_numbers else None,
+                command_id=step_command_id(op, "transfer"),
+            )
+            if operator is not None:
+                await self._hangup_quietly(operator.call_control_id)
+
+    async def _leave(self, conference_id: str, call_control_id: str, op: str) -> None:
+        ctx = self._ctx
+        await ctx.client.conferences.leave(
+            conference_id,
+            call_control_id=call_control_id,
+            command_id=step_command_id(op, f"leave:{call_control_id}"),
+        )
+
+        def gone() -> bool:
+            return ctx.present(conference_id, call_control_id) is None
+
+        await ctx.wait(gone, "the call left the conference")
+
+    # --- hold / mute (conference participants only; see hold.py) ---------------------------
+
+    async def hold(self, call_control_id: str) -> None:
+        async with self._audited("hold", call_control_id):
+            await set_hold(self._ctx, call_control_id, True, new_operation_id())
+
+    async def unhold(self, call_control_id: str) -> None:
+        async with self._audited("unhold", call_control_id):
+            await set_hold(self._ctx, call_control_id, False, new_operation_id())
+
+    async def mute(self, call_control_id: str) -> None:
+        async with self._audited("mute", call_control_id):
+            await set_mute(self._ctx, call_control_id, True, new_operation_id())
+
+    async def unmute(self, call_control_id: str) -> None:
+        async with self._audited("unmute", call_control_id):
+            await set_mute(self._ctx, call_control_id, False, new_operation_id())
+
+    # --- recording (per call leg; see README in this package's docstring) -------------------
+
+    async def record_start(self, call_control_id: str) -> None:
+        """Record the leg (both directions, dual channel).
+
+        Always per call, also in a conference: the leg's outbound audio is the conference mix,
+        so the recording holds everyone the caller hears; ``call.recording.saved`` names the
+        leg, so the recording lands on the row the operator acted on.
+        """
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        self._require_connected(call, "recorded")
+        if call.recording is not RecordingState.OFF:
+            raise ValueError("That call is already being recorded.")
+        async with self._audited("record start", call_control_id):
+            await ctx.client.calls.record_start(
+                call_control_id, format=self.recording_format, channels="dual"
+            )
+            ctx.mark_call_recording(call_control_id, RecordingState.RECORDING)
+
+    async def record_stop(self, call_control_id: str) -> None:
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.recording is RecordingState.OFF:
+            raise ValueError("That call is not being recorded.")
+        async with self._audited("record stop", call_control_id):
+            await ctx.client.calls.record_stop(call_control_id)
+            ctx.mark_call_recording(call_control_id, RecordingState.OFF)
+
+    async def record_pause(self, call_control_id: str) -> None:
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.recording is not RecordingState.RECORDING:
+            raise ValueError("That call is not being recorded.")
+        async with self._audited("record pause", call_control_id):
+            await ctx.client.calls.record_pause(call_control_id)
+            ctx.mark_call_recording(call_control_id, RecordingState.PAUSED)
+
+    async def record_resume(self, call_control_id: str) -> None:
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.recording is not RecordingState.PAUSED:
+            raise ValueError("The recording of that call is not paused.")
+        async with self._audited("record resume", call_control_id):
+            await ctx.client.calls.record_resume(call_control_id)
+            ctx.mark_call_recording(call_control_id, RecordingState.RECORDING)
+
+    async def send_dtmf(self, call_control_id: str, digits: str) -> None:
+        ctx = self._ctx
+        digits = (digits or "").strip()
+        if not _DTMF.match(digits):
+            raise ValueError("DTMF digits are 0-9, A-D, * and # (w/W pause).")
+        call = ctx.require_call(call_control_id)
+        self._require_connected(call, "sent digits")
+        async with self._audited("send DTMF", call_control_id, digits=len(digits)):
+            await ctx.client.calls.send_dtmf(call_control_id, digits=digits)
+
+    @staticmethod
+    def _require_connected(call: Call, verb: str) -> None:
+        if call.state in (CallState.RINGING, CallState.QUEUED):
+            raise ValueError(f"Only an answered call can be {verb}.")
+
+    # --- several calls --------------------------------------------------------------------
+
+    async def bridge(self, a: str, b: str) -> None:
+        """Connect two answered calls directly (no conference).
+
+        ``park_after_unbridge: self`` keeps leg A up (parked) when the bridge ends or is
+        broken by moving B into a conference, instead of hanging it up.
+        """
+        ctx = self._ctx
+        if a == b:
+            raise ValueError("Choose two different calls to bridge.")
+        for ccid in (a, b):
+            call = ctx.require_call(ccid)
+            self._require_connected(call, "bridged")
+            if ctx.live_conference_of(call) is not None:
+                raise ValueError("One of the calls is in a conference: use Merge instead.")
+        leg_a = ctx.require_call(a)
+        tag = None if (leg_a.client_state or "").startswith(CONSOLE_TAG_PREFIX) else BRIDGE_TAG
+        async with self._audited("bridge", a, other=b):
+            await ctx.client.calls.bridge(
+                a,
+                call_control_id=b,
+                park_after_unbridge="self",
+                client_state=tag,
+                command_id=step_command_id(new_operation_id(), "bridge"),
+            )
+            ctx.parking.add(a)
+            ctx.note_bridge(a, b)
+
+    async def merge(self, call_control_ids: list[str]) -> str:
+        """Put the calls in one conference; returns its id.
+
+        If one of them is already in a live conference the others join that one; otherwise a
+        conference is created from the first. A call's bridge partner comes along (so the two
+        keep talking), moved in the order that does not hang either up (``hold.move_order``).
+        Forward-only by design: if a join fails, the calls already joined stay (taking them out
+        again would only park them in silence) and the error says which call could not join.
+        """
+        ctx = self._ctx
+        ccids = list(dict.fromkeys(c for c in call_control_ids if c))
+        if len(ccids) < 2:
+            raise ValueError("Choose at least two calls to merge.")
+        calls = [ctx.require_call(c) for c in ccids]
+        for call in calls:
+            self._require_connected(call, "merged")
+        ordered = self._merge_order(calls)
+        op = new_operation_id()
+        async with self._audited("merge", ccids[0], calls=[c.call_control_id for c in ordered]):
+            conference = next(
+                (c for c in map(ctx.live_conference_of, ordered) if c is not None), None
+            )
+            if conference is None:
+                name = MERGE_CONFERENCE_PREFIX + op[:12]
+                created = await ctx.client.conferences.create(
+                    call_control_id=ordered[0].call_control_id,
+                    name=name,
+                    hold_audio_url=ctx.hold_music_url,
+                    beep_enabled="never",
+                    command_id=step_command_id(op, "create"),
+                )
+                conference_id = conference_id_of(created)
+                ctx.note_conference_name(conference_id, name)
+                await self._joined_or_fail(conference_id, ordered[0].call_control_id)
+            else:
+                conference_id = conference.conference_id
+            for call in ordered:
+                ccid = call.call_control_id
+                if ctx.present(conference_id, ccid) is not None:
+                    continue
+                current = ctx.live_conference_of(ctx.call(ccid) or call)
+                if current is not None:
+                    await self._leave(current.conference_id, ccid, op)
+                await ctx.client.conferences.join(
+                    conference_id,
+                    call_control_id=ccid,
+                    beep_enabled="never",
+                    command_id=step_command_id(op, f"join:{ccid}"),
+                )
+                await self._joined_or_fail(conference_id, ccid)
+        return conference_id
+
+    def _merge_order(self, calls: list[Call]) -> list[Call]:
+        """The calls plus their bridge partners, each pair ordered so neither is hung up."""
+        ctx = self._ctx
+        ordered: list[Call] = []
+        for call in calls:
+            if ctx.live_conference_of(call) is None:
+                first, second = move_order(ctx, call)
+                pair = [first] if second is None else [first, second]
+            else:
+                pair = [call]
+            for leg in pair:
+                if all(leg.call_control_id != o.call_control_id for o in ordered):
+                    ordered.append(leg)
+        return ordered
+
+    async def _joined_or_fail(self, conference_id: str, call_control_id: str) -> None:
+        try:
+            await self._ctx.wait_joined(conference_id, call_control_id)
+        except LegEnded as ended:
+            raise OperationError(
+                f"A call ended ({hangup_reason(ended.call)}) before it joined the conference."
+            ) from None
+
+    async def add_participant(self, conference_id: str, to: str) -> str:
+        """Call ``to`` and, once answered, join it to the conference; returns the new leg.
+
+        Returns when the new party is in the conference; busy/no answer raises
+        :class:`OperationError` saying so (the conference is untouched).
+        """
+        ctx = self._ctx
+        ctx.require_conference(conference_id)
+        destination = normalize_destination(to, ctx.settings.default_country)
+        op = new_operation_id()
+        async with self._audited("add participant", conference_id, to=destination):
+            try:
+                return await self._dial_into(
+                    conference_id, destination, PARTICIPANT_TAG, op, from_=ctx.from_number_for()
+                )
+            except OperationError as exc:
+                raise OperationError(f"Could not add {destination}: {exc.user_message}.") from None
+
+    async def kick(self, conference_id: str, call_control_id: str) -> None:
+        """Remove a participant and end their leg: what operators mean by "kick".
+
+        A plain hangup does both (Telnyx reports participant.left and call.hangup); ``leave``
+        alone would park the leg in silence, still billed.
+        """
+        ctx = self._ctx
+        ctx.require_conference(conference_id)
+        ctx.require_call(call_control_id)
+        if ctx.present(conference_id, call_control_id) is None:
+            raise ValueError("That call is not in this conference.")
+        async with self._audited("kick", call_control_id, conference=conference_id):
+            await ctx.client.calls.hangup(
+                call_control_id, command_id=step_command_id(call_control_id, "hangup")
+            )
+
+    async def end_conference(self, conference_id: str) -> None:
+        """End the conference; Telnyx hangs up everyone still in it."""
+        ctx = self._ctx
+        ctx.require_conference(conference_id)
+        async with self._audited("end conference", conference_id):
+            await ctx.client.conferences.end(
+                conference_id, command_id=step_command_id(conference_id, "end")
+            )
+
+    async def pick_from_queue(self, call_control_id: str) -> None:
+        """Take a waiting call out of its queue; with an operator endpoint, connect it to them."""
+        ctx = self._ctx
+        call = ctx.require_call(call_control_id)
+        if call.state is not CallState.QUEUED:
+            raise ValueError("That call is not waiting in a queue.")
+        op = step_command_id(call_control_id, "pick")
+        async with self._audited("pick from queue", call_control_id, queue=call.queue_name):
+            await ctx.client.calls.leave_queue(
+                call_control_id, command_id=step_command_id(op, "leave_queue")
+            )
+
+            def dequeued() -> Call | None:
+                current = ctx.call(call_control_id)
+                if current is not None and current.state is CallState.ENDED:
+                    raise LegEnded(current)
+                return current if current and current.state is not CallState.QUEUED else None
+
+            try:
+                await ctx.wait(dequeued, "the call left its queue")
+            except LegEnded as ended:
+                raise OperationError(
+                    f"The caller hung up ({hangup_reason(ended.call)}) while being picked."
+                ) from None
+            if ctx.settings.operator_endpoint:
+                await self._connect_operator(call_control_id, op)
+
+    # --- attended transfer (see transfer.py) ----------------------------------------------
+
+    async def start_attended_transfer(self, call_control_id: str, to: str) -> AttendedTransfer:
+        """Hold the caller, call the target, and connect the target to the operator.
+
+        Returns once the target answered and is connected (state CONSULTING). If the target is
+        busy, does not answer or anything fails, the transfer is rolled back (caller unheld)
+        and :class:`~console.operations.errors.TransferFailed` says why.
+        """
+        destination = normalize_destination(to, self._ctx.settings.default_country)
+        return await self._transfers.start(call_control_id, destination)
+
+    async def complete_attended_transfer(self, transfer: AttendedTransfer) -> AttendedTransfer:
+        return await self._transfers.complete(transfer)
+
+    async def cancel_attended_transfer(self, transfer: AttendedTransfer) -> AttendedTransfer:
+        return await self._transfers.cancel(transfer)
+
+    # --- naming ---------------------------------------------------------------------------
+
+    @staticmethod
+    def own_conference_name(call_control_id: str) -> str:
+        return own_conference_name(call_control_id)

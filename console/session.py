@@ -1,0 +1,698 @@
+"""ConsoleSession: the Qt-free composition of every service, and the UI's single facade.
+
+Start order (stop is the reverse):
+
+1. the event journal is opened and the store rebuilt from its replay;
+2. the webhook receiver starts on 127.0.0.1 (events → store → listeners);
+3. demo mode: the simulator starts in-process, delivering to the receiver, and its API URL,
+   key, signing key, connection id and numbers are wired in; demo traffic starts.
+   Otherwise: the tunnel starts (if configured), and the selected Call Control application's
+   webhook URL is pointed at ``<public URL><receiver path>`` (API v2), remembering the old URL;
+4. one long-lived TelnyxClient and the Operations facade;
+5. a resync from the REST API, then a 1 s housekeeping task: silence warning, clock jump /
+   wake-from-sleep detection, pruning of ended calls, health notifications.
+
+A resync also runs (debounced) after a tunnel reconnect, an event about a leg the store never
+saw start (``needs_resync``), and a clock jump.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from console import paths
+from console.config import Settings, save_settings, validate_settings
+from console.events.journal import Journal
+from console.events.receiver import ReceivedEvent, Rejection, WebhookReceiver
+from console.operations import Operations
+from console.operations.errors import OperationError
+from console.operations.health import ClockWatch, Health
+from console.operations.resync import fetch_snapshot
+from console.operations.webhook_target import WebhookPointError, WebhookTarget
+from console.secrets import Secret
+from console.state.changes import Changes
+from console.state.store import Store
+
+log = logging.getLogger(__name__)
+
+#: A resync requested within this many seconds of another is folded into it.
+RESYNC_DEBOUNCE_SECS = 2.0
+TICK_SECS = 1.0
+PRUNE_EVERY_TICKS = 10
+AUDIT_FILENAME = "audit.jsonl"
+WEBHOOK_MEMORY_FILENAME = "webhook-target.json"
+DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
+
+Listener = Callable[..., None]
+
+
+class _MissingClient:
+    """Stands in for the REST client until an API key is set: every use says so in words."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise OperationError(
+            "No Telnyx API key is set. Add it in Settings (or start with --demo to try the "
+            "console on the built-in simulator)."
+        )
+
+
+class ConsoleSession:
+    """Owns the journal, store, receiver, tunnel or simulator, client and operations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: Any,
+        demo: bool = False,
+        *,
+        data_dir: Path | None = None,
+        settings_path: Path | None = None,
+        receiver_port: int | None = None,
+        simulator_options: dict[str, Any] | None = None,
+        demo_traffic: bool = True,
+        tunnel_factory: Callable[[Settings, Any], Any] | None = None,
+        client_factory: Callable[..., Any] | None = None,
+        resync_debounce: float = RESYNC_DEBOUNCE_SECS,
+        notices: list[str] | None = None,
+    ):
+        self.settings = settings
+        self.secrets = secrets
+        self.demo = demo
+        self._user_settings = settings  # what is saved: demo overrides never reach the file
+        self._data_dir = data_dir
+        self._settings_path = settings_path
+        self._receiver_port = receiver_port
+        self._simulator_options = dict(simulator_options or {})
+        self._demo_traffic = demo_traffic
+        self._tunnel_factory = tunnel_factory
+        self._client_factory = client_factory
+        self._resync_debounce = resync_debounce
+        self._start_notices = list(notices or [])  # e.g. "the settings file was reset"
+
+        self.store = Store()
+        self.journal: Journal | None = None
+        self.receiver: WebhookReceiver | None = None
+        self.simulator: Any = None
+        self.tunnel: Any = None
+        self.client: Any = None
+        self.ops: Operations | None = None
+        self.health = Health(verification_enabled=settings.verify_signatures)
+
+        self._event_listeners: list[Listener] = []
+        self._rejected_listeners: list[Listener] = []
+        self._health_listeners: list[Listener] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tick_task: asyncio.Task[None] | None = None
+        self._resync_task: asyncio.Task[None] | None = None
+        self._resync_lock = asyncio.Lock()
+        self._resync_reasons: list[str] = []
+        self._resync_requested_for: set[str] = set()
+        self._tunnel_unsubscribe: Callable[[], None] | None = None
+        self._webhook = WebhookTarget(None)
+        self._started = False
+        self._stopping = False
+        # The clock the API stamps events with: the simulator runs its own, faster one.
+        self._api_now: Callable[[], datetime] | None = None
+
+    # --- paths ----------------------------------------------------------------------------
+
+    @property
+    def data_dir(self) -> Path:
+        if self._data_dir is None:
+            self._data_dir = paths.data_dir()
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        return self._data_dir
+
+    def _journal_path(self) -> Path:
+        name = "demo-" + paths.JOURNAL_FILENAME if self.demo else paths.JOURNAL_FILENAME
+        return self.data_dir / name  # a demo never mixes simulated calls into the real history
+
+    # --- listeners ------------------------------------------------------------------------
+
+    def on_event(self, callback: Listener) -> Callable[[], None]:
+        """``callback(envelope, received)`` after the store applied each new event."""
+        return _add(self._event_listeners, callback)
+
+    def on_rejected(self, callback: Listener) -> Callable[[], None]:
+        """``callback(rejection)`` for each delivery the receiver turned away."""
+        return _add(self._rejected_listeners, callback)
+
+    def on_health(self, callback: Listener) -> Callable[[], None]:
+        """``callback()`` whenever ``session.health`` changed."""
+        return _add(self._health_listeners, callback)
+
+    def _set_health(self, **changes: Any) -> None:
+        updated = self.health.with_(**changes)
+        if updated != self.health:
+            self.health = updated
+            _fire(self._health_listeners)
+
+    # --- start ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start everything in order; on failure, what was started is stopped again."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        self.journal = Journal(self._journal_path())
+        self.store.rebuild(self.journal.replay())
+        self._webhook = WebhookTarget(
+            None if self.demo else self.data_dir / WEBHOOK_MEMORY_FILENAME
+        )
+
+        if self.demo:
+            from console.events.signature import KeyPair
+
+            # The simulator signs with this pair; the receiver knows the key from the start.
+            self._simulator_options.setdefault("keypair", KeyPair.generate())
+            public_key = self._simulator_options["keypair"].public_key_b64
+        else:
+            public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
+        await self._start_receiver(public_key)
+
+        notices: list[str] = list(self._start_notices)
+        if self.demo:
+            await self._start_simulator()
+            notices.append(DEMO_NOTICE)
+        else:
+            api_key = await self.secrets.aget(Secret.API_KEY)
+            self.client = self._make_client(api_key) if api_key else None
+            if self.client is None:
+                notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
+            await self._start_tunnel()
+
+        self.ops = Operations(
+            self.client or _MissingClient(),
+            self.store,
+            self.settings,
+            audit=self.data_dir / AUDIT_FILENAME,
+            hold_music_url=self._hold_music_url(),
+            connection_id=self.settings.connection_id or None,
+        )
+        self._set_health(notices=tuple(notices))
+        if self.client is not None and not self.demo:
+            await self._point_webhook()
+        if self.client is not None:
+            await self.resync("start-up")
+        self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
+        if self.demo and self._demo_traffic:
+            self.simulator.start_demo_traffic()
+
+    async def _start_receiver(self, public_key: str | None) -> None:
+        port = self.settings.receiver_port if self._receiver_port is None else self._receiver_port
+        self.receiver = WebhookReceiver(
+            self.journal,
+            on_event=self._on_event,
+            public_key=public_key,
+            verify_signatures=self.settings.verify_signatures,
+            host="127.0.0.1",
+            port=port,
+            path=self.settings.receiver_path,
+            on_rejected=self._on_rejected,
+        )
+        try:
+            url = await self.receiver.start()
+        except OSError as exc:
+            raise OSError(
+                f"The webhook receiver cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}). "
+                "Another program (or another copy of the console) uses that port: close it or "
+                "choose another receiver port in Settings."
+            ) from exc
+        self._set_health(
+            receiver_url=url,
+            verification_enabled=self.receiver.verification_enabled,
+            key_problem=self.receiver.key_problem,
+        )
+
+    async def _start_simulator(self) -> None:
+        from console.simulator import TelnyxSimulator
+
+        options = {"speed": 1.0, **self._simulator_options}
+        self.simulator = TelnyxSimulator(webhook_url=self.receiver.url, **options)
+        await self.simulator.start(port=0)
+        self._api_now = self.simulator.clock.now
+        # The simulator's account replaces the user's; never saved (see _user_settings).
+        self.settings = self.settings.model_copy(
+            update={
+                "api_base_url": self.simulator.base_url,
+                "connection_id": self.simulator.connection_id,
+                "from_numbers": list(self.simulator.from_numbers),
+            }
+        )
+        self.client = self._make_client(self.simulator.api_key)
+        self._set_health(
+            tunnel_state="demo",
+            tunnel_url=None,
+            webhook_url=self.receiver.url,
+            key_problem=self.receiver.key_problem,
+        )
+
+    def _make_client(self, api_key: str) -> Any:
+        if self._client_factory is not None:
+            return self._client_factory(api_key, self.settings)
+        from console.telnyx.client import TelnyxClient
+
+        return TelnyxClient(
+            api_key,
+            base_url=self.settings.api_base_url,
+            default_country=self.settings.default_country,
+        )
+
+    def _hold_music_url(self) -> str | None:
+        if self.settings.hold_audio_url:
+            return self.settings.hold_audio_url
+        if self.demo and self.simulator is not None:
+            return self.simulator.hold_music_url  # a real WAV the simulator serves
+        return None
+
+    # --- tunnel and webhook URL -------------------------------------------------------------
+
+    async def _start_tunnel(self) -> None:
+        if self._tunnel_factory is not None:
+            tunnel = self._tunnel_factory(self.settings, self.secrets)
+        else:
+            from console.tunnel import build_tunnel
+
+            tunnel = build_tunnel(self.settings, self.secrets)
+        self.tunnel = tunnel
+        self._tunnel_unsubscribe = tunnel.on_state(self._on_tunnel_state)
+        try:
+            await tunnel.start(self.receiver.port)
+        except Exception as exc:
+            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            log.error("tunnel did not start: %s", message)
+            self._set_health(tunnel_state="failed", tunnel_error=message)
+            return
+        self._sync_tunnel_health()
+
+    def _sync_tunnel_health(self) -> None:
+        tunnel = self.tunnel
+        if tunnel is None:
+            return
+        self._set_health(
+            tunnel_state=str(tunnel.state),
+            tunnel_url=tunnel.public_url,
+            tunnel_error=tunnel.last_error,
+        )
+
+    def _on_tunnel_state(self, status: Any) -> None:
+        before = (self.health.tunnel_state, self.health.tunnel_url)
+        self._sync_tunnel_health()
+        if self._stopping or not self._started:
+            return
+        if str(status.state) == "up" and before != ("up", status.public_url):
+            # A reconnect (maybe with a new URL): re-point the application, then fill the gap.
+            self._spawn(self._after_reconnect(), "tunnel-reconnect")
+
+    async def _after_reconnect(self) -> None:
+        if self.client is not None:
+            await self._point_webhook()
+        self.request_resync("tunnel reconnected")
+
+    def _public_webhook_url(self) -> str | None:
+        tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
+        return self.settings.webhook_url(tunnel_url) if tunnel_url else None
+
+    async def _point_webhook(self) -> None:
+        url = self._public_webhook_url()
+        if url is None:
+            problem = None
+            if self.settings.tunnel_provider == "none":
+                problem = (
+                    "No tunnel is configured: Telnyx can only reach the console if something "
+                    f"forwards {self.settings.receiver_path} to {self.health.receiver_url}."
+                )
+            self._set_health(webhook_url=None, webhook_problem=problem)
+            return
+        if not self.settings.connection_id:
+            self._set_health(
+                webhook_url=None,
+                webhook_problem=(
+                    "Choose the Call Control application in Settings so the console can point "
+                    f"its webhook URL at {url}."
+                ),
+            )
+            return
+        try:
+            await self._webhook.point(self.client, self.settings.connection_id, url)
+        except WebhookPointError as exc:
+            log.error("%s", exc.user_message)
+            self._set_health(webhook_url=None, webhook_problem=exc.user_message)
+            self._note_api_result(exc.__cause__)
+            return
+        self._note_api_result(None)
+        self._set_health(webhook_url=url, webhook_problem=None)
+
+    def _note_api_result(self, exc: BaseException | None) -> None:
+        if exc is None:
+            self._set_health(api_reachable=True, api_last_error=None)
+            return
+        message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+        status = getattr(exc, "status_code", None)
+        # Telnyx answered (4xx) = reachable; no answer or a server fault = not reachable.
+        reachable = status is not None and status < 500
+        self._set_health(api_reachable=reachable, api_last_error=message)
+
+    # --- events ---------------------------------------------------------------------------
+
+    def _on_event(self, envelope: Any, received: ReceivedEvent) -> None:
+        changes: Changes = self.store.apply(envelope)
+        _fire(self._event_listeners, envelope, received)
+        self._refresh_receiver_health()
+        self._check_unknown_legs(changes)
+
+    def _on_rejected(self, rejection: Rejection) -> None:
+        _fire(self._rejected_listeners, rejection)
+        self._refresh_receiver_health()
+
+    def _check_unknown_legs(self, changes: Changes) -> None:
+        for ccid in changes.calls.added | changes.calls.changed:
+            call = self.store.call(ccid)
+            if call is not None and call.needs_resync and ccid not in self._resync_requested_for:
+                self._resync_requested_for.add(ccid)
+                self.request_resync("an event named a call the console had not seen")
+
+    def _refresh_receiver_health(self) -> None:
+        if self.receiver is None:
+            return
+        stats = self.receiver.stats
+        last = stats.last_event_at
+        self._set_health(
+            last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
+            last_delivery_delay=stats.last_delivery_delay,
+            retries_seen=stats.retries_seen,
+            duplicates_seen=stats.duplicates,
+            rejected_count=stats.rejected_total,
+            verification_enabled=self.receiver.verification_enabled,
+            key_problem=self.receiver.key_problem,
+            silence_warning=self._silence(),
+        )
+
+    def _silence(self) -> bool:
+        limit = self.settings.event_silence_warning_secs
+        if not limit or self.receiver is None or not self.store.live_calls():
+            return False
+        stats = self.receiver.stats
+        last = stats.last_event_at or stats.started_at
+        if last is None:
+            return False
+        return datetime.now(UTC).timestamp() - last > limit
+
+    # --- resync ---------------------------------------------------------------------------
+
+    def request_resync(self, reason: str) -> None:
+        """Ask for a resync soon; requests within the debounce window become one."""
+        self._resync_reasons.append(reason)
+        if self._stopping or (self._resync_task is not None and not self._resync_task.done()):
+            return
+        self._resync_task = asyncio.create_task(self._debounced_resync(), name="session-resync")
+
+    async def _debounced_resync(self) -> None:
+        await asyncio.sleep(self._resync_debounce)  # gather the other requests of one burst
+        reasons = list(dict.fromkeys(self._resync_reasons))
+        self._resync_reasons.clear()
+        try:
+            await self.resync("; ".join(reasons) or "requested")
+        except Exception:
+            log.exception("background resync failed")
+
+    async def resync(self, reason: str) -> None:
+        """Fetch what is live from the REST API and let the store reconcile (one at a time)."""
+        if self.client is None:
+            raise OperationError("Resync needs the Telnyx API key: add it in Settings.")
+        connection_id = self.settings.connection_id
+        if not connection_id:
+            raise ValueError("Choose the Call Control application in Settings first.")
+        async with self._resync_lock:
+            log.info("resync (%s)", reason)
+            try:
+                snapshot = await fetch_snapshot(self.client, connection_id, now=self._api_now)
+            except Exception as exc:
+                self._note_api_result(exc)
+                message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+                self._set_health(last_resync_error=message, last_resync_reason=reason)
+                raise
+            self.store.reconcile(snapshot)
+            self._note_api_result(None)
+            self._set_health(
+                last_resync_at=snapshot.taken_at, last_resync_reason=reason, last_resync_error=None
+            )
+
+    # --- housekeeping ---------------------------------------------------------------------
+
+    async def _tick(self) -> None:
+        clock = ClockWatch()
+        ticks = 0
+        while True:
+            await asyncio.sleep(TICK_SECS)
+            ticks += 1
+            try:
+                drift = clock.jumped()
+                if drift is not None:
+                    log.warning("wall clock moved %.0f s against the monotonic clock", drift)
+                    self.request_resync("clock jump or wake from sleep")
+                self._refresh_receiver_health()
+                if ticks % PRUNE_EVERY_TICKS == 0:
+                    retention = timedelta(seconds=self.settings.ended_call_retention_secs)
+                    self.store.prune_ended(retention)
+            except Exception:
+                log.exception("session housekeeping failed")
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("session task %s failed", task.get_name(), exc_info=task.exception())
+
+    # --- stop -----------------------------------------------------------------------------
+
+    async def stop(self) -> None:
+        """Stop everything in reverse order; each step runs even if an earlier one failed."""
+        if self._stopping:
+            return
+        self._stopping = True
+        tasks = [t for t in (self._tick_task, self._resync_task, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.ops is not None:
+            await _quietly("transfers", self.ops.aclose())
+        restore = self.settings.restore_webhook_url_on_exit
+        if restore and self.client is not None and self._webhook.pointed_url is not None:
+            await _quietly("webhook URL restore", self._webhook.restore(self.client))
+        if self._tunnel_unsubscribe is not None:
+            self._tunnel_unsubscribe()
+        if self.tunnel is not None:
+            await _quietly("tunnel stop", self.tunnel.stop())
+        if self.simulator is not None:
+            await _quietly("simulator stop", self.simulator.stop())
+        if self.client is not None:
+            await _quietly("client close", self.client.aclose())
+        if self.receiver is not None:
+            await _quietly("receiver stop", self.receiver.stop())
+        if self.journal is not None:
+            self.journal.close()
+        self._started = False
+
+    # --- settings -------------------------------------------------------------------------
+
+    async def apply_settings(
+        self,
+        settings: Settings | dict[str, Any],
+        api_key: str | None = None,
+        public_key: str | None = None,
+        ngrok_authtoken: str | None = None,
+    ) -> list[str]:
+        """Validate, save (secrets to the keyring) and apply what can change live.
+
+        A secret given as ``None`` is left as it is; ``""`` removes it. Returns notes for the
+        operator ("the tunnel was restarted"...). Raises ``ConfigError``/``ValueError`` for a bad
+        value and ``SecretStoreError`` when the keyring cannot save (settings are saved first).
+        """
+        if not isinstance(settings, Settings):
+            settings = validate_settings(settings)
+        if public_key:
+            from console.events.signature import load_verify_key
+
+            load_verify_key(public_key)  # a malformed key is refused before anything is saved
+        old = self.settings
+        notes: list[str] = []
+        if self.demo:
+            # Keep the simulator's account live; save the user's own values untouched.
+            demo_fields = ("api_base_url", "connection_id", "from_numbers")
+            saved = settings.model_copy(
+                update={f: getattr(self._user_settings, f) for f in demo_fields}
+            )
+            settings = settings.model_copy(update={f: getattr(old, f) for f in demo_fields})
+        else:
+            saved = settings
+        await asyncio.to_thread(save_settings, saved, self._settings_path)
+        self._user_settings = saved
+        self.settings = settings
+
+        for name, value in (
+            (Secret.API_KEY, api_key),
+            (Secret.PUBLIC_KEY, public_key),
+            (Secret.NGROK_AUTHTOKEN, ngrok_authtoken),
+        ):
+            if value is not None:
+                await self.secrets.aset(name, value)
+
+        if self.ops is not None:
+            self.ops.settings = settings
+            self.ops.connection_id = settings.connection_id or None
+            self.ops.hold_music_url = self._hold_music_url()
+
+        receiver_moved = False
+        if self.receiver is not None:
+            if public_key is not None and not self.demo:
+                self.receiver.set_public_key(public_key or None)
+            receiver_changed = (
+                settings.verify_signatures != old.verify_signatures
+                or settings.receiver_path != old.receiver_path
+                or (self._receiver_port is None and settings.receiver_port != old.receiver_port)
+            )
+            if receiver_changed:
+                receiver_moved = await self._restart_receiver()
+                notes.append("The webhook receiver was restarted with the new settings.")
+            self._refresh_receiver_health()
+
+        if not self.demo:
+            client_changed = api_key is not None or any(
+                getattr(settings, f) != getattr(old, f) for f in ("api_base_url", "default_country")
+            )
+            if client_changed:
+                await self._replace_client()
+            tunnel_fields = (
+                "tunnel_provider",
+                "manual_public_url",
+                "ngrok_region",
+                "ngrok_domain",
+                "ngrok_path",
+                "receiver_path",
+                "receiver_port",
+            )
+            tunnel_changed = (
+                receiver_moved
+                or ngrok_authtoken is not None
+                or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
+            )
+            application_changed = settings.connection_id != old.connection_id
+            moving = (tunnel_changed or application_changed) and self.client is not None
+            if moving and self._webhook.pointed_url is not None and old.restore_webhook_url_on_exit:
+                await _quietly("webhook URL restore", self._webhook.restore(self.client))
+            if tunnel_changed:
+                await self._restart_tunnel()
+                notes.append("The tunnel was restarted.")
+            if self.client is not None and (
+                tunnel_changed or application_changed or client_changed
+            ):
+                await self._point_webhook()
+                with contextlib.suppress(Exception):
+                    await self.resync("settings changed")
+        return notes
+
+    async def _restart_receiver(self) -> bool:
+        """Restart the receiver (verification switch, path, port); True if its URL moved."""
+        old_url = self.receiver.url
+        await self.receiver.stop()
+        public_key = (
+            self.simulator.public_key_b64
+            if self.demo
+            else await self.secrets.aget(Secret.PUBLIC_KEY)
+        )
+        await self._start_receiver(public_key)
+        moved = self.receiver.url != old_url
+        if moved and self.demo and self.client is not None:
+            # The simulator delivers where its application points: follow the receiver.
+            app = await self.client.applications.retrieve(self.settings.connection_id)
+            await self.client.applications.update(
+                app.id,
+                application_name=app.application_name or app.id,
+                webhook_event_url=self.receiver.url,
+            )
+            self._set_health(webhook_url=self.receiver.url)
+        return moved
+
+    async def _replace_client(self) -> None:
+        api_key = await self.secrets.aget(Secret.API_KEY)
+        old = self.client
+        self.client = self._make_client(api_key) if api_key else None
+        if self.ops is not None:
+            self.ops.client = self.client or _MissingClient()
+        if old is not None:
+            await _quietly("client close", old.aclose())
+
+    async def _restart_tunnel(self) -> None:
+        if self._tunnel_unsubscribe is not None:
+            self._tunnel_unsubscribe()
+            self._tunnel_unsubscribe = None
+        if self.tunnel is not None:
+            await _quietly("tunnel stop", self.tunnel.stop())
+        self.tunnel = None
+        await self._start_tunnel()
+
+    # --- applications and the webhook path -------------------------------------------------
+
+    async def list_applications(self) -> list[tuple[str, str]]:
+        """(id, application_name) of every Call Control application of the account."""
+        if self.client is None:
+            raise OperationError("Add the Telnyx API key in Settings first.")
+        try:
+            apps = await self.client.applications.list()
+        except Exception as exc:
+            self._note_api_result(exc)
+            raise
+        self._note_api_result(None)
+        return [(a.id, a.application_name or a.id) for a in apps]
+
+    async def test_webhook_path(self) -> str:
+        """Prove the path Telnyx → (tunnel) → receiver works; returns a readable result."""
+        from console.operations.path_test import probe_webhook_path
+
+        return await probe_webhook_path(self)
+
+
+def _add(listeners: list[Listener], callback: Listener) -> Callable[[], None]:
+    listeners.append(callback)
+
+    def remove() -> None:
+        if callback in listeners:
+            listeners.remove(callback)
+
+    return remove
+
+
+def _fire(listeners: list[Listener], *args: Any) -> None:
+    for listener in list(listeners):
+        try:
+            listener(*args)
+        except Exception:
+            # A broken view must not stop the others, nor the webhook pipeline.
+            log.exception("session listener %r failed", listener)
+
+
+async def _quietly(what: str, awaitable: Any) -> None:
+    try:
+        await awaitable
+    except Exception:
+        log.exception("%s failed during shutdown", what)
