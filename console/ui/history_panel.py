@@ -8,8 +8,14 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,10 +81,10 @@ class HistoryModel(QAbstractTableModel):
     def entry(self, row: int) -> CallHistoryEntry | None:
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -107,8 +113,10 @@ class HistoryModel(QAbstractTableModel):
         return "No hangup recorded"
 
     def _where(self, entry: CallHistoryEntry) -> str:
-        places = [self.conference_names(c) or f"conference {fmt.short_id(c)}" for c in
-                  entry.conference_ids]  # fmt: skip
+        places = [
+            self.conference_names(c) or f"conference {fmt.short_id(c)}"
+            for c in entry.conference_ids
+        ]
         places += [f"queue {q}" for q in entry.queue_names]
         return ", ".join(places)
 
@@ -126,10 +134,7 @@ class HistoryModel(QAbstractTableModel):
         if column == COL_RESULT:
             return self._result(entry)
         if column == COL_RECORDINGS:
-            count = len([u for u in entry.recording_urls if not u.endswith(".mp3")]) or len(
-                entry.recording_urls
-            )
-            return str(count) if count else ""
+            return str(entry.recording_count) if entry.recording_count else ""
         if column == COL_WHERE:
             return self._where(entry)
         if column == COL_CALL_ID:
@@ -189,9 +194,7 @@ class HistoryPanel(QWidget):
         self.model = HistoryModel(self)
         store = getattr(session, "store", None)
         if store is not None:
-            self.model.conference_names = lambda cid: getattr(
-                store.conference(cid), "name", None
-            )
+            self.model.conference_names = lambda cid: getattr(store.conference(cid), "name", None)
             self.model.is_live = lambda ccid: bool(getattr(store.call(ccid), "is_live", False))
         self._build()
 
@@ -288,6 +291,10 @@ class HistoryPanel(QWidget):
     def entries(self) -> list[CallHistoryEntry]:
         return list(self.model.entries)
 
+    def selected_entry(self) -> CallHistoryEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
     def date_range(self) -> tuple[float | None, float | None]:
         if not self.range_check.isChecked():
             return None, None
@@ -316,6 +323,7 @@ class HistoryPanel(QWidget):
         journal = getattr(self.session, "journal", None)
         if journal is None or not hasattr(journal, "history"):
             self.model.set_entries([])
+            self.export_button.setEnabled(False)
             self._show("Call history appears once the console has started.")
             return
         since, until = self.date_range()
@@ -328,7 +336,14 @@ class HistoryPanel(QWidget):
             self._show(self.last_error)
             return
         self.last_error = None
+        selected = self.selected_entry()
         self.model.set_entries(entries)
+        if selected is not None:
+            # A refresh (a call ended elsewhere) must not take the operator's selection away.
+            for row, entry in enumerate(entries):
+                if entry.call_id == selected.call_id:
+                    self.table.selectRow(row)
+                    break
         self.export_button.setEnabled(bool(entries))
         self._show(self._summary(len(entries)))
 
@@ -336,10 +351,9 @@ class HistoryPanel(QWidget):
         filtered = bool(self.search.text().strip()) or self.range_check.isChecked()
         if count == 0:
             return "No calls match." if filtered else "No calls yet."
-        noun = "call" if count == 1 else "calls"
-        text = f"{count} {noun}" + (" match" if filtered and count != 1 else "")
-        if filtered and count == 1:
-            text += " matches"
+        text = "1 call" if count == 1 else f"{count} calls"
+        if filtered:
+            text += " matches" if count == 1 else " match"
         if count >= self.limit:
             text += f" (the newest {self.limit}; narrow the search to see older ones)"
         return text + "."
