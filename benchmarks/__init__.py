@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure speed and memory and print figures (never assertions)."""
