@@ -97,9 +97,11 @@ def apply_theme(choice: str | None = "system", app: QApplication | None = None) 
     # Re-styling repolishes every widget of the application, so only do it when something
     # changes: windows are created more than once (tests, settings changes) and a needless
     # setStyle over many live widgets is both slow and a known source of crashes.
-    if app.style().name().lower() != "fusion":
-        # Fusion draws the same on every platform and honours our palette fully.
+    if not app.property("telnyx_console_styled"):
+        # Fusion draws the same on every platform and honours our palette fully. Once a
+        # style sheet is set, style().name() no longer says "fusion", hence the property.
         app.setStyle("Fusion")
+        app.setProperty("telnyx_console_styled", True)
     if app.property("telnyx_console_scheme") != scheme:
         app.setPalette(_dark_palette() if scheme == "dark" else app.style().standardPalette())
         app.setStyleSheet(stylesheet(scheme))
