@@ -116,10 +116,12 @@ class AppController:
         self._close_filter = _close_filter(self)
         self.window.installEventFilter(self._close_filter)
         self.window.show()
+        # The window already read the journal when it was built; this is a no-op then, and
+        # fills the event log and history if the window was made before the journal opened.
         self.window.load_event_history()
-        first_run = not self.demo and self.session.client is None
-        if first_run:
-            opener = getattr(self.window, "open_settings", None)
+        first_run = first_run_dialog(self.demo, self.session)
+        if first_run is not None:
+            opener = getattr(self.window, first_run, None)
             if opener is not None:
                 opener()
         if self.on_ready is not None:
@@ -160,6 +162,19 @@ class AppController:
         box.finished.connect(lambda _result: done.done() or done.set_result(None))
         box.open()
         await done
+
+
+def needs_setup(demo: bool, session: Any) -> bool:
+    """First run: a real (not demo) console without an API key (neither keyring nor env).
+
+    The session makes its REST client only when it found a key, so no client means no key.
+    """
+    return not demo and getattr(session, "client", None) is None
+
+
+def first_run_dialog(demo: bool, session: Any) -> str | None:
+    """The window method to call at start-up: the setup wizard on first run, else nothing."""
+    return "open_setup_wizard" if needs_setup(demo, session) else None
 
 
 def _describe(exc: BaseException) -> str:

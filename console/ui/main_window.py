@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -14,9 +15,11 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDockWidget,
     QHeaderView,
     QMainWindow,
     QMenu,
@@ -38,10 +41,14 @@ from console.ui.calls_model import COL_DIRECTION, COL_FLAGS, COL_FROM, SORT_ROLE
 from console.ui.conferences_model import CONFERENCE_ROLE, PARTICIPANT_ROLE, ConferencesModel
 from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
+from console.ui.health_panel import HealthPanel
+from console.ui.history_panel import HistoryPanel
+from console.ui.messages import describe_error
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
 from console.ui.prompts import PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
+from console.ui.recordings_panel import RecordingsPanel
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
@@ -49,6 +56,28 @@ from console.ui.tray import Tray
 log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
+# Store changes are merged for this long before the models see them. At 200 events/s the GUI
+# thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
+# 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
+STORE_COALESCE_MS = 50
+
+
+def _apply_theme(choice: str | None) -> None:
+    """Apply the theme only when the scheme in use changes.
+
+    ``theme.apply_theme`` calls ``QApplication.setStyle("Fusion")`` again on every call once a
+    style sheet is set (the style-sheet style reports an empty name), and re-setting the style
+    after a SetupWizard was deleted crashes Qt (reproduced offscreen, PySide6 6.11.3).
+    """
+    app = QApplication.instance()
+    scheme = theme.resolve(choice)
+    if (
+        app is not None
+        and app.property("telnyx_console_scheme") == scheme
+        and theme.current() == scheme
+    ):
+        return
+    theme.apply_theme(choice)
 
 
 def _setting(settings: Any, name: str, default: Any) -> Any:
@@ -65,11 +94,13 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings()
         self.last_prompt: PromptDialog | None = None
         self.settings_dialog = None
+        self.setup_wizard = None
+        self.setup_task: asyncio.Future | None = None
         self._closed = False
         self._notices_shown: set[str] = set()
         self._history_loaded = False
         settings = session.settings
-        theme.apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(_setting(settings, "theme", "system"))
         self.setObjectName("mainWindow")
         self.setWindowTitle(
             "Telnyx Console" + (" — demo" if getattr(session, "demo", False) else "")
@@ -78,7 +109,7 @@ class MainWindow(QMainWindow):
 
         store = session.store
         self.pending = PendingOps(self)
-        self.store_bridge = StoreBridge(store, parent=self)
+        self.store_bridge = StoreBridge(store, delay_ms=STORE_COALESCE_MS, parent=self)
         self.calls_model = CallsModel(
             store, self.pending, float(_setting(settings, "ended_call_retention_secs", 60)), self
         )
@@ -101,6 +132,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.event_log)
         self.status = StatusBar(session, self)
         self.setStatusBar(self.status)
+        self._build_docks()
         self.actions = CallActions(session, self, self.pending, self)
         self._build_layout()
         self._build_menus()
@@ -108,6 +140,11 @@ class MainWindow(QMainWindow):
         self.tray.activated.connect(self.bring_to_front)
 
         self.store_bridge.changes_ready.connect(self._on_store_changes)
+        # The panels hear the store through the bridge: one subscription, coalesced bursts.
+        self.store_bridge.changes_ready.connect(self._guard(self.history_panel.on_store_changes))
+        self.store_bridge.changes_ready.connect(self._guard(self.recordings_panel.on_store_changes))
+        self.health_panel.path_test_finished.connect(self._on_path_test_finished)
+        self.health_panel.resync_finished.connect(self._on_resync_finished)
         self.dialer.dial_requested.connect(self._dial)
         self.dialer.dtmf_requested.connect(self._send_dtmf_key)
         for view in (self.calls_view, self.conferences_view, self.queues_view):
@@ -132,6 +169,10 @@ class MainWindow(QMainWindow):
             return False
         self._history_loaded = True
         self.event_log.load_history(journal, limit)
+        if self._history_panel_waiting:
+            # Built before the session opened its journal: it showed "appears once started".
+            self._history_panel_waiting = False
+            self.history_panel.refresh()
         return True
 
     # --- construction ---------------------------------------------------------------------
@@ -165,6 +206,44 @@ class MainWindow(QMainWindow):
             (self.queues_model, self.queues_view),
         ):
             model.rowsInserted.connect(lambda parent, *_a, v=view: v.expand(parent))
+
+    def _build_docks(self) -> None:
+        """History, webhook health and recordings, each in a dock the layout memory restores."""
+        session = self.session
+        self._history_panel_waiting = getattr(session, "journal", None) is None
+        # subscribe=False: the window feeds them the store bridge's coalesced changes.
+        self.history_panel = HistoryPanel(session, subscribe=False)
+        self.health_panel = HealthPanel(session)
+        self.recordings_panel = RecordingsPanel(session, subscribe=False)
+        self.history_dock = self._dock("historyDock", "History", self.history_panel)
+        self.health_dock = self._dock("healthDock", "Webhook health", self.health_panel)
+        self.recordings_dock = self._dock("recordingsDock", "Recordings", self.recordings_panel)
+
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.addDockWidget(right, self.health_dock)
+        self.addDockWidget(right, self.recordings_dock)
+        self.tabifyDockWidget(self.health_dock, self.recordings_dock)
+        self.addDockWidget(bottom, self.history_dock)
+        self.tabifyDockWidget(self.event_log, self.history_dock)
+        self.health_dock.raise_()
+        self.event_log.raise_()
+
+    def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
+        dock.setAccessibleName(title)
+        dock.setWidget(panel)
+        dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
+        return dock
+
+    def docks(self) -> dict[str, QDockWidget]:
+        return {
+            "eventlog": self.event_log,
+            "history": self.history_dock,
+            "health": self.health_dock,
+            "recordings": self.recordings_dock,
+        }
 
     def _tree(self, name: str, title: str, model) -> QTreeView:
         view = QTreeView()
@@ -208,6 +287,13 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.actions.settings)
+        self.setup_wizard_action = self._action(
+            "Set&up wizard…", self.open_setup_wizard, "", "Check the API key and set up the account"
+        )
+        if getattr(self.session, "demo", False):
+            self.setup_wizard_action.setEnabled(False)
+            self.setup_wizard_action.setStatusTip("Not in demo mode: the simulator is the account")
+        file_menu.addAction(self.setup_wizard_action)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut("Ctrl+Q")
@@ -215,8 +301,34 @@ class MainWindow(QMainWindow):
         self._fill(bar.addMenu("&Call"), self.actions.group(CallActions.CALL_MENU))
         self._fill(bar.addMenu("C&onference"), self.actions.group(CallActions.CONFERENCE_MENU))
         view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.event_log.toggleViewAction())
-        self.event_log.toggleViewAction().setShortcut("Ctrl+L")
+        self.view_menu = view_menu
+        for dock, shortcut in (
+            (self.event_log, "Ctrl+L"),
+            (self.history_dock, "Ctrl+H"),
+            (self.health_dock, "Ctrl+Shift+H"),
+            (self.recordings_dock, ""),
+        ):
+            toggle = dock.toggleViewAction()
+            if shortcut:
+                toggle.setShortcut(shortcut)
+            view_menu.addAction(toggle)
+
+        tools_menu = bar.addMenu("&Tools")
+        self.tools_menu = tools_menu
+        self.test_path_action = self._action(
+            "&Test the webhook path",
+            self.test_webhook_path,
+            "Ctrl+Shift+P",
+            "Check Telnyx → tunnel → receiver, link by link",
+        )
+        self.resync_action = self._action(
+            "&Resync now",
+            self.resync_now,
+            "Ctrl+Shift+S",
+            "Fetch the live calls, conferences and queues from Telnyx",
+        )
+        tools_menu.addAction(self.test_path_action)
+        tools_menu.addAction(self.resync_action)
 
         self.toolbar = QToolBar("Call actions", self)
         self.toolbar.setObjectName("callToolbar")
@@ -240,6 +352,15 @@ class MainWindow(QMainWindow):
                 self.conferences_view.viewport().mapToGlobal(pos)
             )
         )
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(shortcut)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
 
     @staticmethod
     def _fill(target, actions) -> None:
@@ -365,14 +486,95 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _settings_applied(self, settings=None) -> None:
+    def _settings_applied(self, settings=None, message: str = "Settings saved") -> None:
         settings = self.session.settings
         self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
         self.dialer.set_default_country(_setting(settings, "default_country", None))
         self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
-        theme.apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(_setting(settings, "theme", "system"))
         self.status.refresh()
-        self.show_status("Settings saved")
+        self.health_panel.refresh()
+        self.show_status(message)
+
+    # --- first-run setup ------------------------------------------------------------------
+
+    def open_setup_wizard(self):
+        """Open the setup wizard (non-modal ``open()``); never in demo mode. Returns it or None."""
+        from console.ui.setup_wizard import SetupWizard
+
+        if getattr(self.session, "demo", False):
+            self.show_status("The setup wizard is not available in demo mode.")
+            return None
+        if self.setup_wizard is not None and Shiboken.isValid(self.setup_wizard):
+            self.setup_wizard.raise_()
+            self.setup_wizard.activateWindow()
+            return self.setup_wizard
+        wizard = SetupWizard(self.session.settings, self)
+        wizard.finished_setup.connect(self._apply_setup)
+        wizard.finished.connect(wizard.deleteLater)
+        self.setup_wizard = wizard
+        wizard.open()  # not exec(): the asyncio loop keeps running underneath
+        return wizard
+
+    def _apply_setup(self, result) -> asyncio.Future:
+        self.show_status("Saving the new setup…")
+        self.setup_task = asyncio.ensure_future(self._run_setup(result))
+        return self.setup_task
+
+    async def _run_setup(self, result) -> None:
+        try:
+            notes = await self.session.apply_settings(result.settings, **result.apply_kwargs())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if not self._closed:
+                self.notify_error(
+                    f"The setup could not be applied: {describe_error(exc)} "
+                    "Run File → Setup wizard… again to retry."
+                )
+            return
+        if self._closed:
+            return
+        self._settings_applied(message="Setup complete: the console uses your Telnyx account.")
+        for note in notes or ():
+            self.notifications.show_message(note, "info")
+
+    # --- webhook path and resync (the health panel does the work) -------------------------
+
+    def test_webhook_path(self) -> asyncio.Future | None:
+        """Tools → Test the webhook path: the health dock's test, shown where it reports."""
+        self.health_dock.show()
+        self.health_dock.raise_()
+        task = self.health_panel.test_path()
+        if task is not None:
+            self.show_status("Testing the webhook path…")
+        return task
+
+    def resync_now(self) -> asyncio.Future | None:
+        task = self.health_panel.resync()
+        if task is not None:
+            self.show_status("Resyncing with Telnyx…")
+        return task
+
+    def _on_path_test_finished(self, ok: bool, text: str) -> None:
+        if self._closed:
+            return
+        lines = [_unstamp(line) for line in text.splitlines() if line.strip()]
+        if ok:
+            self.show_status("Webhook path test passed: every link works (see Webhook health).")
+            return
+        failed = [line for line in lines if "✘" in line] or lines or ["no details"]
+        summary = failed[0].removeprefix("✘").strip()
+        self.status.showMessage(f"Webhook path test failed: {summary}", 15000)
+        self.notifications.show_message("Webhook path test failed:\n" + "\n".join(lines))
+
+    def _on_resync_finished(self, ok: bool, text: str) -> None:
+        if self._closed:
+            return
+        if ok:
+            self.show_status(_unstamp(text))
+        else:
+            self.notify_error(_unstamp(text))
 
     # --- reacting to the store and the operator -------------------------------------------
 
@@ -398,7 +600,7 @@ class MainWindow(QMainWindow):
     def _on_system_scheme(self, *_args) -> None:
         # Only a "system" theme follows the desktop; an explicit choice stays put.
         if _setting(self.session.settings, "theme", "system") == "system":
-            theme.apply_theme("system")
+            _apply_theme("system")
             self.calls_view.viewport().update()
 
     def _on_health(self) -> None:
@@ -487,6 +689,19 @@ class MainWindow(QMainWindow):
         except (TypeError, ValueError):
             log.warning("Ignoring an unreadable saved window layout")
 
+    def _close_panels(self) -> None:
+        for panel in (self.history_panel, self.recordings_panel):
+            try:
+                panel.close_panel()
+            except Exception:
+                log.warning("closing %s failed", panel.objectName(), exc_info=True)
+        health = self.health_panel
+        health.timer.stop()
+        health.detach()
+        for task in (health.test_task, health.resync_task, self.setup_task):
+            if task is not None and not task.done():
+                task.cancel()
+
     def closeEvent(self, event) -> None:
         if not self._closed:
             self.save_layout()
@@ -495,5 +710,12 @@ class MainWindow(QMainWindow):
             for unsubscribe in self._unsubscribe:
                 if callable(unsubscribe):
                     unsubscribe()
+            self._close_panels()
             self.tray.hide()
         super().closeEvent(event)
+
+
+def _unstamp(line: str) -> str:
+    """The health panel stamps results "12:00:05  text"; the status bar has its own context."""
+    head, sep, rest = line.partition("  ")
+    return rest if sep and head and head[0].isdigit() and ":" in head else line

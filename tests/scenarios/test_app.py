@@ -22,7 +22,7 @@ CHILD = textwrap.dedent(
 
     def on_ready(window, session):
         seen["receiver"] = session.receiver.url
-        seen["settings_open"] = window.settings_dialog is not None
+        seen["setup_open"] = window.setup_wizard is not None
         if not DEMO:
             window.close()
             return
@@ -75,14 +75,14 @@ def test_demo_app_starts_and_stops_cleanly(tmp_path):
     assert "Traceback" not in log
 
 
-def test_first_run_opens_the_settings_dialog(tmp_path):
+def test_first_run_opens_the_setup_wizard(tmp_path):
     pytest.importorskip("PySide6")
     config = tmp_path / "config"
     config.mkdir()
     (config / "settings.json").write_text('{"receiver_port": 0, "tunnel_provider": "none"}')
     result = _run(tmp_path, demo=False)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "'settings_open': True" in result.stdout
+    assert "'setup_open': True" in result.stdout
 
 
 def test_start_failure_is_a_message_and_a_nonzero_exit(tmp_path):
