@@ -3,7 +3,9 @@
 Start order (stop is the reverse):
 
 1. the event journal is opened and the store rebuilt from its replay;
-2. the webhook receiver starts on 127.0.0.1 (events → store → listeners);
+2. the webhook receiver starts on 127.0.0.1 (events → store → listeners); a demo takes any
+   free port (two demo consoles on one machine must not collide) and knows the simulator's
+   signing key from the start;
 3. demo mode: the simulator starts in-process, delivering to the receiver, and its API URL,
    key, signing key, connection id and numbers are wired in; demo traffic starts.
    Otherwise: the tunnel starts (if configured), and the selected Call Control application's
@@ -14,6 +16,10 @@ Start order (stop is the reverse):
 
 A resync also runs (debounced) after a tunnel reconnect, an event about a leg the store never
 saw start (``needs_resync``), and a clock jump.
+
+Nothing that depends on the outside world stops the console from opening: a tunnel that does
+not start, an application that cannot be re-pointed or a start-up resync that fails is reported
+in ``health`` (what went wrong and what to do) and the operator fixes it from Settings.
 """
 
 from __future__ import annotations
@@ -77,6 +83,7 @@ class ConsoleSession:
         simulator_options: dict[str, Any] | None = None,
         demo_traffic: bool = True,
         tunnel_factory: Callable[[Settings, Any], Any] | None = None,
+        tunnel_options: dict[str, Any] | None = None,
         client_factory: Callable[..., Any] | None = None,
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
@@ -91,6 +98,7 @@ class ConsoleSession:
         self._simulator_options = dict(simulator_options or {})
         self._demo_traffic = demo_traffic
         self._tunnel_factory = tunnel_factory
+        self._tunnel_options = dict(tunnel_options or {})  # e.g. the ngrok watchdog interval
         self._client_factory = client_factory
         self._resync_debounce = resync_debounce
         self._start_notices = list(notices or [])  # e.g. "the settings file was reset"
@@ -206,13 +214,24 @@ class ConsoleSession:
         if self.client is not None and not self.demo:
             await self._point_webhook()
         if self.client is not None:
-            await self.resync("start-up")
+            try:
+                await self.resync("start-up")
+            except Exception as exc:
+                # Recorded in health (last_resync_error, api_last_error): the console still
+                # opens, so the operator can fix the key or the application in Settings.
+                log.warning("start-up resync failed: %s", _words(exc))
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic:
             self.simulator.start_demo_traffic()
 
+    def _receiver_port_setting(self) -> int:
+        if self._receiver_port is not None:
+            return self._receiver_port
+        # A demo has no tunnel pointing at a fixed port: any free one, so demos never collide.
+        return 0 if self.demo else self.settings.receiver_port
+
     async def _start_receiver(self, public_key: str | None) -> None:
-        port = self.settings.receiver_port if self._receiver_port is None else self._receiver_port
+        port = self._receiver_port_setting()
         self.receiver = WebhookReceiver(
             self.journal,
             on_event=self._on_event,
@@ -286,17 +305,35 @@ class ConsoleSession:
         else:
             from console.tunnel import build_tunnel
 
-            tunnel = build_tunnel(self.settings, self.secrets)
+            # The agent's pidfile and lock live in this session's data dir.
+            tunnel = build_tunnel(
+                self.settings, self.secrets, state_dir=self.data_dir, **self._tunnel_options
+            )
         self.tunnel = tunnel
         self._tunnel_unsubscribe = tunnel.on_state(self._on_tunnel_state)
         try:
             await tunnel.start(self.receiver.port)
         except Exception as exc:
-            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            message = _words(exc)
             log.error("tunnel did not start: %s", message)
             self._set_health(tunnel_state="failed", tunnel_error=message)
             return
         self._sync_tunnel_health()
+
+    def _tunnel_down_problem(self) -> str:
+        error = self.health.tunnel_error
+        why = f" ({error.rstrip('.')})" if error else ""
+        if self.settings.tunnel_provider == "ngrok":
+            fix = (
+                "Check the ngrok agent path and authtoken in Settings and save to retry, or "
+                "choose the 'manual' tunnel with your own public URL."
+            )
+        else:
+            fix = "Check the tunnel settings and save to retry."
+        return (
+            f"The {self.settings.tunnel_provider} tunnel is down{why}, so Telnyx cannot reach "
+            f"the console and new calls and call events will not show up. {fix}"
+        )
 
     def _sync_tunnel_health(self) -> None:
         tunnel = self.tunnel
@@ -313,8 +350,14 @@ class ConsoleSession:
         self._sync_tunnel_health()
         if self._stopping or not self._started:
             return
-        if str(status.state) == "up" and before != ("up", status.public_url):
+        if str(status.state) == "failed" and before[0] != "failed":
+            # Reconnecting gave up: the application points at a dead URL until it is fixed.
+            self._set_health(webhook_problem=self._tunnel_down_problem())
+            return
+        was_up = before[0] in ("up", "reconnecting")
+        if str(status.state) == "up" and was_up and before != ("up", status.public_url):
             # A reconnect (maybe with a new URL): re-point the application, then fill the gap.
+            # (A first start, from start() or apply_settings(), points and resyncs itself.)
             self._spawn(self._after_reconnect(), "tunnel-reconnect")
 
     async def _after_reconnect(self) -> None:
@@ -330,7 +373,9 @@ class ConsoleSession:
         url = self._public_webhook_url()
         if url is None:
             problem = None
-            if self.settings.tunnel_provider == "none":
+            if self.tunnel is not None and str(self.tunnel.state) == "failed":
+                problem = self._tunnel_down_problem()  # the application is left as it was
+            elif self.settings.tunnel_provider == "none":
                 problem = (
                     "No tunnel is configured: Telnyx can only reach the console if something "
                     f"forwards {self.settings.receiver_path} to {self.health.receiver_url}."
@@ -360,7 +405,7 @@ class ConsoleSession:
         if exc is None:
             self._set_health(api_reachable=True, api_last_error=None)
             return
-        message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+        message = _words(exc)
         status = getattr(exc, "status_code", None)
         # Telnyx answered (4xx) = reachable; no answer or a server fault = not reachable.
         reachable = status is not None and status < 500
@@ -442,7 +487,7 @@ class ConsoleSession:
                 snapshot = await fetch_snapshot(self.client, connection_id, now=self._api_now)
             except Exception as exc:
                 self._note_api_result(exc)
-                message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+                message = _words(exc)
                 self._set_health(last_resync_error=message, last_resync_reason=reason)
                 raise
             self.store.reconcile(snapshot)
@@ -569,7 +614,11 @@ class ConsoleSession:
             receiver_changed = (
                 settings.verify_signatures != old.verify_signatures
                 or settings.receiver_path != old.receiver_path
-                or (self._receiver_port is None and settings.receiver_port != old.receiver_port)
+                or (
+                    self._receiver_port is None
+                    and not self.demo  # a demo's receiver takes any free port
+                    and settings.receiver_port != old.receiver_port
+                )
             )
             if receiver_changed:
                 receiver_moved = await self._restart_receiver()
@@ -670,6 +719,11 @@ class ConsoleSession:
         from console.operations.path_test import probe_webhook_path
 
         return await probe_webhook_path(self)
+
+
+def _words(exc: BaseException) -> str:
+    """The sentence to show for ``exc``: its ``user_message`` when it has one."""
+    return getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
 
 
 def _add(listeners: list[Listener], callback: Listener) -> Callable[[], None]:

@@ -78,8 +78,20 @@ def _stop_all_at_exit() -> None:
             tunnel._shutdown_blocking()
 
 
+def bundled_agent_path() -> Path | None:
+    """In a frozen build, an executable ngrok agent shipped beside the console's executable."""
+    if not getattr(sys, "frozen", False):
+        return None
+    exe = "ngrok.exe" if sys.platform == "win32" else "ngrok"
+    candidate = Path(sys.executable).resolve().parent / exe
+    if candidate.is_file() and os.access(candidate, os.X_OK):
+        return candidate
+    return None
+
+
 def resolve_agent_path(configured: str | None) -> str:
-    """The ngrok agent to run: ``configured`` if set, else ``ngrok`` on PATH.
+    """The ngrok agent to run: ``configured`` if set, else (in a frozen build) the agent shipped
+    beside the console's executable, else ``ngrok`` on PATH.
 
     Raises :class:`AgentNotFoundError` at once; pyngrok's downloader is never reached.
     """
@@ -98,6 +110,9 @@ def resolve_agent_path(configured: str | None) -> str:
                 f"The ngrok agent at {path} is not executable (on Linux/macOS: chmod +x {path})."
             )
         return os.path.abspath(path)
+    bundled = bundled_agent_path()
+    if bundled is not None:
+        return str(bundled)
     found = shutil.which(exe)
     if not found:
         raise AgentNotFoundError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import socket
 
 import httpx
 import pytest
@@ -192,3 +194,59 @@ async def test_switching_verification_restarts_the_receiver_and_events_still_flo
         ccid = await answered_inbound(console)
         await console.ops.hold(ccid)
         assert console.store.call(ccid).on_hold
+
+
+def _demo_session(home, name: str, settings: Settings | None = None) -> ConsoleSession:
+    """A demo session as the app builds it: no receiver_port override, the user's settings."""
+    return ConsoleSession(
+        settings or Settings(),
+        SecretStore(environ={}),
+        demo=True,
+        data_dir=home / name,
+        settings_path=home / name / "settings.json",
+        simulator_options={"speed": 50.0},
+        demo_traffic=False,
+    )
+
+
+async def test_demo_start_and_stop_log_no_error(home, caplog):
+    caplog.set_level(logging.WARNING)
+    with use_in_memory_keyring():
+        session = _demo_session(home, "demo")
+        await session.start()
+        try:
+            # The receiver knew the simulator's signing key before the first delivery.
+            assert session.health.key_problem is None
+            assert session.health.verification_enabled is True
+            ccid = await answered_inbound(session)
+            await session.ops.hangup(ccid)
+            await call_in_state(session, ccid, CallState.ENDED)
+            assert session.receiver.stats.rejected_total == 0
+        finally:
+            await session.stop()
+    loud = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert loud == [], [r.getMessage() for r in loud]
+
+
+async def test_two_demo_consoles_run_side_by_side_whatever_the_receiver_port(home):
+    # The configured receiver port is taken (by another program): a demo never needs it.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = Settings(receiver_port=port)
+        with use_in_memory_keyring():
+            first = _demo_session(home, "one", settings)
+            second = _demo_session(home, "two", settings)
+            await asyncio.gather(first.start(), second.start())
+            try:
+                ports = {first.receiver.port, second.receiver.port}
+                assert len(ports) == 2 and port not in ports
+                for session in (first, second):
+                    ccid = await answered_inbound(session)
+                    assert session.store.call(ccid).state is not CallState.ENDED
+                # Changing the receiver port in a demo does not restart its receiver.
+                notes = await first.apply_settings(settings.model_copy(update={"receiver_port": 0}))
+                assert not any("receiver" in n for n in notes)
+            finally:
+                await asyncio.gather(first.stop(), second.stop())

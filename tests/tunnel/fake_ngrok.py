@@ -9,7 +9,9 @@ reads logfmt lines until ``starting web service`` (addr=), ``client session esta
 ``/api/status``.
 
 Each endpoint also gets a local "public" listener that forwards HTTP to its upstream; its
-address is in the endpoint's ``fake_forward_url`` so tests can prove the whole chain.
+address is in the endpoint's ``fake_forward_url`` so tests can prove the whole chain. With
+``FAKE_NGROK_LOCAL_URL=1`` that address *is* the public URL the agent reports, so anything given
+the public URL (a simulated Telnyx delivering webhooks) really goes through the fake tunnel.
 
 Behaviour is steered by environment variables (``<X>_STARTS`` = comma-separated start numbers
 the behaviour applies to, counted in ``FAKE_NGROK_STATE_DIR``; unset = every start):
@@ -21,6 +23,7 @@ FAKE_NGROK_EXIT_AFTER     exit (code 3) this many seconds after its first endpoi
 FAKE_NGROK_DROP_AFTER     remove the endpoints this many seconds after they are created
 FAKE_NGROK_VALID_TOKEN    the only accepted authtoken (default: any non-empty one)
 FAKE_NGROK_ALLOW_ANONYMOUS=1  start without an authtoken
+FAKE_NGROK_LOCAL_URL=1    report the local forwarder (http://127.0.0.1:<port>) as public URL
 """
 
 from __future__ import annotations
@@ -104,8 +107,13 @@ class Agent:
                     "msg": "invalid tunnel configuration",
                     "details": {"err": f"endpoint {name!r} already exists"},
                 }
-            url = body.get("url") or f"https://fake-{secrets.token_hex(6)}.ngrok.test"
             forward = start_forwarder(upstream)
+            forward_url = f"http://127.0.0.1:{forward.server_address[1]}"
+            url = body.get("url") or (
+                forward_url
+                if env("LOCAL_URL") is not None
+                else f"https://fake-{secrets.token_hex(6)}.ngrok.test"
+            )
             endpoint = {
                 "name": name,
                 "ID": secrets.token_hex(8),
@@ -114,7 +122,7 @@ class Agent:
                 "public_url": url,
                 "proto": url.split("://")[0],
                 "upstream": {"url": upstream, "protocol": "http1"},
-                "fake_forward_url": f"http://127.0.0.1:{forward.server_address[1]}",
+                "fake_forward_url": forward_url,
             }
             endpoint["_server"] = forward
             self.endpoints[name] = endpoint

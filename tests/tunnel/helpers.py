@@ -1,18 +1,61 @@
-"""Helpers shared by the tunnel tests: condition waits, a status recorder, fake-agent records."""
+"""Helpers shared by the tunnel tests (and the session's tunnel wiring scenario): the fake
+agent's executable, pyngrok isolation, condition waits, a status recorder, fake-agent records."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import stat
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.request import urlopen
+
+import pytest
+from pyngrok import installer, ngrok, process
 
 from console.tunnel import NgrokTunnel, TunnelState, TunnelStatus
 from console.tunnel.agent_process import process_alive
 
 DEADLINE = 20.0  # generous: every wait ends as soon as its condition holds
+FAKE_AGENT = Path(__file__).with_name("fake_ngrok.py")
+
+
+def write_fake_agent(bin_dir: Path) -> str:
+    """An executable named ``ngrok`` in ``bin_dir`` that runs the fake agent."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    wrapper = bin_dir / "ngrok"
+    # exec keeps the PID: the PID pyngrok sees is the fake agent's own.
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_AGENT}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return str(wrapper)
+
+
+@contextlib.contextmanager
+def isolated_pyngrok(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """No real authtoken from the environment, no download, no agent left afterwards.
+
+    Yields the paths pyngrok tried to download an agent to (each attempt also fails the test).
+    """
+    monkeypatch.delenv("NGROK_AUTHTOKEN", raising=False)
+    monkeypatch.delenv("NGROK_API_KEY", raising=False)
+    monkeypatch.delenv("PYNGROK_NGROK_PATH", raising=False)
+    downloads: list[str] = []
+
+    def no_download(ngrok_path, *args, **kwargs):
+        downloads.append(ngrok_path)
+        raise AssertionError(f"pyngrok tried to download an agent to {ngrok_path}")
+
+    monkeypatch.setattr(installer, "install_ngrok", no_download)
+    try:
+        yield downloads
+    finally:
+        for path in list(process._current_processes):
+            process.kill_process(path)
+        ngrok._current_tunnels.clear()
+        installer._config_cache.clear()
 
 
 async def wait_until(predicate: Callable[[], bool], what: str, deadline: float = DEADLINE) -> None:
