@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from console.ui.fields import secret_field
 from console.ui.messages import describe_error
 from console.ui.validation import check_public_key, normalize_number, normalize_target
 
@@ -37,30 +37,6 @@ TUNNELS = [
     ("none", "None (local only)"),
 ]
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
-
-
-def _secret_edit(parent: QWidget, name: str, placeholder: str) -> tuple[QLineEdit, QWidget]:
-    """A masked line edit with a Show toggle, for keys and tokens."""
-    edit = QLineEdit(parent)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    edit.setAccessibleName(name)
-    show = QToolButton(parent)
-    show.setText("Show")
-    show.setCheckable(True)
-    show.setAccessibleName(f"Show {name}")
-    show.toggled.connect(
-        lambda on: edit.setEchoMode(
-            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-        )
-    )
-    row = QWidget(parent)
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(edit, 1)
-    layout.addWidget(show)
-    edit.show_button = show  # type: ignore[attr-defined]
-    return edit, row
 
 
 def _error_label(parent: QWidget) -> QLabel:
@@ -121,9 +97,9 @@ class SettingsDialog(QDialog):
     def _account_tab(self, settings) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.api_key_edit, row = _secret_edit(page, "API key", "unchanged (kept in the keyring)")
+        self.api_key_edit, row = secret_field(page, "API key", "unchanged (kept in the keyring)")
         self._field(form, "API &key", row, "api_key")
-        self.public_key_edit, row = _secret_edit(
+        self.public_key_edit, row = secret_field(
             page, "Webhook public key", "unchanged (from the portal: Keys & Credentials)"
         )
         self._field(form, "Webhook &public key", row, "public_key")
@@ -206,7 +182,7 @@ class SettingsDialog(QDialog):
             max(0, self.tunnel_combo.findData(settings.tunnel_provider))
         )
         self._field(form, "&Tunnel", self.tunnel_combo, "tunnel_provider")
-        self.authtoken_edit, self.authtoken_row = _secret_edit(
+        self.authtoken_edit, self.authtoken_row = secret_field(
             page, "ngrok authtoken", "unchanged (kept in the keyring)"
         )
         self._field(form, "ngrok auth&token", self.authtoken_row, "ngrok_authtoken")

@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-import phonenumbers
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -36,13 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from console.config import ConfigError, Settings, validate_settings
-from console.events.signature import SignatureError, load_verify_key
 from console.telnyx.errors import AuthenticationError, NetworkError, PermissionDeniedError
-from console.tunnel import AgentNotFoundError, TunnelConfigError, resolve_agent_path
-from console.tunnel.manual import validate_public_url
+from console.tunnel import AgentNotFoundError, resolve_agent_path
 from console.ui import theme
+from console.ui.fields import secret_field
 from console.ui.messages import describe_error
-from console.ui.validation import InvalidInput, check_public_key, normalize_number
+from console.ui.validation import (
+    InvalidInput,
+    check_country,
+    check_https_url,
+    check_public_key,
+    normalize_number,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +96,7 @@ def describe_key_error(exc: BaseException, base_url: str) -> str:
 
 def check_webhook_public_key(text: str) -> str:
     """The account's webhook public key: base64 of a 32-byte Ed25519 key."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Paste the public key from the portal.")
-    check_public_key(text)  # its messages are worded for the operator
-    try:
-        load_verify_key(text)  # the receiver's own decoder has the last word
-    except SignatureError as exc:
-        raise InvalidInput(f"The public key is not usable: {exc.detail}.") from None
-    return text
+    return check_public_key(text)
 
 
 def parse_from_numbers(text: str, country: str | None) -> tuple[list[str], list[str]]:
@@ -121,29 +114,6 @@ def parse_from_numbers(text: str, country: str | None) -> tuple[list[str], list[
         if number not in numbers:
             numbers.append(number)
     return numbers, problems
-
-
-def check_country(text: str) -> str:
-    code = (text or "").strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code) or code not in phonenumbers.SUPPORTED_REGIONS:
-        raise InvalidInput("Enter a two-letter country code such as US, GB or DE.")
-    return code
-
-
-def check_https_url(text: str) -> str:
-    """An absolute https URL (what Telnyx will call); without a trailing slash."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Enter the public https address, e.g. https://console.example.com.")
-    try:
-        url = validate_public_url(text)
-    except TunnelConfigError as exc:
-        raise InvalidInput(str(exc)) from None
-    if urlsplit(url).scheme.lower() != "https":
-        raise InvalidInput(
-            "Telnyx webhooks need an https:// address (a TLS certificate on your proxy)."
-        )
-    return url
 
 
 def settings_problem(name: str, value: Any) -> str | None:
@@ -182,30 +152,6 @@ class SetupResult:
 
 
 # --- small widgets -------------------------------------------------------------------------
-
-
-def _secret_edit(parent: QWidget, name: str, placeholder: str) -> tuple[QLineEdit, QWidget]:
-    """A masked line edit with a Show toggle."""
-    edit = QLineEdit(parent)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    edit.setAccessibleName(name)
-    show = QToolButton(parent)
-    show.setText("Show")
-    show.setCheckable(True)
-    show.setAccessibleName(f"Show {name}")
-    show.toggled.connect(
-        lambda on: edit.setEchoMode(
-            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-        )
-    )
-    row = QWidget(parent)
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(edit, 1)
-    layout.addWidget(show)
-    edit.show_button = show  # type: ignore[attr-defined]
-    return edit, row
 
 
 class Message(QLabel):
@@ -289,7 +235,7 @@ class ApiKeyPage(QWizardPage):
             f'Create or copy a key in Mission Control: <a href="{API_KEYS_URL}">Account '
             "settings → API Keys</a>. It is stored in the system keyring, never in a file.",
         )
-        self.key_edit, row = _secret_edit(self, "Telnyx API key", "KEY0123456789ABCDEF…")
+        self.key_edit, row = secret_field(self, "Telnyx API key", "KEY0123456789ABCDEF…")
         self.key_edit.textChanged.connect(self._on_key_changed)
         api = QLabel(f"API address: {owner.base_settings.api_base_url}", self)
         api.setAccessibleName("API address")
@@ -612,7 +558,7 @@ class TunnelPage(QWizardPage):
 
         self.ngrok_box = QGroupBox("ngrok", self)
         self.ngrok_box.setAccessibleName("ngrok settings")
-        self.authtoken_edit, token_row = _secret_edit(
+        self.authtoken_edit, token_row = secret_field(
             self.ngrok_box, "ngrok authtoken", "from the ngrok dashboard"
         )
         self.authtoken_edit.textChanged.connect(self._validate)

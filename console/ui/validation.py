@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
+import phonenumbers
+
+from console.events.signature import SignatureError, load_verify_key
 from console.telnyx.phone import normalize_destination
+from console.tunnel import TunnelConfigError
+from console.tunnel.manual import validate_public_url
 
 
 class InvalidInput(ValueError):
@@ -43,21 +46,41 @@ def check_dtmf(text: str) -> str:
     return digits
 
 
-def check_public_url(text: str) -> str:
-    text = (text or "").strip()
-    url = urlparse(text)
-    if url.scheme not in ("https", "http") or not url.netloc:
-        raise InvalidInput("Enter the public URL, e.g. https://console.example.com.")
-    return text
-
-
 def check_public_key(text: str) -> str:
-    """A Telnyx webhook public key: base64 of 32 bytes (Ed25519)."""
+    """A Telnyx webhook public key: base64 of 32 bytes (Ed25519), as the receiver decodes it."""
     text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Paste the public key from the portal.")
     try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("The public key must be base64 text, as shown in the portal.") from None
-    if len(raw) != 32:
-        raise InvalidInput("The public key must decode to 32 bytes (an Ed25519 key).")
+        load_verify_key(text)
+    except SignatureError as exc:
+        if "base64" in exc.detail:
+            raise InvalidInput(
+                "The public key must be base64 text, as shown in the portal."
+            ) from None
+        raise InvalidInput("The public key must decode to 32 bytes (an Ed25519 key).") from None
     return text
+
+
+def check_country(text: str) -> str:
+    """An ISO 3166 alpha-2 country code that phone numbers can be read against."""
+    code = (text or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code) or code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput("Enter a two-letter country code such as US, GB or DE.")
+    return code
+
+
+def check_https_url(text: str) -> str:
+    """An absolute https URL (what Telnyx will call); without a trailing slash."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Enter the public https address, e.g. https://console.example.com.")
+    try:
+        url = validate_public_url(text)
+    except TunnelConfigError as exc:
+        raise InvalidInput(str(exc)) from None
+    if urlsplit(url).scheme.lower() != "https":
+        raise InvalidInput(
+            "Telnyx webhooks need an https:// address (a TLS certificate on your proxy)."
+        )
+    return url
