@@ -130,6 +130,11 @@ class Operations:
         """Attended transfers of this session, newest last (final ones included)."""
         return list(self._transfers.active.values())
 
+    @property
+    def attended_transfers(self) -> list[AttendedTransfer]:
+        """The transfers still in progress (what the window's Complete/Cancel act on)."""
+        return [t for t in self._transfers.active.values() if not t.state.is_final]
+
     async def aclose(self) -> None:
         """Called by the session on exit: a transfer still dialling is abandoned, not left
         half-done in the audit log."""

@@ -75,6 +75,15 @@ class AttendedTransfer:
         return step_command_id(self.transfer_id, step)
 
     @property
+    def caller_ccid(self) -> str:
+        """Short names the window uses for the two legs."""
+        return self.caller_call_control_id
+
+    @property
+    def consult_ccid(self) -> str | None:
+        return self.consult_call_control_id
+
+    @property
     def caller_held(self) -> bool:
         return "hold" in self.steps_done and "unhold" not in self.steps_done
 

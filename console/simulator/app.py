@@ -339,7 +339,11 @@ def _update_supervisor(sim: TelnyxSimulator, conf: Conference, body: dict[str, A
 
 ConfRun = Callable[["TelnyxSimulator", Conference, dict[str, Any]], Any]
 CONF_ACTIONS: dict[str, tuple[str, ConfRun]] = {
-    "end": ("EndConferenceRequest", lambda s, c, b: s.world.end_conference(c, "ended_via_api")),
+    # "End a conference and terminate all active participants" (spec3.yml EndConference).
+    "end": (
+        "EndConferenceRequest",
+        lambda s, c, b: s.world.end_conference(c, "ended_via_api", hang_up=True),
+    ),
     "join": ("JoinConferenceRequest", lambda s, c, b: s.world.join(c, _conf_call(s, b), b)),
     "leave": (
         "LeaveConferenceRequest",

@@ -84,3 +84,18 @@ async def test_steps_use_stable_command_ids(console):
     assert t.command_id("dial") == t.command_id("dial")
     assert t.command_id("dial") != t.command_id("join")
     await console.ops.cancel_attended_transfer(t)
+
+
+async def test_the_window_sees_only_transfers_in_progress(console):
+    # The window's Complete/Cancel read ops.attended_transfers and each one's caller_ccid /
+    # consult_ccid (console/ui/actions.py); finished transfers must drop out of that list.
+    ops = console.ops
+    caller = await answered_inbound(console)
+    t = await ops.start_attended_transfer(caller, phones.ANSWERS)
+    assert ops.attended_transfers == [t]
+    assert (t.caller_ccid, t.consult_ccid) == (caller, t.consult_call_control_id)
+
+    await ops.complete_attended_transfer(t)
+
+    assert ops.attended_transfers == []
+    assert ops.transfers == [t]  # the history keeps it

@@ -101,12 +101,15 @@ async def test_inbound_answer_conference_hold_mute_record_transfer_hangup(sim, r
     status = await api.get(f"/calls/{ccid}")
     assert status.json()["data"]["is_alive"] is False
 
-    # the agent is still alone in the conference; end it: participant left + conference.ended
+    # the agent is still alone in the conference; end it: participant left + conference.ended,
+    # and the participant is hung up ("End a conference and terminate all active participants")
     await api.post(f"/conferences/{conf_id}/actions/end", {})
     ended = await receiver.wait_event("conference.ended")
     assert ended.payload["reason"] in ("all_left", "host_left", "time_exceeded")
     await receiver.wait_event("conference.participant.left", agent)
-    assert sim.truth()["calls"][agent]["state"] == "active"  # parked, not hung up
+    hangup = await receiver.wait_event("call.hangup", agent)
+    assert hangup.payload["hangup_cause"] == "normal_clearing"
+    assert agent not in sim.truth()["calls"]
     await sim.wait_idle()
     _assert_ordered(receiver, ccid)
 

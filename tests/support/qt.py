@@ -1,8 +1,12 @@
 """Qt + asyncio fixtures shared by tests/ui and tests/e2e (import them in a conftest).
 
-One qasync loop for the whole session, set as the asyncio event loop; tests stay synchronous,
-schedule coroutines as tasks and wait with ``qtbot.waitUntil(task.done)``. Never stop the loop
-per test: that quits the QApplication and every later ``qtbot.wait*`` returns at once.
+One qasync loop for the whole session; tests stay synchronous, schedule coroutines as tasks
+and wait with ``qtbot.waitUntil(task.done)``. Never stop the loop per test: that quits the
+QApplication and every later ``qtbot.wait*`` returns at once.
+
+The loop is asyncio's *running* loop only while a Qt test runs: between them it is
+uninstalled, so tests of Qt-free code that start their own asyncio loop (anyio) can run after
+a Qt test in the same process, whatever order pytest collects them in.
 """
 
 from __future__ import annotations
@@ -17,14 +21,32 @@ def qasync_loop(qapp):
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    _uninstall()
     yield loop
+
+
+def _install(loop) -> None:
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+
+
+def _uninstall() -> None:
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture
 def event_loop_tasks(qasync_loop):
     """The loop for one test; tasks it leaves behind are cancelled (and reaped) afterwards."""
-    yield qasync_loop
+    _install(qasync_loop)
+    try:
+        yield qasync_loop
+        _reap_leftovers(qasync_loop)
+    finally:
+        _uninstall()
+
+
+def _reap_leftovers(qasync_loop) -> None:
     leftovers = [t for t in asyncio.all_tasks(qasync_loop) if not t.done()]
     for task in leftovers:
         task.cancel()
