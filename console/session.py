@@ -200,7 +200,10 @@ class ConsoleSession:
             self.client = self._make_client(api_key) if api_key else None
             if self.client is None:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
-            await self._start_tunnel()
+                # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
+                self._set_health(tunnel_state="waiting for setup")
+            else:
+                await self._start_tunnel()
 
         self.ops = Operations(
             self.client or _MissingClient(),
@@ -644,6 +647,8 @@ class ConsoleSession:
                 receiver_moved
                 or ngrok_authtoken is not None
                 or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
+                # First setup: the tunnel waited for an API key, which has just arrived.
+                or (self.tunnel is None and self.client is not None)
             )
             application_changed = settings.connection_id != old.connection_id
             moving = (tunnel_changed or application_changed) and self.client is not None

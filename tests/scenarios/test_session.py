@@ -169,6 +169,48 @@ async def test_first_run_without_an_api_key_still_opens(home):
             await session.stop()
 
 
+async def test_the_tunnel_waits_for_setup_then_starts_and_points_the_webhook(home):
+    """No API key: nothing could point Telnyx at a tunnel, so none is started (no error
+    shouts at a new operator). Setup then supplies the key and the tunnel comes up."""
+    original = "https://example.invalid/hook"
+    tunnels: list[LoopbackTunnel] = []
+
+    def make_tunnel(settings, secrets):
+        tunnels.append(LoopbackTunnel())
+        return tunnels[-1]
+
+    async with TelnyxSimulator(webhook_url=original, speed=50) as sim:
+        settings = Settings(
+            api_base_url=sim.base_url,
+            connection_id=sim.connection_id,
+            from_numbers=sim.from_numbers,
+        )
+        with use_in_memory_keyring():
+            session = ConsoleSession(
+                settings,
+                SecretStore(environ={"TELNYX_PUBLIC_KEY": sim.public_key_b64}),
+                demo=False,
+                data_dir=home / "data",
+                settings_path=home / "config" / "settings.json",
+                receiver_port=0,
+                tunnel_factory=make_tunnel,
+            )
+            await session.start()
+            try:
+                assert tunnels == []
+                assert session.health.tunnel_state == "waiting for setup"
+                assert sim.truth()["applications"][sim.connection_id] == original
+
+                await session.apply_settings(settings, api_key=sim.api_key)
+                assert len(tunnels) == 1
+                expected = f"http://127.0.0.1:{session.receiver.port}/webhooks/telnyx"
+                assert sim.truth()["applications"][sim.connection_id] == expected
+                assert session.health.tunnel_state == "up"
+            finally:
+                await session.stop()
+        assert sim.truth()["applications"][sim.connection_id] == original
+
+
 async def test_silence_warning_when_calls_are_live_and_events_stop(home):
     async with make_session(home) as console:
         ccid = await answered_inbound(console)
