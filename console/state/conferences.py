@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 from console.state.entities import Conference, Participant, RecordingState
 from console.state.facts import ConferenceGone, ConferenceSeen, ParticipantMark, RecordingMark
-from console.state.recordings import recording_from
 from console.state.timeline import Entry, aware
 
 #: Entries that prove a conference exists (confirmations only ever target known ones).
@@ -34,24 +34,42 @@ def proves_conference(entries: Iterable[Entry]) -> bool:
 
 def fold_conference(conference_id: str, entries: Iterable[Entry], name: str | None) -> Conference:
     """The conference as its entries describe it; ``name`` is what we knew before any resync."""
-    fold = _ConferenceFold(Conference(conference_id=conference_id, name=name))
+    fold = ConferenceFold(conference_id, name)
     for entry in sorted(entries, key=lambda e: e.key):
-        handler = _HANDLERS.get(entry.kind)
-        if handler is not None:
-            handler(fold, entry)
-        if entry.kind in CONFERENCE_KINDS:
-            fold.seen = True
+        fold.step(entry)
     return fold.conference
 
 
-class _ConferenceFold:
-    def __init__(self, conference: Conference) -> None:
-        self.conference = conference
+class ConferenceFold:
+    """A conference's fold in progress: :attr:`conference` as the entries stepped so far say."""
+
+    def __init__(self, conference_id: str, name: str | None) -> None:
+        self.name = name  # the name it started from (the store re-folds when it learns another)
+        self.conference = Conference(conference_id=conference_id, name=name)
         self.seen = False  # some entry proving the conference came before the current one
+
+    def copy(self) -> ConferenceFold:
+        """The same fold, stepping on without touching this one's ``conference`` (the store's
+        row). Participants are shared: the fold replaces them, never changes them in place."""
+        other = copy.copy(self)
+        other.conference = copy_conference(self.conference)
+        return other
+
+    def step(self, entry: Entry) -> None:
+        handler = _HANDLERS.get(entry.kind)
+        if handler is not None:
+            handler(self, entry)
+        if entry.kind in CONFERENCE_KINDS:
+            self.seen = True
 
     @property
     def live(self) -> bool:
         return self.conference.ended_at is None  # ended conferences never restart
+
+    def _update(self, participant: Participant, **changes: Any) -> None:
+        """Put a changed copy of ``participant`` in its place: a participant is never changed
+        in place, because a copied fold (and the store's rows) may share it."""
+        self.conference.participants[participant.call_control_id] = replace(participant, **changes)
 
     def _end(self, e: Entry, reason: str | None) -> None:
         conf = self.conference
@@ -59,7 +77,7 @@ class _ConferenceFold:
         conf.end_reason = reason
         conf.recording = RecordingState.OFF
         for participant in conf.present_participants():
-            participant.left_at = e.at
+            self._update(participant, left_at=e.at)
 
     # --- webhooks ------------------------------------------------------------------------
 
@@ -91,7 +109,7 @@ class _ConferenceFold:
             )
             self.conference.participants[ccid] = participant
         if participant.present:
-            participant.left_at = e.at
+            self._update(participant, left_at=e.at)
 
     def ended(self, e: Entry) -> None:
         if self.live:
@@ -99,7 +117,7 @@ class _ConferenceFold:
 
     def recording_saved(self, e: Entry) -> None:
         conf = self.conference
-        conf.recordings.append(recording_from(e.payload, conference_id=conf.conference_id))
+        conf.recordings.append(replace(e.payload.recording, conference_id=conf.conference_id))
         conf.recording = RecordingState.OFF
 
     # --- confirmations and resyncs -------------------------------------------------------
@@ -111,10 +129,8 @@ class _ConferenceFold:
             participant = self.conference.participants.get(ccid)
             if participant is None or not participant.present:
                 continue
-            if mark.muted is not None:
-                participant.muted = mark.muted
-            if mark.on_hold is not None:
-                participant.on_hold = mark.on_hold
+            changes = {"muted": mark.muted, "on_hold": mark.on_hold}
+            self._update(participant, **{k: v for k, v in changes.items() if v is not None})
 
     def mark_recording(self, e: Entry) -> None:
         mark: RecordingMark = e.payload
@@ -137,9 +153,9 @@ class _ConferenceFold:
             conf.repaired = True
             return
         listed = {p.call_control_id: p for p in snapshot.participants}
-        for ccid, participant in conf.participants.items():
+        for ccid, participant in list(conf.participants.items()):
             if participant.present and not (ccid in listed and listed[ccid].present):
-                participant.left_at = e.at
+                self._update(participant, left_at=e.at)
                 conf.repaired = True
         for ccid, seen in listed.items():
             if not seen.present:
@@ -151,12 +167,14 @@ class _ConferenceFold:
                     call_control_id=ccid,
                     joined_at=aware(seen.joined_at) if seen.joined_at else e.at,
                 )
-                conf.participants[ccid] = participant
                 conf.repaired = True
-            participant.call_leg_id = participant.call_leg_id or seen.call_leg_id
-            participant.participant_id = seen.participant_id or participant.participant_id
-            participant.muted = seen.muted
-            participant.on_hold = seen.on_hold
+            self._update(
+                participant,
+                call_leg_id=participant.call_leg_id or seen.call_leg_id,
+                participant_id=seen.participant_id or participant.participant_id,
+                muted=seen.muted,
+                on_hold=seen.on_hold,
+            )
 
     def resync_gone(self, e: Entry) -> None:
         assert isinstance(e.payload, ConferenceGone)
@@ -165,20 +183,23 @@ class _ConferenceFold:
             self.conference.repaired = True
 
 
-_HANDLERS: dict[str, Callable[[_ConferenceFold, Entry], None]] = {
-    "conference.created": _ConferenceFold.created,
-    "conference.participant.joined": _ConferenceFold.joined,
-    "conference.participant.left": _ConferenceFold.left,
-    "conference.ended": _ConferenceFold.ended,
-    "conference.recording.saved": _ConferenceFold.recording_saved,
-    "mark.participants": _ConferenceFold.mark_participants,
-    "mark.recording": _ConferenceFold.mark_recording,
-    "resync.conference": _ConferenceFold.resync_seen,
-    "resync.conference_absent": _ConferenceFold.resync_gone,
+_HANDLERS: dict[str, Callable[[ConferenceFold, Entry], None]] = {
+    "conference.created": ConferenceFold.created,
+    "conference.participant.joined": ConferenceFold.joined,
+    "conference.participant.left": ConferenceFold.left,
+    "conference.ended": ConferenceFold.ended,
+    "conference.recording.saved": ConferenceFold.recording_saved,
+    "mark.participants": ConferenceFold.mark_participants,
+    "mark.recording": ConferenceFold.mark_recording,
+    "resync.conference": ConferenceFold.resync_seen,
+    "resync.conference_absent": ConferenceFold.resync_gone,
 }
 
 
 def copy_conference(conference: Conference) -> Conference:
-    """A copy whose participants can be changed without touching the original's."""
-    participants = {k: copy.copy(p) for k, p in conference.participants.items()}
-    return replace(conference, participants=participants)
+    """A copy with its own participants dict and recordings list, sharing the participants
+    themselves: replace one to change it (``dataclasses.replace``), never change it in place."""
+    other = copy.copy(conference)
+    other.participants = dict(conference.participants)
+    other.recordings = list(conference.recordings)
+    return other

@@ -6,10 +6,11 @@ added afterwards by ``projection.py``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import timedelta
 
-from console.events.models import Payload
 from console.state.entities import Call, CallState, RecordingState
 from console.state.facts import (
     HANGUP_UNOBSERVED,
@@ -18,7 +19,7 @@ from console.state.facts import (
     LegSeen,
     RecordingMark,
 )
-from console.state.recordings import recording_from
+from console.state.slim import SlimPayload
 from console.state.timeline import Entry, aware
 
 #: Entries that prove a leg exists. Media, DTMF, cost... events about a leg we never saw are
@@ -49,18 +50,27 @@ def proves_leg(entries: Iterable[Entry]) -> bool:
 
 def fold_leg(call_control_id: str, entries: Iterable[Entry]) -> Call:
     """The leg as its entries describe it, folded in (occurred_at, rank, id) order."""
-    fold = _LegFold(call_control_id)
+    fold = LegFold(call_control_id)
     for entry in sorted(entries, key=lambda e: e.key):
         fold.step(entry)
-    fold.call.needs_resync = not fold.known_start
     return fold.call
 
 
-class _LegFold:
+class LegFold:
+    """A leg's fold in progress: :attr:`call` is the leg as the entries stepped so far say."""
+
     def __init__(self, call_control_id: str) -> None:
-        self.call = Call(call_control_id=call_control_id)
+        self.call = Call(call_control_id=call_control_id, needs_resync=True)
         self.known_start = False  # call.initiated or a resync told us about it
         self.seen = False  # some lifecycle entry came before the current one
+
+    def copy(self) -> LegFold:
+        """The same fold, stepping on without touching this one's ``call`` (the store's row)."""
+        other = LegFold.__new__(LegFold)  # every attribute is set here
+        other.call = copy.copy(self.call)
+        other.call.recordings = list(self.call.recordings)  # appended to; the items never change
+        other.known_start, other.seen = self.known_start, self.seen
+        return other
 
     @property
     def live(self) -> bool:
@@ -69,7 +79,7 @@ class _LegFold:
         return self.call.state is not CallState.ENDED
 
     def step(self, entry: Entry) -> None:
-        if isinstance(entry.payload, Payload):
+        if isinstance(entry.payload, SlimPayload):  # a webhook
             self._take_common(entry.payload)
         if entry.is_webhook:
             last = self.call.last_event_at
@@ -79,8 +89,9 @@ class _LegFold:
             handler(self, entry)
         if entry.kind in LIFECYCLE_KINDS:
             self.seen = True
+        self.call.needs_resync = not self.known_start
 
-    def _take_common(self, p: Payload) -> None:
+    def _take_common(self, p: SlimPayload) -> None:
         c = self.call
         c.call_leg_id = c.call_leg_id or p.call_leg_id
         c.call_session_id = c.call_session_id or p.call_session_id
@@ -167,14 +178,14 @@ class _LegFold:
 
     def recording_saved(self, e: Entry) -> None:
         c = self.call
-        c.recordings.append(recording_from(e.payload, call_control_id=c.call_control_id))
+        c.recordings.append(replace(e.payload.recording, call_control_id=c.call_control_id))
         c.recording = RecordingState.OFF
 
     def recording_error(self, e: Entry) -> None:
         self.call.recording = RecordingState.OFF
 
     def _fill_start(self, e: Entry) -> None:
-        start = getattr(e.payload, "start_time", None)
+        start = e.payload.start_time
         if self.call.started_at is None and start is not None:
             self.call.started_at = aware(start)
 
@@ -238,19 +249,19 @@ class _LegFold:
         self.known_start = True
 
 
-_HANDLERS: dict[str, Callable[[_LegFold, Entry], None]] = {
-    "call.initiated": _LegFold.initiated,
-    "call.answered": _LegFold.answered,
-    "call.bridged": _LegFold.bridged,
-    "call.enqueued": _LegFold.enqueued,
-    "call.dequeued": _LegFold.dequeued,
-    "conference.participant.joined": _LegFold.joined,
-    "conference.participant.left": _LegFold.left,
-    "call.hangup": _LegFold.hangup,
-    "call.recording.saved": _LegFold.recording_saved,
-    "call.recording.error": _LegFold.recording_error,
-    "mark.recording": _LegFold.mark_recording,
-    "mark.bridge": _LegFold.mark_bridge,
-    "resync.leg": _LegFold.resync_seen,
-    "resync.leg_absent": _LegFold.resync_gone,
+_HANDLERS: dict[str, Callable[[LegFold, Entry], None]] = {
+    "call.initiated": LegFold.initiated,
+    "call.answered": LegFold.answered,
+    "call.bridged": LegFold.bridged,
+    "call.enqueued": LegFold.enqueued,
+    "call.dequeued": LegFold.dequeued,
+    "conference.participant.joined": LegFold.joined,
+    "conference.participant.left": LegFold.left,
+    "call.hangup": LegFold.hangup,
+    "call.recording.saved": LegFold.recording_saved,
+    "call.recording.error": LegFold.recording_error,
+    "mark.recording": LegFold.mark_recording,
+    "mark.bridge": LegFold.mark_bridge,
+    "resync.leg": LegFold.resync_seen,
+    "resync.leg_absent": LegFold.resync_gone,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from console.state.conferences import copy_conference
@@ -27,7 +28,7 @@ def project_conference(folded: Conference, legs: Mapping[str, Call]) -> Conferen
             continue
         if participant.left_at is None or leg.ended_at < participant.left_at:
             result = result or copy_conference(folded)
-            result.participants[ccid].left_at = leg.ended_at
+            result.participants[ccid] = replace(participant, left_at=leg.ended_at)
     return result or folded
 
 

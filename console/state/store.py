@@ -2,10 +2,13 @@
 
 How it stays right when webhooks come duplicated, late and out of order
 -----------------------------------------------------------------------
-Every webhook is kept in the timeline of the leg it names (``call_control_id``; failing that,
-its ``call_leg_id``) and, for conference events, of the conference. Applying one re-folds those
-timelines from scratch in (occurred_at, lifecycle rank, id) order (``legs.py``,
-``conferences.py``), then re-derives the facts that span entities (``projection.py``):
+Every webhook is kept (what the folds read of it: ``slim.py``) in the timeline of the leg it
+names (``call_control_id``; failing that, its ``call_leg_id``) and, for conference events, of
+the conference. The state of a leg or conference is the fold of its timeline in (occurred_at,
+lifecycle rank, id) order (``legs.py``, ``conferences.py``): applying a webhook steps just that
+entry onto the last fold when it sorts after everything folded, and folds it all again when it
+lands in the past (``timeline.py``). Then the facts that span entities are re-derived
+(``projection.py``):
 
 * idempotent: an event id seen before changes nothing;
 * order-free: the state is a function of the *set* of events, so every arrival order of the
@@ -24,14 +27,21 @@ import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
-from console.events.models import EVENT_MODELS, Envelope, GenericEvent, decode_client_state
+from console.events.models import (
+    EVENT_MODELS,
+    Envelope,
+    GenericEvent,
+    Payload,
+    decode_client_state,
+)
 from console.state.changes import ChangeListener, Changes, EntityChanges
-from console.state.conferences import CONFERENCE_KINDS, fold_conference, proves_conference
+from console.state.conferences import CONFERENCE_KINDS, ConferenceFold, proves_conference
 from console.state.entities import Call, Conference, Participant, Queue, RecordingState
 from console.state.facts import (
     BridgeMark,
@@ -42,8 +52,9 @@ from console.state.facts import (
     ParticipantMark,
     RecordingMark,
 )
-from console.state.legs import fold_leg, proves_leg
+from console.state.legs import LegFold, proves_leg
 from console.state.projection import find_partner, project_conference, project_leg, project_queue
+from console.state.slim import SlimPayload, slim
 from console.state.snapshot import Snapshot
 from console.state.timeline import Entry, Timeline, aware
 
@@ -52,6 +63,8 @@ log = logging.getLogger(__name__)
 #: Conference events that also belong to the timeline of the leg they name.
 _PARTICIPANT_KINDS = frozenset({"conference.participant.joined", "conference.participant.left"})
 _LEG_PREFIXES = ("call.", "streaming.")
+#: One copy of each event type string for all the entries, not one per parsed webhook.
+_KINDS = {kind: kind for kind in EVENT_MODELS}
 
 
 def _utc_now() -> datetime:
@@ -61,8 +74,13 @@ def _utc_now() -> datetime:
 class Store:
     """Calls (legs), conferences with participants, and queues, as the webhooks describe them."""
 
-    def __init__(self, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self, clock: Callable[[], datetime] = _utc_now, *, incremental: bool = True
+    ) -> None:
+        """``incremental=False`` re-folds every timeline from scratch on each change: slower,
+        the same state; it is the reference the tests hold the incremental folds to."""
         self._clock = clock
+        self._incremental = incremental
         self._listeners: list[ChangeListener] = []
         self._conference_names: dict[str, str] = {}  # survives rebuild: names are not events
         self._serial = itertools.count()
@@ -202,7 +220,9 @@ class Store:
         # conference.recording.saved carries no time at all: it counts from when it arrived.
         at = aware(occurred) if occurred is not None else self._clock()
         payload = data.payload
-        entry = Entry(id=data.id, kind=kind, at=at, payload=payload)
+        # The timelines keep only what the folds read: the parsed payload is ~10× bigger.
+        kept = slim(payload, like=self._last_webhook_of_leg(payload))
+        entry = Entry(id=data.id, kind=_KINDS[kind], at=at, payload=kept)
         legs: set[str] = set()
         conferences: set[str] = set()
         queues: set[str] = set()
@@ -218,6 +238,13 @@ class Store:
             self._report_queue(payload.queue, entry.key, avg=payload.queue_avg_wait_time_secs)
             queues.add(payload.queue)
         return legs, conferences, queues
+
+    def _last_webhook_of_leg(self, payload: Payload) -> SlimPayload | None:
+        """What we kept of the webhook filed last for the leg ``payload`` is about, if any."""
+        ccid = payload.call_control_id or self._by_leg_id.get(payload.call_leg_id or "")
+        timeline = self._leg_logs.get(ccid) if ccid else None
+        last = timeline.last_added() if timeline is not None else None
+        return last.payload if last is not None and isinstance(last.payload, SlimPayload) else None
 
     def _is_pruned(self, conference_id: str) -> bool:
         return conference_id in self._pruned_conferences
@@ -515,12 +542,12 @@ class Store:
         before = self._folded_legs.get(ccid)
         if timeline is None:
             return before, before
-        call = fold_leg(ccid, timeline)
+        call = self._fold_leg(ccid, timeline)
         orphans = self._orphans.pop(call.call_leg_id, None) if call.call_leg_id else None
         if orphans:
             for entry in orphans:
                 timeline.add(entry)
-            call = fold_leg(ccid, timeline)
+            call = self._fold_leg(ccid, timeline)
         if before is not None:
             self._unindex(ccid, before)
         if call.call_leg_id:
@@ -534,6 +561,11 @@ class Store:
             self._queue_members[call.queue_name].add(ccid)
         return before, call
 
+    def _fold_leg(self, ccid: str, timeline: Timeline) -> Call:
+        # Usually steps just the new entries: see timeline.py.
+        fold = timeline.fold(lambda: LegFold(ccid), from_scratch=not self._incremental)
+        return fold.call
+
     def _unindex(self, ccid: str, call: Call) -> None:
         if call.call_session_id:
             self._by_session[call.call_session_id].discard(ccid)
@@ -546,31 +578,48 @@ class Store:
         timeline = self._conference_logs.get(cid)
         if timeline is None or not proves_conference(timeline):
             return
-        conference = fold_conference(cid, timeline, self._conference_names.get(cid))
+        conference = self._fold_conference(cid, timeline)
         self._folded_conferences[cid] = conference
         for ccid in conference.participants:
             self._memberships[ccid].add(cid)
 
+    def _fold_conference(self, cid: str, timeline: Timeline) -> Conference:
+        name = self._conference_names.get(cid)
+        last = timeline.last_fold
+        # The name is where the fold starts from: once we know another, it starts over.
+        renamed = last is not None and last.name != name
+        fold = timeline.fold(
+            lambda: ConferenceFold(cid, name), from_scratch=renamed or not self._incremental
+        )
+        return fold.conference
+
     @staticmethod
     def _diff_conference(changes: Changes, old: Conference | None, new: Conference) -> set[str]:
         """Record what differs; return the call_control_ids whose participant changed."""
-        _diff(changes.conferences, new.conference_id, _row(old), _row(new))
         before = old.participants if old is not None else {}
         differing = set()
+        presence_changed = False
         for ccid in before.keys() | new.participants.keys():
             was, now = before.get(ccid), new.participants.get(ccid)
-            if was != now:
+            # Folds share the participants they did not change: `is` skips comparing those.
+            if was is not now and was != now:
                 _diff(changes.participants, (new.conference_id, ccid), was, now)
                 differing.add(ccid)
+                presence_changed = presence_changed or _present(was) != _present(now)
+        # The row shows the conference's own fields and who is present (not their mute/hold).
+        if old is None:
+            changes.conferences.add(new.conference_id)
+        elif presence_changed or _own_fields(old) != _own_fields(new):
+            changes.conferences.change(new.conference_id)
         return differing
 
 
-def _row(conference: Conference | None) -> tuple[Conference, frozenset[str]] | None:
-    """What a conference row shows: its own fields and who is present (not their mute/hold)."""
-    if conference is None:
-        return None
-    present = frozenset(p.call_control_id for p in conference.present_participants())
-    return replace(conference, participants={}), present
+def _present(participant: Participant | None) -> bool:
+    return participant is not None and participant.present
+
+
+#: A conference's fields but its participants, as a tuple.
+_own_fields = attrgetter(*(f.name for f in fields(Conference) if f.name != "participants"))
 
 
 def _diff(kind: EntityChanges, key: Hashable, old: object, new: object) -> None:

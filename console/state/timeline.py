@@ -1,17 +1,25 @@
 """The history of one leg or conference: entries kept by id and folded in a fixed order.
 
-Webhooks arrive duplicated, late and out of order, so the store never applies an event to the
-current state. It keeps every entry that concerns a leg (or a conference) and re-folds them all,
-sorted by :attr:`Entry.key`, whenever a new one arrives. The result depends only on the *set* of
-entries, never on their arrival order, and a duplicate (same id) is a no-op by construction.
+Webhooks arrive duplicated, late and out of order, so the state of a leg (or a conference) is
+defined as the fold of *all* its entries sorted by :attr:`Entry.key`. The result depends only on
+the *set* of entries, never on their arrival order, and a duplicate (same id) is a no-op by
+construction.
+
+Re-folding everything on each arrival costs O(n) per event, O(n²) per leg or conference (a
+conference with many participants has hundreds of entries). Yet most entries arrive in order:
+when every entry added since the last fold sorts after all the entries folded then, folding
+them onto a copy of the last fold gives exactly what a fold from scratch would, because a fold
+is a sequence of steps over the sorted entries and those are simply its next steps.
+:meth:`Timeline.fold` does that, and starts over only when an entry lands among the folded ones
+(a late webhook, or a confirmation stamped at the same instant as a higher-ranked event).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, Self, TypeVar
 
 # Tie-break for entries that share an occurred_at (Telnyx timestamps are often equal to the
 # microsecond within one call): fold them in lifecycle order, so "answered" can never come
@@ -45,14 +53,14 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One thing that happened to a leg or conference: a webhook, a confirmation, a resync."""
 
     id: str
     kind: str  # the event_type, or "mark.*" / "resync.*" for facts learnt outside webhooks
     at: datetime
-    payload: Any
+    payload: Any  # a SlimPayload for webhooks (see slim.py); a facts.py record otherwise
 
     @property
     def rank(self) -> int:
@@ -67,21 +75,81 @@ class Entry:
         return not self.kind.startswith(("mark.", "resync."))
 
 
+class Fold(Protocol):
+    """The state of a fold in progress: ``legs.LegFold``, ``conferences.ConferenceFold``."""
+
+    def step(self, entry: Entry) -> None: ...
+
+    def copy(self) -> Self:
+        """A fold in the same state that can step on without changing this one or its result."""
+        ...
+
+
+F = TypeVar("F", bound=Fold)
+
+
+def _key(entry: Entry) -> tuple[datetime, int, str]:
+    return entry.key
+
+
 class Timeline:
-    """The entries of one leg or conference, deduplicated by id."""
+    """The entries of one leg or conference, deduplicated by id, and their latest fold."""
 
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
+        self._last_fold: Any = None  # what fold() returned last; None: fold from scratch
+        self._folded_up_to: tuple[datetime, int, str] | None = None  # key of its newest entry
+        self._unfolded: list[Entry] = []  # added since, every one sorting after _folded_up_to
 
     def add(self, entry: Entry) -> bool:
         """Keep ``entry``; False when an entry with its id is already there (or it is the same)."""
-        if self._entries.get(entry.id) == entry:
+        previous = self._entries.get(entry.id)
+        if previous == entry:
             return False
         self._entries[entry.id] = entry
+        if self._last_fold is not None:
+            # An entry replaced (a second resync at the same taken_at) or one landing among the
+            # folded entries changes the fold's past: the next fold starts over.
+            landed_in_past = self._folded_up_to is not None and entry.key <= self._folded_up_to
+            if previous is not None or landed_in_past:
+                self._last_fold = None
+            else:
+                self._unfolded.append(entry)
         return True
 
+    def fold(self, start: Callable[[], F], *, from_scratch: bool = False) -> F:
+        """Every entry folded in key order into ``start()``: the same result either way, but
+        when the entries added since the last call all sort after the ones folded then, only
+        those are stepped, on a copy of the last fold (which stays as it was).
+
+        ``from_scratch`` forces a full fold: the caller's ``start`` itself changed.
+        """
+        if from_scratch or self._last_fold is None:
+            fold, steps = start(), self.ordered()
+            self._folded_up_to = None
+        elif not self._unfolded:
+            return self._last_fold  # nothing new: it stands (no one changes a fold's result)
+        else:
+            fold, steps = self._last_fold.copy(), sorted(self._unfolded, key=_key)
+        for entry in steps:
+            fold.step(entry)
+        if steps:  # the newest entry of all: a full fold's last step, or one after all others
+            self._folded_up_to = steps[-1].key
+        self._last_fold = fold
+        self._unfolded = []
+        return fold
+
+    @property
+    def last_fold(self) -> Any:
+        """What :meth:`fold` returned last, if the entries added since can extend it."""
+        return self._last_fold
+
     def ordered(self) -> list[Entry]:
-        return sorted(self._entries.values(), key=lambda e: e.key)
+        return sorted(self._entries.values(), key=_key)
+
+    def last_added(self) -> Entry | None:
+        """The entry added last (not the newest by time)."""
+        return next(reversed(self._entries.values()), None)
 
     def newest_at(self) -> datetime | None:
         return max((e.at for e in self._entries.values()), default=None)
