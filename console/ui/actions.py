@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
+from console.ui.formatting import party
 from console.ui.messages import action_failed
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
@@ -178,6 +179,28 @@ class CallActions(QObject):
                 return transfer
         return transfers[0] if len(transfers) == 1 else None
 
+    def ringing_target(self) -> Call | None:
+        """The call Answer and Reject act on: the selected ringing incoming call, or, when the
+        selection holds none, the oldest one ringing — so one key answers without a click."""
+        calls = self._calls()
+        if len(calls) == 1 and _rings_in(calls[0]):
+            return None if calls[0].call_control_id in self.pending else calls[0]
+        if any(_rings_in(c) for c in calls):
+            return None  # several ringing calls selected: which one is meant is unclear
+        waiting = [
+            c
+            for c in self.store.live_calls()
+            if _rings_in(c) and c.call_control_id not in self.pending
+        ]
+        return min(waiting, key=_started, default=None)
+
+    @staticmethod
+    def _describe_target(action: QAction, verb: str, call: Call | None) -> None:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        who = caller_words(call) if call is not None else "the selected ringing call"
+        action.setToolTip(f"{verb} {who} ({keys})")
+        action.setStatusTip(f"{verb} {who}")
+
     def update(self) -> None:
         """Recompute every action's enabled/checked state from the selection and the store."""
         calls = self._calls()
@@ -185,15 +208,12 @@ class CallActions(QObject):
         one = calls[0] if len(calls) == 1 else None
         up = bool(calls) and all(is_up(c) for c in calls) and not busy
         one_up = one is not None and is_up(one) and not busy
-        ringing_in = (
-            one is not None
-            and one.direction == "incoming"
-            and one.state is CallState.RINGING
-            and not busy
-        )
         transfer = self.current_transfer()
-        self.answer.setEnabled(ringing_in)
-        self.reject.setEnabled(ringing_in)
+        ringing = self.ringing_target()
+        self.answer.setEnabled(ringing is not None)
+        self.reject.setEnabled(ringing is not None)
+        self._describe_target(self.answer, "Answer", ringing)
+        self._describe_target(self.reject, "Reject", ringing)
         self.hangup.setEnabled(bool(calls) and all(c.is_live for c in calls) and not busy)
         self.transfer.setEnabled(one_up)
         self.attended_transfer.setEnabled(one_up and transfer is None)
@@ -308,13 +328,13 @@ class CallActions(QObject):
         return calls[0] if len(calls) == 1 else None
 
     def _answer(self) -> None:
-        call = self._one()
+        call = self.ringing_target()
         if call:
             ccid = call.call_control_id
             self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
 
     def _reject(self) -> None:
-        call = self._one()
+        call = self.ringing_target()
         if call:
             ccid = call.call_control_id
             self.run("Reject", lambda: self.ops.reject(ccid), [ccid], "rejecting…")
@@ -499,3 +519,17 @@ class CallActions(QObject):
         ccid = self._waiter()
         if ccid:
             self.run("Pick", lambda: self.ops.pick_from_queue(ccid), [ccid], "picking up…")
+
+
+def _rings_in(call: Call) -> bool:
+    return call.direction == "incoming" and call.state is CallState.RINGING
+
+
+def _started(call: Call) -> tuple[float, str]:
+    started = call.started_at.timestamp() if call.started_at else float("inf")
+    return (started, call.call_control_id)
+
+
+def caller_words(call: Call) -> str:
+    """'Pat Caller <+13125550142>' for tooltips and status tips."""
+    return party(call.from_number, call.caller_name)

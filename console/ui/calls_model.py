@@ -280,8 +280,7 @@ class CallsModel(QAbstractTableModel):
                 return f"Queue {call.queue_name}"
             if call.conference_id:
                 conference = self.store.conferences.get(call.conference_id)
-                name = conference.name if conference and conference.name else None
-                return f"Conf {name or fmt.short_id(call.conference_id)}"
+                return fmt.conference_place(call, conference, self.store.calls)
             if call.bridged_to:
                 return f"Bridged {fmt.short_id(call.bridged_to)}"
             return ""

@@ -243,7 +243,7 @@ class ConferencesModel(QAbstractItemModel):
     def _conference_data(self, conference: Conference, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_NAME:
-                return conference.name or f"Conference {fmt.short_id(conference.conference_id)}"
+                return fmt.conference_title(conference, self.store.calls)
             if col == COL_STATUS:
                 n = len(self._children.get(conference.conference_id, []))
                 return f"{n} participant" + ("" if n == 1 else "s")
@@ -252,7 +252,7 @@ class ConferencesModel(QAbstractItemModel):
             if col == COL_RECORDING:
                 return _recording_text(conference.recording)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
-            tip = f"Conference {conference.conference_id}"
+            tip = f"Conference {conference.name or ''} ({conference.conference_id})"
             return tip + ("\nRepaired by a resync" if conference.repaired else "")
         return None
 

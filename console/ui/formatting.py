@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+
+from console.state.entities import Call, Conference
 
 # Telnyx hangup_cause values (API-NOTES §4.3) in the words an operator uses.
 _CAUSES = {
@@ -138,3 +141,55 @@ def party(number: str | None, name: str | None = None) -> str:
     if name and name != number:
         return f"{name} <{number}>"
     return number
+
+
+# The console names the conferences it creates with these prefixes (console/operations):
+# operators never typed them, so they are shown as the people in the conference instead.
+_OWN_PREFIXES = ("console-call-", "console-conf-")
+
+
+def who(call: Call) -> str:
+    """The far party of a leg, as an operator names it: caller name, else the number."""
+    if call.direction == "outgoing":
+        return call.to_number or "unknown"
+    return call.caller_name or call.from_number or "unknown"
+
+
+def _names(calls: list[Call], most: int = 3) -> str:
+    names = [who(c) for c in calls]
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" +{len(names) - most}"
+    return ", ".join(names)
+
+
+def _present_calls(conference: Conference, calls: Mapping[str, Call]) -> list[Call]:
+    present = (calls.get(p.call_control_id) for p in conference.present_participants())
+    return [c for c in present if c is not None]
+
+
+def conference_title(conference: Conference, calls: Mapping[str, Call]) -> str:
+    """A conference as the operator knows it: its own name, or who is in it."""
+    name = conference.name or ""
+    if name and not name.startswith(_OWN_PREFIXES):
+        return name
+    members = _present_calls(conference, calls)
+    if members:
+        return _names(members)
+    return f"Conference {short_id(conference.conference_id)}"
+
+
+def conference_place(call: Call, conference: Conference | None, calls: Mapping[str, Call]) -> str:
+    """The calls table's "In" cell for a call in a conference: who else is there."""
+    if conference is None:
+        return f"Conference {short_id(call.conference_id)}"
+    name = conference.name or ""
+    if name and not name.startswith(_OWN_PREFIXES):
+        return f"Conference {name}"
+    others = [
+        c for c in _present_calls(conference, calls) if c.call_control_id != call.call_control_id
+    ]
+    if others:
+        return f"With {_names(others)}"
+    if name.startswith("console-call-"):
+        return "Own conference (hold/mute)"  # the console moved it there to hold or mute it
+    return f"Conference {short_id(conference.conference_id)}"

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QRect,
     QSettings,
     QSortFilterProxyModel,
     Qt,
@@ -37,7 +38,19 @@ from console.state.entities import CallState
 from console.ui import formatting as fmt
 from console.ui import icons, theme
 from console.ui.actions import CallActions
-from console.ui.calls_model import COL_DIRECTION, COL_FLAGS, COL_FROM, SORT_ROLE, CallsModel, is_up
+from console.ui.calls_model import (
+    COL_DIRECTION,
+    COL_DURATION,
+    COL_ENDED,
+    COL_FLAGS,
+    COL_FROM,
+    COL_STATE,
+    COL_TO,
+    COL_WHERE,
+    SORT_ROLE,
+    CallsModel,
+    is_up,
+)
 from console.ui.conferences_model import CONFERENCE_ROLE, PARTICIPANT_ROLE, ConferencesModel
 from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
@@ -55,6 +68,7 @@ from console.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
+LAYOUT_FILENAME = "layout.ini"
 LAYOUT_VERSION = 1
 # Store changes are merged for this long before the models see them. At 200 events/s the GUI
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
@@ -91,7 +105,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session, parent: QWidget | None = None, qsettings: QSettings | None = None):
         super().__init__(parent)
         self.session = session
-        self.qsettings = qsettings or QSettings()
+        self.qsettings = qsettings or layout_settings()
         self.last_prompt: PromptDialog | None = None
         self.settings_dialog = None
         self.setup_wizard = None
@@ -189,11 +203,23 @@ class MainWindow(QMainWindow):
         self.calls_view.verticalHeader().setVisible(False)
         self.calls_view.verticalHeader().setDefaultSectionSize(24)
         header = self.calls_view.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_DIRECTION, 60)
-        header.resizeSection(COL_FROM, 210)
-        header.resizeSection(COL_FLAGS, 150)
+        # The parties column takes the width the window has, so the table fits without a
+        # horizontal scrollbar; the others start wide enough for their content (a saved layout
+        # wins), and the number dialled always reads in full.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_FROM, QHeaderView.ResizeMode.Stretch)
+        digits = self.calls_view.fontMetrics().horizontalAdvance("+441234567890")
+        for column, width in (
+            (COL_DIRECTION, 46),
+            (COL_TO, digits + 14),
+            (COL_STATE, 96),
+            (COL_DURATION, 62),
+            (COL_FLAGS, 100),
+            (COL_WHERE, 120),
+            (COL_ENDED, 130),
+        ):
+            header.resizeSection(column, width)
         self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.calls_view.customContextMenuRequested.connect(self._calls_context_menu)
         self.calls_view.doubleClicked.connect(self._on_call_double_clicked)
@@ -280,8 +306,16 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([260, 900])
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
-        self.resize(1280, 820)
-        self.resizeDocks([self.event_log], [220], Qt.Orientation.Vertical)
+        self._first_run_geometry()
+
+    def _first_run_geometry(self) -> None:
+        """Most of the screen, centred, with the docks leaving the calls table room; a saved
+        layout (restored afterwards) replaces all of it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 820)
+        self.setGeometry(first_run_rect(area))
+        self.resizeDocks([self.health_dock], [270], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.event_log], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -719,3 +753,18 @@ def _unstamp(line: str) -> str:
     """The health panel stamps results "12:00:05  text"; the status bar has its own context."""
     head, sep, rest = line.partition("  ")
     return rest if sep and head and head[0].isdigit() and ":" in head else line
+
+
+def first_run_rect(area: QRect) -> QRect:
+    """Where the window opens before any layout was saved: 90% of the screen, centred."""
+    rect = QRect(0, 0, int(area.width() * 0.9), int(area.height() * 0.9))
+    rect.moveCenter(area.center())
+    return rect
+
+
+def layout_settings() -> QSettings:
+    """Window layout and recent numbers, in the console's config folder (so ``--home`` and
+    TELNYX_CONSOLE_HOME keep them with everything else)."""
+    from console import paths
+
+    return QSettings(str(paths.config_dir() / LAYOUT_FILENAME), QSettings.Format.IniFormat)

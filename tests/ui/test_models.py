@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from console.state.store import Store
+from console.ui import formatting as fmt
 from console.ui.calls_model import (
     COL_DURATION,
     COL_ENDED,
@@ -151,7 +152,35 @@ def test_pending_text_and_badges(store, events):
     pending.clear("v3:a")
     model.apply_changes(store.mark_participants("conf-1", ["v3:a"], on_hold=True, muted=True))
     assert text(model, 0, COL_FLAGS) == "On hold · Muted"
-    assert text(model, 0, COL_WHERE).startswith("Conf ")
+    assert text(model, 0, COL_WHERE) == "Conference conf-1"  # unnamed, nobody else in it
+
+
+def test_conferences_are_named_by_who_is_in_them(store, events):
+    live_call(store, events, "v3:a", caller_id_name="Ravi Menon")
+    live_call(store, events, "v3:b", caller_id_name="Lucia Ortega")
+    live_call(store, events, "v3:c", caller_id_name="Pat Caller")
+    for cid, members in (("conf-own", ["v3:c"]), ("conf-merged", ["v3:a", "v3:b"])):
+        store.apply(events.conference_created(cid, members[0]))
+        for ccid in members:
+            store.apply(events.joined(ccid, cid))
+    store.note_conference_name("conf-own", "console-call-0c5807d5528f5376")
+    store.note_conference_name("conf-merged", "console-conf-91d2532fe031")
+    calls, conferences = store.calls, store.conferences
+
+    merged, own = conferences["conf-merged"], conferences["conf-own"]
+    assert fmt.conference_title(merged, calls) == "Ravi Menon, Lucia Ortega"
+    assert fmt.conference_title(own, calls) == "Pat Caller"
+    assert fmt.conference_place(calls["v3:a"], merged, calls) == "With Lucia Ortega"
+    assert fmt.conference_place(calls["v3:c"], own, calls) == "Own conference (hold/mute)"
+
+    store.note_conference_name("conf-merged", "Sales stand-up")  # a name a person gave
+    merged = store.conferences["conf-merged"]
+    assert fmt.conference_title(merged, calls) == "Sales stand-up"
+    assert fmt.conference_place(calls["v3:a"], merged, calls) == "Conference Sales stand-up"
+
+    model = CallsModel(store, PendingOps())
+    assert text(model, model.row_of("v3:b"), COL_WHERE) == "Conference Sales stand-up"
+    assert text(model, model.row_of("v3:c"), COL_WHERE) == "Own conference (hold/mute)"
 
 
 # --- conferences -----------------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor
 
 from console.telnyx.errors import TelnyxError
-from console.ui.calls_model import COL_FLAGS, COL_STATE
-from console.ui.main_window import MainWindow
+from console.ui.calls_model import COL_FLAGS, COL_STATE, COL_TO
+from console.ui.main_window import MainWindow, first_run_rect
 from tests.ui.fakes import Events, FakeSession, live_call
 
 
@@ -110,7 +110,8 @@ def test_actions_follow_selection_and_state(qtbot, window, session, events):
     window.store_bridge.flush()
 
     window.select_calls([])
-    assert enabled(window) == {"dial", "settings"}
+    # A call is ringing: Answer and Reject reach it without a selection (one key answers).
+    assert enabled(window) == {"dial", "settings", "answer", "reject"}
 
     window.select_calls(["v3:ring"])
     on = enabled(window)
@@ -120,12 +121,32 @@ def test_actions_follow_selection_and_state(qtbot, window, session, events):
     window.select_calls(["v3:b"])
     on = enabled(window)
     assert {"hold", "mute", "record", "transfer", "attended_transfer", "send_dtmf"} <= on
-    assert not on & {"answer", "reject", "bridge", "merge", "record_pause", "complete_transfer"}
+    assert not on & {"bridge", "merge", "record_pause", "complete_transfer"}
 
     window.select_calls(["v3:b", "v3:c"])
     assert {"bridge", "merge", "hold", "hangup"} <= enabled(window)
     window.select_calls(["v3:b", "v3:c", "v3:ring"])
     assert not enabled(window) & {"bridge", "merge", "hold"}
+
+
+def test_one_key_answers_the_oldest_ringing_call_without_a_selection(
+    qtbot, window, session, events
+):
+    deliver(qtbot, window, session, events.initiated("v3:first", caller_id_name="Pat Caller"))
+    events.seconds += 5
+    deliver(qtbot, window, session, events.initiated("v3:second"))
+    live_call(session.store, events, "v3:talking")
+    window.store_bridge.flush()
+    window.select_calls(["v3:talking"])  # an answered call is selected: F5 still answers
+
+    assert window.actions.answer.isEnabled()
+    assert "Pat Caller" in window.actions.answer.toolTip()
+    window.actions.answer.trigger()
+    qtbot.waitUntil(lambda: session.ops.names() == ["answer"])
+    assert session.ops.calls[0] == ("answer", ("v3:first",))
+
+    window.select_calls(["v3:first", "v3:second"])  # two ringing calls: which one is unclear
+    assert not window.actions.answer.isEnabled()
 
 
 def test_shortcuts_are_in_tooltips_and_menus(window):
@@ -379,3 +400,36 @@ def test_dark_theme_applies(qtbot, session, qsettings):
     assert theme.current() == "dark"
     assert w.palette().window().color().lightness() < 100
     theme.apply_theme("light")
+
+
+def test_first_run_fills_most_of_the_screen_and_numbers_read_in_full(window):
+    screen = QRect(0, 24, 1600, 976)  # a desktop with a menu bar at the top
+    rect = first_run_rect(screen)
+    assert (rect.width(), rect.height()) == (1440, 878)
+    assert rect.center() == screen.center() and screen.contains(rect)
+    header = window.calls_view.horizontalHeader()
+    number_width = window.calls_view.fontMetrics().horizontalAdvance("+13125550100")
+    assert header.sectionSize(COL_TO) > number_width
+
+
+def test_a_saved_layout_wins_over_the_first_run_size(qtbot, session, qsettings):
+    first = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(first)
+    first.resize(760, 560)
+    first.calls_view.horizontalHeader().resizeSection(COL_TO, 333)
+    first.close()  # saves the layout
+    second = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (760, 560)
+    assert second.calls_view.horizontalHeader().sectionSize(COL_TO) == 333
+
+
+def test_the_layout_is_kept_in_the_consoles_config_folder(qtbot, session, tmp_path):
+    from console import paths
+
+    window = MainWindow(session)  # the root conftest points TELNYX_CONSOLE_HOME at tmp_path
+    qtbot.addWidget(window)
+    window.close()
+    saved = paths.config_dir() / "layout.ini"
+    assert saved.is_file() and tmp_path in saved.parents
+    assert "geometry" in saved.read_text()
