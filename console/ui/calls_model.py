@@ -300,6 +300,16 @@ class CallsModel(QAbstractTableModel):
             return "\n".join(tip for _word, tip in badges(call)) or None
         if col == COL_ENDED and not call.is_live:
             return fmt.hangup_tooltip(call.hangup_cause, call.hangup_source, call.sip_hangup_cause)
+        if col == COL_WHERE and call.conference_id:
+            conference = self.store.conferences.get(call.conference_id)
+            name = conference.name if conference is not None and conference.name else ""
+            if name.startswith("console-call-"):
+                return f"Moved into its own conference ({name}) so it can be held or muted"
+            return (
+                f"Conference {name} ({call.conference_id})"
+                if name
+                else f"Conference {call.conference_id}"
+            )
         if col in (COL_FROM, COL_DIRECTION, COL_STATE):
             return f"Call {call.call_control_id}\nStarted {fmt.format_time(call.started_at)}"
         return None

@@ -191,5 +191,5 @@ def conference_place(call: Call, conference: Conference | None, calls: Mapping[s
     if others:
         return f"With {_names(others)}"
     if name.startswith("console-call-"):
-        return "Own conference (hold/mute)"  # the console moved it there to hold or mute it
+        return "Own conference"  # the console moved it there to hold or mute it
     return f"Conference {short_id(conference.conference_id)}"

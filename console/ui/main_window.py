@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(COL_FROM, QHeaderView.ResizeMode.Stretch)
         digits = self.calls_view.fontMetrics().horizontalAdvance("+441234567890")
         for column, width in (
-            (COL_DIRECTION, 46),
+            (COL_DIRECTION, 58),
             (COL_TO, digits + 14),
             (COL_STATE, 96),
             (COL_DURATION, 62),

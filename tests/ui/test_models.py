@@ -171,7 +171,7 @@ def test_conferences_are_named_by_who_is_in_them(store, events):
     assert fmt.conference_title(merged, calls) == "Ravi Menon, Lucia Ortega"
     assert fmt.conference_title(own, calls) == "Pat Caller"
     assert fmt.conference_place(calls["v3:a"], merged, calls) == "With Lucia Ortega"
-    assert fmt.conference_place(calls["v3:c"], own, calls) == "Own conference (hold/mute)"
+    assert fmt.conference_place(calls["v3:c"], own, calls) == "Own conference"
 
     store.note_conference_name("conf-merged", "Sales stand-up")  # a name a person gave
     merged = store.conferences["conf-merged"]
@@ -180,7 +180,7 @@ def test_conferences_are_named_by_who_is_in_them(store, events):
 
     model = CallsModel(store, PendingOps())
     assert text(model, model.row_of("v3:b"), COL_WHERE) == "Conference Sales stand-up"
-    assert text(model, model.row_of("v3:c"), COL_WHERE) == "Own conference (hold/mute)"
+    assert text(model, model.row_of("v3:c"), COL_WHERE) == "Own conference"
 
 
 # --- conferences -----------------------------------------------------------------------------
