@@ -102,6 +102,11 @@ class Store:
         self._by_session: dict[str, set[str]] = defaultdict(set)
         self._queue_members: dict[str, set[str]] = defaultdict(set)
         self._memberships: dict[str, set[str]] = defaultdict(set)  # ccid -> conference ids
+        # conference id -> legs whose fold names it (Call.conference_id). Not the same as the
+        # participants: a leg can join after the conference ended (no participant then), or be
+        # dropped from the participants by a resync while its own timeline still says joined.
+        # Their rows show the conference's liveness (project_leg), so they are re-derived with it.
+        self._by_conference: dict[str, set[str]] = defaultdict(set)
         # queue name -> field -> (entry key, value): the newest report wins, whatever the order.
         self._queue_reports: dict[str, dict[str, tuple[Any, int | None]]] = {}
         # Late events for these (call.cost, a redelivery) are history, not new rows.
@@ -419,7 +424,8 @@ class Store:
         """Forget legs and conferences that ended more than ``older_than`` ago.
 
         A leg still needed to explain a live one (same session, bridge partner, or a participant
-        of a live conference) stays until that one is over too.
+        of a live conference) stays until that one is over too; so does an ended conference that
+        a live leg's own timeline still names (it is what parks that leg, see project_leg).
         """
         cutoff = self._clock() - older_than
         changes = Changes()
@@ -438,10 +444,13 @@ class Store:
         for cid, conference in list(self._conferences.items()):
             if conference.ended_at is None or conference.ended_at >= cutoff:
                 continue
+            if any(self._folded_legs[c].is_live for c in self._by_conference.get(cid, ())):
+                continue
             for ccid in conference.participants:
                 changes.participants.remove((cid, ccid))
                 self._memberships.get(ccid, set()).discard(cid)
             del self._conferences[cid], self._folded_conferences[cid], self._conference_logs[cid]
+            self._by_conference.pop(cid, None)
             self._pruned_conferences.add(cid)
             changes.conferences.remove(cid)
         # Timelines that never became a row (a stray call.cost...) and unclaimed orphans.
@@ -495,11 +504,17 @@ class Store:
         for cid in affected_conferences:
             folded = self._folded_conferences.get(cid)
             if folded is None:
+                affected_legs |= self._drop_conference(changes, cid)
                 continue
             conference = project_conference(folded, self._folded_legs)
+            old_conference = self._conferences.get(cid)
             # Calls mirror their participant (present, muted, on hold): only those that differ
-            # need a new look.
-            affected_legs |= self._diff_conference(changes, self._conferences.get(cid), conference)
+            # need a new look...
+            affected_legs |= self._diff_conference(changes, old_conference, conference)
+            # ...and every leg that names the conference shows whether it is still going (an
+            # ended one parks it), participant or not: a late join, or one a resync removed.
+            if old_conference is None or old_conference.is_live != conference.is_live:
+                affected_legs |= self._by_conference.get(cid, set())
             self._conferences[cid] = conference
 
         for name in affected_queues:
@@ -525,6 +540,8 @@ class Store:
         for ccid in affected_legs:
             folded_leg = self._folded_legs.get(ccid)
             if folded_leg is None:
+                if self._calls.pop(ccid, None) is not None:  # its timeline proves it no more
+                    changes.calls.remove(ccid)
                 continue
             peers = self._by_session.get(folded_leg.call_session_id or "", set())
             call = project_leg(
@@ -553,10 +570,16 @@ class Store:
         if call.call_leg_id:
             self._by_leg_id[call.call_leg_id] = ccid
         if not proves_leg(timeline):
-            return None, None  # only media/DTMF events so far: a history, not yet a call row
+            # Only media/DTMF events so far: a history, not yet a call row. Or no longer one: a
+            # resync's entry is replaced by a later listing taken at the same instant, and what
+            # that listing says (not there) proves nothing. Either way, no row: as a replay.
+            self._folded_legs.pop(ccid, None)
+            return before, None
         self._folded_legs[ccid] = call
         if call.call_session_id:
             self._by_session[call.call_session_id].add(ccid)
+        if call.conference_id:
+            self._by_conference[call.conference_id].add(ccid)
         if call.queue_name and call.is_live:
             self._queue_members[call.queue_name].add(ccid)
         return before, call
@@ -571,12 +594,17 @@ class Store:
             self._by_session[call.call_session_id].discard(ccid)
         if call.queue_name:
             self._queue_members[call.queue_name].discard(ccid)
+        if call.conference_id:
+            self._by_conference[call.conference_id].discard(ccid)
         if call.call_leg_id and self._by_leg_id.get(call.call_leg_id) == ccid:
             del self._by_leg_id[call.call_leg_id]
 
     def _refold_conference(self, cid: str) -> None:
         timeline = self._conference_logs.get(cid)
-        if timeline is None or not proves_conference(timeline):
+        if timeline is None:
+            return
+        if not proves_conference(timeline):  # not yet, or no longer (see _refold_leg)
+            self._folded_conferences.pop(cid, None)
             return
         conference = self._fold_conference(cid, timeline)
         self._folded_conferences[cid] = conference
@@ -592,6 +620,17 @@ class Store:
             lambda: ConferenceFold(cid, name), from_scratch=renamed or not self._incremental
         )
         return fold.conference
+
+    def _drop_conference(self, changes: Changes, cid: str) -> set[str]:
+        """Remove the row of a conference whose timeline proves it no more, if it had one;
+        return the legs whose rows showed it."""
+        conference = self._conferences.pop(cid, None)
+        if conference is None:
+            return set()
+        for ccid in conference.participants:
+            changes.participants.remove((cid, ccid))
+        changes.conferences.remove(cid)
+        return set(conference.participants) | self._by_conference.get(cid, set())
 
     @staticmethod
     def _diff_conference(changes: Changes, old: Conference | None, new: Conference) -> set[str]:

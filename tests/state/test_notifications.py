@@ -124,3 +124,19 @@ def test_prune_removes_old_ended_conferences(store: Store, clock: FakeClock):
     assert changes.conferences.removed == {"conf-1"}
     assert changes.participants.removed == {("conf-1", a.ccid)}
     assert store.conferences == {}
+
+
+def test_prune_keeps_an_ended_conference_a_live_leg_still_names(store: Store, clock: FakeClock):
+    """conference.ended parks a leg whose participant.left never came: that conference is
+    what parks it, so it stays while the leg is live (a later event must not re-seat it)."""
+    a = Leg("a")
+    store.apply(a.initiated(0))
+    store.apply(a.joined(1, "conf-1"))
+    store.apply(conference_event("conference.ended", "conf-1", 6, reason="all_left"))
+    clock.now = at(10_000)
+    assert not store.prune_ended(timedelta(minutes=5))
+    store.apply(a.dtmf(9_000))
+    parked = store.call(a.ccid)
+    assert (parked.state, parked.conference_id) == (CallState.PARKED, None)
+    store.apply(a.hangup(9_500))
+    assert store.prune_ended(timedelta(minutes=5)).conferences.removed == {"conf-1"}

@@ -270,3 +270,69 @@ def test_a_resync_anywhere_in_the_stream_ends_the_same():
     assert not any(c.repaired for c in calls.values())
     for order in itertools.permutations(steps):
         assert state_of(run(order)) == expected
+
+
+def test_conference_ending_after_a_resync_dropped_its_participant_parks_the_leg():
+    """Found by test_incremental: a resync at t0 lists conf-2 with p0 only, so p1, which joined
+    conf-2 at t0, left it then as far as the conference knows; its own timeline still says
+    joined. conference.ended (t0+1) then changes no participant of p1's, yet p1's row shows
+    whether conf-2 is going: it must be parked, live as after a journal replay, in any order."""
+    creator, p0, p1 = Leg("creator"), Leg("p0"), Leg("p1")
+    listed = ConferenceSnapshot(
+        id="conf-2", status="in_progress", participants=[ParticipantSnapshot(p0.ccid, muted=True)]
+    )
+    snapshot = Snapshot(taken_at=at(0), conferences=[listed])
+    events = [
+        conference_event("conference.created", "conf-1", 0, creator=creator),
+        conference_event("conference.created", "conf-2", 0, creator=creator),
+        p0.initiated(0),
+        p0.answered(0),
+        p0.joined(0, "conf-1"),
+        p1.initiated(0),
+        p1.answered(0),
+        p1.joined(0, "conf-2"),
+        conference_event("conference.ended", "conf-2", 1, reason="all_left"),
+    ]
+    for incremental in (True, False):
+        store = Store(clock=FakeClock(at(0)), incremental=incremental)
+        store.reconcile(snapshot)
+        for event in events:
+            store.apply(event)
+        parked = store.call(p1.ccid)
+        assert (parked.state, parked.conference_id) == (CallState.PARKED, None)
+        assert store.call(p0.ccid).state is CallState.PARKED
+        live = state_of(store)
+        store.rebuild(events)
+        assert state_of(store) == live
+
+    # The conference ending before p1's join reaches us parks it the same way.
+    store = Store(clock=FakeClock(at(0)))
+    store.reconcile(snapshot)
+    for event in [*events[-1:], *events[:-1]]:
+        store.apply(event)
+    assert state_of(store) == live
+
+
+def test_a_second_listing_at_the_same_instant_takes_back_what_the_first_showed():
+    """Found by test_incremental: two resyncs taken at the same instant are one entry (the
+    later replaces the earlier). The first listed conf-1 with an unknown leg p1; the second,
+    empty, shows neither: nothing proves them any more, so their rows go, live as in a replay."""
+    p0, p1 = Leg("p0"), Leg("p1")
+    listed = ConferenceSnapshot(
+        id=CONF, status="in_progress", participants=[ParticipantSnapshot(p1.ccid, muted=True)]
+    )
+    events = [p0.initiated(0), p0.answered(0)]
+    for incremental in (True, False):
+        store = Store(clock=FakeClock(at(0)), incremental=incremental)
+        store.reconcile(Snapshot(taken_at=at(0), conferences=[listed]))
+        assert store.call(p1.ccid) is not None and store.conference(CONF) is not None
+        changes = store.reconcile(Snapshot(taken_at=at(0)))
+        assert changes.calls.removed == {p1.ccid}
+        assert changes.conferences.removed == {CONF}
+        assert changes.participants.removed == {(CONF, p1.ccid)}
+        for event in events:
+            store.apply(event)
+        assert set(store.calls) == {p0.ccid} and store.conferences == {}
+        live = state_of(store)
+        store.rebuild(events)
+        assert state_of(store) == live
