@@ -2,55 +2,37 @@
 
 from __future__ import annotations
 
-from itertools import count
-
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from console.state.changes import Changes
 from console.state.entities import Conference, Participant, RecordingState
 from console.ui import formatting as fmt
+from console.ui.grouped_model import GroupedModel
 
 CONFERENCE_ROLE = Qt.ItemDataRole.UserRole + 10  # conference_id on every row
 PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 11  # ccid on participant rows, None on conferences
 
-HEADERS = ["Conference / participant", "Status", "Since", "Recording"]
 COL_NAME, COL_STATUS, COL_SINCE, COL_RECORDING = range(4)
 
 
-class ConferencesModel(QAbstractItemModel):
-    """Conference rows hold participant rows. A participant's change touches its row only.
+class ConferencesModel(GroupedModel):
+    """Conference rows hold participant rows. A participant's change touches its row only."""
 
-    Each conference gets a stable small integer, used as the internal id of its children's
-    indexes, so an index survives rows moving above it (no pointers into Python objects).
-    """
+    HEADERS = ("Conference / participant", "Status", "Since", "Recording")
 
     def __init__(self, store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
-        self._confs: list[str] = []
-        self._conf_row: dict[str, int] = {}
-        self._children: dict[str, list[str]] = {}  # conference_id -> ccids in join order
-        self._child_row: dict[tuple[str, str], int] = {}
-        self._keys = count(1)
-        self._key_of: dict[str, int] = {}
-        self._conf_of_key: dict[int, str] = {}
+        self._child_row: dict[tuple[str, str], int] = {}  # members are ccids in join order
         self._load()
 
     # --- bookkeeping ----------------------------------------------------------------------
 
     def conference_ids(self) -> list[str]:
-        return list(self._confs)
+        return list(self._groups)
 
     def participant_ids(self, conference_id: str) -> list[str]:
-        return list(self._children.get(conference_id, []))
-
-    def _key(self, conference_id: str) -> int:
-        key = self._key_of.get(conference_id)
-        if key is None:
-            key = next(self._keys)
-            self._key_of[conference_id] = key
-            self._conf_of_key[key] = conference_id
-        return key
+        return list(self._members.get(conference_id, []))
 
     def _present(self, conference: Conference) -> list[str]:
         members = [p for p in conference.participants.values() if p.present]
@@ -58,20 +40,20 @@ class ConferencesModel(QAbstractItemModel):
         return [p.call_control_id for p in members]
 
     def _load(self) -> None:
-        self._confs = [c.conference_id for c in self.store.conferences.values() if c.is_live]
-        self._conf_row = {cid: row for row, cid in enumerate(self._confs)}
-        self._children = {}
+        self._groups = [c.conference_id for c in self.store.conferences.values() if c.is_live]
+        self._group_row = {cid: row for row, cid in enumerate(self._groups)}
+        self._members = {}
         self._child_row = {}
-        for cid in self._confs:
+        for cid in self._groups:
             self._set_children(cid, self._present(self.store.conferences[cid]))
 
     def _set_children(self, cid: str, ccids: list[str]) -> None:
-        self._children[cid] = ccids
+        self._members[cid] = ccids
         for row, ccid in enumerate(ccids):
             self._child_row[(cid, ccid)] = row
 
     def index_of_conference(self, conference_id: str, column: int = 0) -> QModelIndex:
-        row = self._conf_row.get(conference_id)
+        row = self._group_row.get(conference_id)
         return QModelIndex() if row is None else self.createIndex(row, column, 0)
 
     def index_of_participant(self, conference_id: str, ccid: str, column: int = 0) -> QModelIndex:
@@ -95,7 +77,7 @@ class ConferencesModel(QAbstractItemModel):
             conference = self.store.conferences.get(cid)
             if conference is None or not conference.is_live:
                 self._remove_conference(cid)
-            elif cid not in self._conf_row:
+            elif cid not in self._group_row:
                 self._insert_conference(cid)
             else:
                 self._emit_conference(cid)
@@ -103,13 +85,13 @@ class ConferencesModel(QAbstractItemModel):
         parts = changes.participants
         for key in sorted(parts.removed | parts.added | parts.changed):
             cid, ccid = key
-            if cid in self._conf_row:
+            if cid in self._group_row:
                 self._sync_participant(cid, ccid)
                 touched.add(cid)
         # A call's number or name shows on its participant row.
         for ccid in changes.calls.changed:
             call = self.store.call(ccid)
-            if call is not None and call.conference_id in self._conf_row:
+            if call is not None and call.conference_id in self._group_row:
                 idx = self.index_of_participant(call.conference_id, ccid)
                 if idx.isValid():
                     self._emit_row(idx)
@@ -117,24 +99,24 @@ class ConferencesModel(QAbstractItemModel):
             self._emit_conference(cid)
 
     def _insert_conference(self, cid: str) -> None:
-        row = len(self._confs)
+        row = len(self._groups)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._confs.append(cid)
-        self._conf_row[cid] = row
+        self._groups.append(cid)
+        self._group_row[cid] = row
         self._set_children(cid, self._present(self.store.conferences[cid]))
         self.endInsertRows()
 
     def _remove_conference(self, cid: str) -> None:
-        row = self._conf_row.get(cid)
+        row = self._group_row.get(cid)
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._confs[row]
-        del self._conf_row[cid]
-        for ccid in self._children.pop(cid, []):
+        del self._groups[row]
+        del self._group_row[cid]
+        for ccid in self._members.pop(cid, []):
             self._child_row.pop((cid, ccid), None)
-        for r in range(row, len(self._confs)):
-            self._conf_row[self._confs[r]] = r
+        for r in range(row, len(self._groups)):
+            self._group_row[self._groups[r]] = r
         self.endRemoveRows()
 
     def _sync_participant(self, cid: str, ccid: str) -> None:
@@ -143,7 +125,7 @@ class ConferencesModel(QAbstractItemModel):
         present = participant is not None and participant.present
         row = self._child_row.get((cid, ccid))
         parent = self.index_of_conference(cid)
-        children = self._children[cid]
+        children = self._members[cid]
         if present and row is None:
             new_row = len(children)
             self.beginInsertRows(parent, new_row, new_row)
@@ -161,7 +143,7 @@ class ConferencesModel(QAbstractItemModel):
             self._emit_row(self.index_of_participant(cid, ccid))
 
     def _emit_row(self, idx: QModelIndex) -> None:
-        self.dataChanged.emit(idx.siblingAtColumn(0), idx.siblingAtColumn(len(HEADERS) - 1))
+        self.dataChanged.emit(idx.siblingAtColumn(0), idx.siblingAtColumn(len(self.HEADERS) - 1))
 
     def _emit_conference(self, cid: str) -> None:
         idx = self.index_of_conference(cid)
@@ -170,51 +152,13 @@ class ConferencesModel(QAbstractItemModel):
 
     # --- Qt model interface ---------------------------------------------------------------
 
-    def index(self, row, column, parent=QModelIndex()):
-        if column < 0 or column >= len(HEADERS) or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0) if row < len(self._confs) else QModelIndex()
-        if parent.internalId() != 0:
-            return QModelIndex()  # participants have no children
-        cid = self._confs[parent.row()]
-        if row >= len(self._children.get(cid, [])):
-            return QModelIndex()
-        return self.createIndex(row, column, self._key(cid))
-
-    def parent(self, child=QModelIndex()):
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        cid = self._conf_of_key.get(child.internalId())
-        row = self._conf_row.get(cid) if cid else None
-        return QModelIndex() if row is None else self.createIndex(row, 0, 0)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._confs)
-        if parent.internalId() != 0 or parent.column() != 0:
-            return 0
-        return len(self._children.get(self._confs[parent.row()], []))
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def _locate(self, index: QModelIndex) -> tuple[str, str | None] | None:
         if index.internalId() == 0:
-            if index.row() >= len(self._confs):
+            if index.row() >= len(self._groups):
                 return None
-            return self._confs[index.row()], None
-        cid = self._conf_of_key.get(index.internalId())
-        children = self._children.get(cid or "", [])
+            return self._groups[index.row()], None
+        cid = self._group_of_key.get(index.internalId())
+        children = self._members.get(cid or "", [])
         if cid is None or index.row() >= len(children):
             return None
         return cid, children[index.row()]
@@ -245,7 +189,7 @@ class ConferencesModel(QAbstractItemModel):
             if col == COL_NAME:
                 return fmt.conference_title(conference, self.store.calls)
             if col == COL_STATUS:
-                n = len(self._children.get(conference.conference_id, []))
+                n = len(self._members.get(conference.conference_id, []))
                 return f"{n} participant" + ("" if n == 1 else "s")
             if col == COL_SINCE:
                 return fmt.format_time(conference.created_at)

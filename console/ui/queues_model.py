@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import count
-
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -18,26 +15,22 @@ from console.state.changes import Changes
 from console.state.entities import Queue, QueueEntry
 from console.ui import formatting as fmt
 from console.ui import theme
+from console.ui.grouped_model import GroupedModel
 
 QUEUE_ROLE = Qt.ItemDataRole.UserRole + 20
 WAITER_ROLE = Qt.ItemDataRole.UserRole + 21  # ccid on waiter rows
 
-HEADERS = ["Queue / caller", "Position", "Waiting", "Average wait"]
 COL_NAME, COL_POSITION, COL_WAIT, COL_AVERAGE = range(4)
 
 
-class QueuesModel(QAbstractItemModel):
+class QueuesModel(GroupedModel):
     """Queues with their waiters in position order; the oldest waiter of each is highlighted."""
+
+    HEADERS = ("Queue / caller", "Position", "Waiting", "Average wait")
 
     def __init__(self, store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
-        self._queues: list[str] = []
-        self._queue_row: dict[str, int] = {}
-        self._waiters: dict[str, list[str]] = {}
-        self._keys = count(1)
-        self._key_of: dict[str, int] = {}
-        self._queue_of_key: dict[int, str] = {}
         self._load()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -45,33 +38,25 @@ class QueuesModel(QAbstractItemModel):
         self._ticker.start()
 
     def queue_names(self) -> list[str]:
-        return list(self._queues)
+        return list(self._groups)
 
     def waiter_ids(self, name: str) -> list[str]:
-        return list(self._waiters.get(name, []))
-
-    def _key(self, name: str) -> int:
-        key = self._key_of.get(name)
-        if key is None:
-            key = next(self._keys)
-            self._key_of[name] = key
-            self._queue_of_key[key] = name
-        return key
+        return list(self._members.get(name, []))
 
     def _load(self) -> None:
-        self._queues = sorted(self.store.queues)
-        self._queue_row = {name: row for row, name in enumerate(self._queues)}
-        self._waiters = {
+        self._groups = sorted(self.store.queues)
+        self._group_row = {name: row for row, name in enumerate(self._groups)}
+        self._members = {
             name: [e.call_control_id for e in self.store.queues[name].waiting()]
-            for name in self._queues
+            for name in self._groups
         }
 
     def index_of_queue(self, name: str, column: int = 0) -> QModelIndex:
-        row = self._queue_row.get(name)
+        row = self._group_row.get(name)
         return QModelIndex() if row is None else self.createIndex(row, column, 0)
 
     def index_of_waiter(self, name: str, ccid: str, column: int = 0) -> QModelIndex:
-        waiters = self._waiters.get(name, [])
+        waiters = self._members.get(name, [])
         if ccid not in waiters:
             return QModelIndex()
         return self.createIndex(waiters.index(ccid), column, self._key(name))
@@ -91,40 +76,40 @@ class QueuesModel(QAbstractItemModel):
             queue = self.store.queues.get(name)
             if queue is None:
                 self._remove_queue(name)
-            elif name not in self._queue_row:
+            elif name not in self._group_row:
                 self._insert_queue(name, queue)
             else:
                 self._sync_waiters(name, queue)
         # The caller's number/name shows on the waiter row.
         for ccid in changes.calls.changed:
             call = self.store.call(ccid)
-            if call is not None and call.queue_name in self._queue_row:
+            if call is not None and call.queue_name in self._group_row:
                 idx = self.index_of_waiter(call.queue_name, ccid)
                 if idx.isValid():
-                    self._emit(idx.siblingAtColumn(0), idx.siblingAtColumn(len(HEADERS) - 1))
+                    self._emit(idx.siblingAtColumn(0), idx.siblingAtColumn(len(self.HEADERS) - 1))
 
     def _insert_queue(self, name: str, queue: Queue) -> None:
         # Queues are few: keep them alphabetical by inserting at the sorted position.
-        row = sum(1 for n in self._queues if n < name)
+        row = sum(1 for n in self._groups if n < name)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._queues.insert(row, name)
-        self._queue_row = {n: r for r, n in enumerate(self._queues)}
-        self._waiters[name] = [e.call_control_id for e in queue.waiting()]
+        self._groups.insert(row, name)
+        self._group_row = {n: r for r, n in enumerate(self._groups)}
+        self._members[name] = [e.call_control_id for e in queue.waiting()]
         self.endInsertRows()
 
     def _remove_queue(self, name: str) -> None:
-        row = self._queue_row.get(name)
+        row = self._group_row.get(name)
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._queues[row]
-        self._waiters.pop(name, None)
-        self._queue_row = {n: r for r, n in enumerate(self._queues)}
+        del self._groups[row]
+        self._members.pop(name, None)
+        self._group_row = {n: r for r, n in enumerate(self._groups)}
         self.endRemoveRows()
 
     def _sync_waiters(self, name: str, queue: Queue) -> None:
         parent = self.index_of_queue(name)
-        current = self._waiters[name]
+        current = self._members[name]
         wanted = [e.call_control_id for e in queue.waiting()]
         keep = set(wanted)
         for row in range(len(current) - 1, -1, -1):
@@ -152,7 +137,7 @@ class QueuesModel(QAbstractItemModel):
                         idx, self.createIndex(wanted.index(ccid), idx.column(), key)
                     )
             self.layoutChanged.emit([QPersistentModelIndex(parent)])
-        last = len(HEADERS) - 1
+        last = len(self.HEADERS) - 1
         self._emit(parent, parent.siblingAtColumn(last))
         if current:
             self._emit(self.index(0, 0, parent), self.index(len(current) - 1, last, parent))
@@ -166,10 +151,10 @@ class QueuesModel(QAbstractItemModel):
     def tick(self) -> None:
         """Once a second: the wait columns move on."""
         roles = [Qt.ItemDataRole.DisplayRole]
-        for name in self._queues:
+        for name in self._groups:
             parent = self.index_of_queue(name)
             self._emit(parent.siblingAtColumn(COL_WAIT), parent.siblingAtColumn(COL_WAIT), roles)
-            n = len(self._waiters.get(name, []))
+            n = len(self._members.get(name, []))
             if n:
                 self._emit(
                     self.index(0, COL_WAIT, parent), self.index(n - 1, COL_WAIT, parent), roles
@@ -177,54 +162,16 @@ class QueuesModel(QAbstractItemModel):
 
     # --- Qt model interface ---------------------------------------------------------------
 
-    def index(self, row, column, parent=QModelIndex()):
-        if row < 0 or column < 0 or column >= len(HEADERS):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0) if row < len(self._queues) else QModelIndex()
-        if parent.internalId() != 0:
-            return QModelIndex()
-        name = self._queues[parent.row()]
-        if row >= len(self._waiters.get(name, [])):
-            return QModelIndex()
-        return self.createIndex(row, column, self._key(name))
-
-    def parent(self, child=QModelIndex()):
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        name = self._queue_of_key.get(child.internalId())
-        row = self._queue_row.get(name) if name else None
-        return QModelIndex() if row is None else self.createIndex(row, 0, 0)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._queues)
-        if parent.internalId() != 0 or parent.column() != 0:
-            return 0
-        return len(self._waiters.get(self._queues[parent.row()], []))
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def _entries(self, name: str) -> list[QueueEntry]:
         queue = self.store.queues.get(name)
         if queue is None:
             return []
-        return [queue.entries[c] for c in self._waiters.get(name, []) if c in queue.entries]
+        return [queue.entries[c] for c in self._members.get(name, []) if c in queue.entries]
 
     def _oldest(self, name: str) -> str | None:
         entries = [e for e in self._entries(name) if e.enqueued_at is not None]
         if not entries:
-            waiters = self._waiters.get(name)
+            waiters = self._members.get(name)
             return waiters[0] if waiters else None
         return min(entries, key=lambda e: fmt.as_aware(e.enqueued_at)).call_control_id
 
@@ -232,16 +179,16 @@ class QueuesModel(QAbstractItemModel):
         if not index.isValid():
             return None
         if index.internalId() == 0:
-            if index.row() >= len(self._queues):
+            if index.row() >= len(self._groups):
                 return None
-            name = self._queues[index.row()]
+            name = self._groups[index.row()]
             if role == QUEUE_ROLE:
                 return name
             if role == WAITER_ROLE:
                 return None
             return self._queue_data(name, index.column(), role)
-        name = self._queue_of_key.get(index.internalId())
-        waiters = self._waiters.get(name or "", [])
+        name = self._group_of_key.get(index.internalId())
+        waiters = self._members.get(name or "", [])
         if name is None or index.row() >= len(waiters):
             return None
         ccid = waiters[index.row()]
@@ -256,7 +203,7 @@ class QueuesModel(QAbstractItemModel):
         if queue is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            n = len(self._waiters.get(name, []))
+            n = len(self._members.get(name, []))
             if col == COL_NAME:
                 return name
             if col == COL_POSITION:
