@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from console.logging_setup import unregister_all_secrets
 from console.secrets import ENV_VARS, use_in_memory_keyring
+
+# CI explores the same examples on every run, so a red build always reproduces and never
+# depends on luck; local runs draw new examples each time and keep hunting for bugs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture
