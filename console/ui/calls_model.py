@@ -76,6 +76,8 @@ class CallsModel(QAbstractTableModel):
         self.store = store
         self.pending = pending or PendingOps(self)
         self.retention_secs = retention_secs
+        # The window sets this to the session's check for the operator's own phone leg.
+        self.is_operator_leg: fmt.IsOperatorLeg | None = None
         self._rows: list[str] = []
         self._index: dict[str, int] = {}
         self._expiry: dict[str, float] = {}  # ccid -> monotonic time its ended row goes
@@ -280,7 +282,9 @@ class CallsModel(QAbstractTableModel):
                 return f"Queue {call.queue_name}"
             if call.conference_id:
                 conference = self.store.conferences.get(call.conference_id)
-                return fmt.conference_place(call, conference, self.store.calls)
+                return fmt.conference_place(
+                    call, conference, self.store.calls, self.is_operator_leg
+                )
             if call.bridged_to:
                 return f"Bridged {fmt.short_id(call.bridged_to)}"
             return ""
@@ -311,5 +315,8 @@ class CallsModel(QAbstractTableModel):
                 else f"Conference {call.conference_id}"
             )
         if col in (COL_FROM, COL_DIRECTION, COL_STATE):
-            return f"Call {call.call_control_id}\nStarted {fmt.format_time(call.started_at)}"
+            tip = f"Call {call.call_control_id}\nStarted {fmt.format_time(call.started_at)}"
+            if col == COL_FROM:  # the whole name and number when the column cuts them
+                tip = f"{fmt.party(call.from_number, call.caller_name)}\n{tip}"
+            return tip
         return None

@@ -23,6 +23,8 @@ class ConferencesModel(GroupedModel):
     def __init__(self, store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
+        # The window sets this to the session's check for the operator's own phone leg.
+        self.is_operator_leg: fmt.IsOperatorLeg | None = None
         self._child_row: dict[tuple[str, str], int] = {}  # members are ccids in join order
         self._load()
 
@@ -187,7 +189,7 @@ class ConferencesModel(GroupedModel):
     def _conference_data(self, conference: Conference, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_NAME:
-                return fmt.conference_title(conference, self.store.calls)
+                return fmt.conference_title(conference, self.store.calls, self.is_operator_leg)
             if col == COL_STATUS:
                 n = len(self._members.get(conference.conference_id, []))
                 return f"{n} participant" + ("" if n == 1 else "s")
@@ -208,6 +210,8 @@ class ConferencesModel(GroupedModel):
                     return f"Call {fmt.short_id(participant.call_control_id)}"
                 number = call.from_number if call.direction == "incoming" else call.to_number
                 name = call.caller_name if call.direction == "incoming" else None
+                if self.is_operator_leg is not None and self.is_operator_leg(call.call_control_id):
+                    name = "You"  # the console's line to the operator's own phone
                 return fmt.party(number, name)
             if col == COL_STATUS:
                 flags = []

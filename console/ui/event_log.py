@@ -305,8 +305,18 @@ class EventLogDock(QDockWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in ((COL_TIME, 80), (COL_TYPE, 230), (COL_CALL, 90), (COL_ATTEMPT, 60)):
-            header.resizeSection(col, width)
+        # Each column starts as wide as its usual content (Detail takes the rest); a saved
+        # layout wins.
+        cells, titles = self.view.fontMetrics(), header.fontMetrics()
+        for col, sample in (
+            (COL_TIME, "00:00:00"),
+            (COL_TYPE, "conference.participant.joined"),
+            (COL_CALL, "…Txs84rFDx"),
+            (COL_ATTEMPT, "12"),
+            (COL_DELAY, "12.3 s"),
+        ):
+            width = max(cells.horizontalAdvance(sample), titles.horizontalAdvance(HEADERS[col]))
+            header.resizeSection(col, width + 18)
         self.raw_view = QPlainTextEdit(self.splitter)
         self.raw_view.setObjectName("rawJson")
         self.raw_view.setReadOnly(True)

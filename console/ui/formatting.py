@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from console.state.entities import Call, Conference
@@ -162,23 +162,48 @@ def _names(calls: list[Call], most: int = 3) -> str:
     return ", ".join(names)
 
 
-def _present_calls(conference: Conference, calls: Mapping[str, Call]) -> list[Call]:
+#: Tells the console's own leg to the operator's phone (``session.ops.is_operator_leg``).
+IsOperatorLeg = Callable[[str], bool]
+
+
+def _present_calls(
+    conference: Conference, calls: Mapping[str, Call], is_operator: IsOperatorLeg | None = None
+) -> list[Call]:
+    """Present participants' calls; the operator's own leg left out (they know they are there)."""
     present = (calls.get(p.call_control_id) for p in conference.present_participants())
-    return [c for c in present if c is not None]
+    return [
+        c
+        for c in present
+        if c is not None and not (is_operator is not None and is_operator(c.call_control_id))
+    ]
 
 
-def conference_title(conference: Conference, calls: Mapping[str, Call]) -> str:
-    """A conference as the operator knows it: its own name, or who is in it."""
+def conference_title(
+    conference: Conference, calls: Mapping[str, Call], is_operator: IsOperatorLeg | None = None
+) -> str:
+    """A conference as the operator knows it: its own name, or who is in it.
+
+    ``console-call-…`` (a call the console moved into a conference of its own, to hold or mute
+    it) reads "Call with Pat Caller"; ``console-conf-…`` (merged calls) and unnamed ones read as
+    the people in them. The raw name belongs in the tooltip.
+    """
     name = conference.name or ""
     if name and not name.startswith(_OWN_PREFIXES):
         return name
-    members = _present_calls(conference, calls)
+    members = _present_calls(conference, calls, is_operator)
+    if name.startswith("console-call-"):
+        return f"Call with {_names(members)}" if members else "Call (no one connected)"
     if members:
         return _names(members)
     return f"Conference {short_id(conference.conference_id)}"
 
 
-def conference_place(call: Call, conference: Conference | None, calls: Mapping[str, Call]) -> str:
+def conference_place(
+    call: Call,
+    conference: Conference | None,
+    calls: Mapping[str, Call],
+    is_operator: IsOperatorLeg | None = None,
+) -> str:
     """The calls table's "In" cell for a call in a conference: who else is there."""
     if conference is None:
         return f"Conference {short_id(call.conference_id)}"
@@ -186,8 +211,17 @@ def conference_place(call: Call, conference: Conference | None, calls: Mapping[s
     if name and not name.startswith(_OWN_PREFIXES):
         return f"Conference {name}"
     others = [
-        c for c in _present_calls(conference, calls) if c.call_control_id != call.call_control_id
+        c
+        for c in _present_calls(conference, calls, is_operator)
+        if c.call_control_id != call.call_control_id
     ]
+    operator_there = is_operator is not None and any(
+        is_operator(p.call_control_id)
+        for p in conference.present_participants()
+        if p.call_control_id != call.call_control_id
+    )
+    if operator_there:  # the operator's own phone is connected to this call
+        return "With you" + (f", {_names(others)}" if others else "")
     if others:
         return f"With {_names(others)}"
     if name.startswith("console-call-"):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -88,6 +89,7 @@ class HealthPanel(QWidget):
         self.test_task: asyncio.Future | None = None
         self.resync_task: asyncio.Future | None = None
         self.values: dict[str, QLabel] = {}
+        self._explain: dict[str, str] = {}  # what a value means, shown under it in the tooltip
 
         self.banner = QLabel(self)
         self.banner.setObjectName("silenceBanner")
@@ -114,18 +116,26 @@ class HealthPanel(QWidget):
             ("resync", "Last resync"),
         ):
             value = QLabel("—", self)
+            # Long values (URLs, errors) wrap at word and "/" boundaries instead of being cut,
+            # and can be selected and copied; the tooltip holds the full text.
             value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setMinimumWidth(1)
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+                | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
             value.setAccessibleName(label)
             form.addRow(f"{label}:", value)
             self.values[key] = value
-        self.values["delay"].setToolTip(
-            "Time between the event happening at Telnyx and its arrival here"
-        )
-        self.values["retries"].setToolTip(
+        self._explain["delay"] = "Time between the event happening at Telnyx and its arrival here"
+        self._explain["retries"] = (
             "Deliveries Telnyx had to repeat (meta.attempt > 1): the console answered late or "
             "not at all"
         )
+        for key, text in self._explain.items():
+            self.values[key].setToolTip(text)
 
         self.test_button = QPushButton("&Test the path", self)
         self.test_button.setAccessibleName("Test the webhook path")
@@ -219,6 +229,8 @@ class HealthPanel(QWidget):
         label = self.values[key]
         label.setText(text)
         label.setAccessibleDescription(text)
+        explanation = self._explain.get(key)
+        label.setToolTip(f"{text}\n\n{explanation}" if explanation else text)
         _style(label, kind)
 
     def refresh(self) -> None:

@@ -70,6 +70,9 @@ log = logging.getLogger(__name__)
 
 LAYOUT_FILENAME = "layout.ini"
 LAYOUT_VERSION = 1
+# First-run width of the right-hand docks (webhook health, recordings): enough for a URL on
+# one line, while the calls table keeps its columns readable at 1440 px.
+RIGHT_DOCK_WIDTH = 300
 # Store changes are merged for this long before the models see them. At 200 events/s the GUI
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
 # 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._notices_shown: set[str] = set()
         self._history_loaded = False
+        self._auto_selected: str | None = None  # a ringing call selected for the operator
         settings = session.settings
         _apply_theme(_setting(settings, "theme", "system"))
         self.setObjectName("mainWindow")
@@ -133,6 +137,8 @@ class MainWindow(QMainWindow):
         self.calls_proxy.setDynamicSortFilter(True)
         self.calls_proxy.sort(0, Qt.SortOrder.DescendingOrder)  # newest call on top
         self.conferences_model = ConferencesModel(store, self)
+        self.calls_model.is_operator_leg = self._is_operator_leg
+        self.conferences_model.is_operator_leg = self._is_operator_leg
         self.queues_model = QueuesModel(store, self)
 
         self._build_views()
@@ -170,6 +176,7 @@ class MainWindow(QMainWindow):
             session.on_health(self._guard(self._on_health)),
         ]
         self.load_event_history()
+        self._first_run_geometry()  # once everything is built, so its minimum size is known
         self._restore_layout()
         self._on_selection()
         self._on_health()
@@ -217,15 +224,25 @@ class MainWindow(QMainWindow):
             (COL_DURATION, 62),
             (COL_FLAGS, 100),
             (COL_WHERE, 120),
-            (COL_ENDED, 130),
+            (COL_ENDED, 120),
         ):
             header.resizeSection(column, width)
         self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.calls_view.customContextMenuRequested.connect(self._calls_context_menu)
         self.calls_view.doubleClicked.connect(self._on_call_double_clicked)
 
-        self.conferences_view = self._tree("conferencesView", "Conferences", self.conferences_model)
-        self.queues_view = self._tree("queuesView", "Queues", self.queues_model)
+        self.conferences_view = self._tree(
+            "conferencesView",
+            "Conferences",
+            self.conferences_model,
+            {1: "12 participants", 2: "00:00:00", 3: "● Recording"},
+        )
+        self.queues_view = self._tree(
+            "queuesView",
+            "Queues",
+            self.queues_model,
+            {1: "12 waiting", 2: "oldest 12:34", 3: "12:34"},
+        )
         self.queues_view.doubleClicked.connect(lambda _idx: self.actions.pick.trigger())
         for model, view in (
             (self.conferences_model, self.conferences_view),
@@ -271,7 +288,9 @@ class MainWindow(QMainWindow):
             "recordings": self.recordings_dock,
         }
 
-    def _tree(self, name: str, title: str, model) -> QTreeView:
+    def _tree(self, name: str, title: str, model, samples: dict[int, str]) -> QTreeView:
+        """A conference or queue tree: the name column takes the width the panel has; the
+        others start wide enough for ``samples`` (their widest usual text) and their title."""
         view = QTreeView()
         view.setObjectName(name)
         view.setAccessibleName(title)
@@ -280,7 +299,15 @@ class MainWindow(QMainWindow):
         view.setAlternatingRowColors(True)
         view.setUniformRowHeights(True)
         view.expandAll()
-        view.header().resizeSection(0, 220)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        cells, titles = view.fontMetrics(), header.fontMetrics()
+        for column, sample in samples.items():
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(cells.horizontalAdvance(sample), titles.horizontalAdvance(title))
+            header.resizeSection(column, width + 18)
         return view
 
     def _build_layout(self) -> None:
@@ -298,23 +325,32 @@ class MainWindow(QMainWindow):
         self.bottom_splitter.setObjectName("bottomSplitter")
         self.bottom_splitter.addWidget(self.conferences_view)
         self.bottom_splitter.addWidget(self.queues_view)
+        # Conference rows carry the longer words (who is in them); a queue row is one name.
+        self.bottom_splitter.setStretchFactor(0, 3)
+        self.bottom_splitter.setStretchFactor(1, 2)
         self.right_splitter.addWidget(self.bottom_splitter)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 2)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([260, 900])
+        # The dialer as narrow as its keypad allows: the calls table needs the width more.
+        self.main_splitter.setSizes([max(self.dialer.sizeHint().width() + 16, 200), 1000])
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
-        self._first_run_geometry()
 
     def _first_run_geometry(self) -> None:
         """Most of the screen, centred, with the docks leaving the calls table room; a saved
         layout (restored afterwards) replaces all of it."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 820)
-        self.setGeometry(first_run_rect(area))
-        self.resizeDocks([self.health_dock], [270], Qt.Orientation.Horizontal)
+        rect = first_run_rect(area)
+        # A screen too small for 90% to hold the window's minimum: as large as that, centred,
+        # but never above or left of the screen's top-left corner.
+        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()))
+        rect.moveCenter(area.center())
+        rect.moveTo(max(rect.left(), area.left()), max(rect.top(), area.top()))
+        self.setGeometry(rect)
+        self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.resizeDocks([self.event_log], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
@@ -476,6 +512,38 @@ class MainWindow(QMainWindow):
         self.actions.update()
         self.dialer.update_mode()
 
+    def _selection_is_free(self) -> bool:
+        """Nothing selected, or only a call this window selected by itself that has ended since
+        (the operator did not choose that row)."""
+        views = (self.conferences_view, self.queues_view)
+        if any(view.selectionModel().hasSelection() for view in views):
+            return False
+        selected = self.selected_ccids()
+        if not selected:
+            return True
+        if selected != [self._auto_selected]:
+            return False
+        call = self.session.store.call(selected[0])
+        return call is None or not call.is_live
+
+    def _select_ringing(self, added: Iterable[str]) -> None:
+        """A call started ringing and the operator has nothing selected: select the call Answer
+        (F5) would take, so the highlighted row is the one the key answers. A selection the
+        operator made is never taken away."""
+        added = set(added)
+        if not added or not self._selection_is_free():
+            return
+        target = self.actions.ringing_target()
+        if target is not None and target.call_control_id in added:
+            self.select_calls([target.call_control_id])
+            self._auto_selected = target.call_control_id
+
+    def _is_operator_leg(self, ccid: str) -> bool:
+        """The console's leg to the operator's own phone (the session's ops know; before the
+        session started there is none)."""
+        check = getattr(getattr(self.session, "ops", None), "is_operator_leg", None)
+        return bool(check(ccid)) if callable(check) else False
+
     def _dtmf_target(self) -> str | None:
         ccids = self.selected_ccids()
         if len(ccids) != 1:
@@ -619,6 +687,7 @@ class MainWindow(QMainWindow):
         self.actions.update()
         self.dialer.update_mode()
         if not changes.reset:
+            self._select_ringing(changes.calls.added)
             for ccid in changes.calls.added:
                 call = self.session.store.call(ccid)
                 if (

@@ -169,7 +169,7 @@ def test_conferences_are_named_by_who_is_in_them(store, events):
 
     merged, own = conferences["conf-merged"], conferences["conf-own"]
     assert fmt.conference_title(merged, calls) == "Ravi Menon, Lucia Ortega"
-    assert fmt.conference_title(own, calls) == "Pat Caller"
+    assert fmt.conference_title(own, calls) == "Call with Pat Caller"
     assert fmt.conference_place(calls["v3:a"], merged, calls) == "With Lucia Ortega"
     assert fmt.conference_place(calls["v3:c"], own, calls) == "Own conference"
 
