@@ -23,7 +23,29 @@ def _home() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    return private_dir(path)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by the user alone (0700 on POSIX)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and (path.stat().st_mode & 0o077):
+        path.chmod(0o700)  # made by an older version, or by a permissive umask
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty if missing, readable and writable by the user alone (0600).
+
+    SQLite creates its ``-wal`` and ``-shm`` files with the main file's mode, so a database
+    made private here stays private.
+    """
+    private_dir(path.parent)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    elif os.name == "posix" and (path.stat().st_mode & 0o077):
+        path.chmod(0o600)
     return path
 
 
