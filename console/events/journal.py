@@ -232,6 +232,15 @@ class Journal:
             sql += f" LIMIT {max(int(limit), 0)}"
         return [JournalRecord(*row) for row in self._db.execute(sql, params)]
 
+    def records_after(self, seq: int, *, limit: int = 500) -> list[JournalRecord]:
+        """Up to ``limit`` records with a sequence above ``seq``, in arrival order."""
+        return self._records("WHERE seq > ?", (int(seq),), limit=limit)
+
+    def last_seq(self) -> int:
+        """The sequence of the newest record (0 for an empty journal)."""
+        row = self._db.execute("SELECT max(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
     def replay_records(self, *, batch: int = 500) -> Iterator[JournalRecord]:
         """Every record in arrival order, read in batches (safe while appends go on)."""
         last = 0
