@@ -32,7 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Internal commands, not for operators: the console starts these processes itself.
+INTERNAL_COMMANDS = ("ingest-child",)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ingest-child"]:
+        from console.ingest.child import main as ingest_child
+
+        return ingest_child()
     args = build_parser().parse_args(argv)
     if args.home:
         import os

@@ -4,12 +4,15 @@ Durability: the database runs in WAL mode with ``synchronous=FULL``. In WAL mode
 already survives a crash of the process (a SIGKILL leaves the committed frames in the WAL file
 in the OS cache), but it does not fsync on each commit, so a power loss can roll back the last
 transactions. A 2xx tells Telnyx it may forget the event (it does not retry), so each commit
-is fsynced (``FULL``): one ``fdatasync`` of the WAL per event, well under a millisecond to a
-few milliseconds on a local disk, far below Telnyx's 2 s answer deadline.
+is fsynced (``FULL``). Concurrent deliveries share one commit: :meth:`Journal.append_rows`
+writes a batch in one transaction, and the ingest component's group commit
+(``console/ingest/group_commit.py``) hands it everything that arrived during the previous
+fsync, so the fsync cost is per batch, not per event.
 
-The connection is in autocommit mode: each :meth:`Journal.append` is one ``INSERT`` that is
-its own transaction and is durable when the call returns. All calls are short and run on the
-event loop thread (no thread pool: a single connection, no locking).
+One connection writes (the ingest component's writer thread); readers (the console tailing the
+journal, the event log, history back-fill) open their own with ``readonly=True``, which never
+changes the schema and refuses writes. Sequences (``seq``) are never reused, so a reader's
+cursor stays meaningful across compaction (:meth:`Journal.delete_older_than`).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from console.paths import private_file
 
 from .models import Envelope, EventParseError, parse_envelope
 
@@ -109,6 +114,47 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
+#: The columns of one ``events`` row but its seq, in ``_INSERT`` order.
+JournalRow = tuple[
+    str | None, str | None, str | None, float, int, str | None, str | None, str | None,
+    str | None, str | None, str | None, str | None,
+]  # fmt: skip
+_INSERT = (
+    "INSERT OR IGNORE INTO events (event_id, event_type, occurred_at, received_at, attempt, "
+    "call_control_id, call_leg_id, call_session_id, conference_id, from_number, to_number, raw) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def journal_row(envelope: Envelope, raw: str | bytes, received_at: float) -> JournalRow:
+    """The row that stores ``envelope`` (received as ``raw`` at ``received_at``).
+
+    Raises :class:`JournalError` for values SQLite cannot hold.
+    """
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    event = envelope.data
+    payload = event.payload
+    extra = payload.model_extra or {}
+    attempt = min(max(int(envelope.attempt), 0), _SQLITE_INT_MAX)
+    if not math.isfinite(received_at):
+        raise JournalError(f"received_at is not a finite time: {received_at!r}")
+    return (
+        _text(event.id),
+        _text(event.event_type),
+        _iso(event.effective_occurred_at),
+        float(received_at),
+        attempt,
+        _text(payload.call_control_id),
+        _text(payload.call_leg_id),
+        _text(payload.call_session_id),
+        _text(getattr(payload, "conference_id", None) or extra.get("conference_id")),
+        _text(payload.from_),
+        _text(payload.to),
+        _text(raw),
+    )
+
+
 class Journal:
     """Append-only store of accepted events; see the module docstring for durability."""
 
@@ -119,15 +165,29 @@ class Journal:
         synchronous: str = "FULL",
         busy_timeout_ms: int = 500,
         integrity_check: bool = True,
+        readonly: bool = False,
     ):
+        """Open (creating it, private to the user, unless ``readonly``) the journal at ``path``.
+
+        A ``readonly`` connection may be used from another thread than the one that opened it
+        (one thread at a time): the console reads on a worker thread.
+        """
         self.path = Path(path)
-        self._integrity_check = integrity_check
+        self._integrity_check = integrity_check and not readonly
+        self._readonly = readonly
         if synchronous.upper() not in ("FULL", "EXTRA", "NORMAL"):
             raise ValueError(f"synchronous must be FULL, EXTRA or NORMAL, not {synchronous!r}")
         self._conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(str(self.path), isolation_level=None)
-        except sqlite3.Error as exc:
+            if readonly:
+                if not self.path.exists():
+                    raise JournalError(f"event journal {self.path} does not exist")
+            else:
+                private_file(self.path)
+            conn = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=not readonly
+            )
+        except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"cannot open event journal {self.path}: {exc}") from exc
         try:
             self._configure(conn, synchronous.upper(), busy_timeout_ms)
@@ -160,6 +220,11 @@ class Journal:
                 f"program's {SCHEMA_VERSION}"
             )
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if self._readonly:
+            if version < 1:
+                raise JournalError(f"event journal {self.path} has no events table yet")
+            conn.execute("PRAGMA query_only = 1")
+            return
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise JournalError(f"event journal {self.path}: WAL mode unavailable (got {mode})")
@@ -191,38 +256,52 @@ class Journal:
 
         Raises :class:`JournalError` if it could not be written (the caller answers 5xx).
         """
-        if isinstance(raw, bytes):
-            raw = raw.decode("utf-8")
-        event = envelope.data
-        payload = event.payload
-        extra = payload.model_extra or {}
-        attempt = min(max(int(envelope.attempt), 0), _SQLITE_INT_MAX)
-        if not math.isfinite(received_at):
-            raise JournalError(f"received_at is not a finite time: {received_at!r}")
-        row = (
-            _text(event.id),
-            _text(event.event_type),
-            _iso(event.effective_occurred_at),
-            float(received_at),
-            attempt,
-            _text(payload.call_control_id),
-            _text(payload.call_leg_id),
-            _text(payload.call_session_id),
-            _text(getattr(payload, "conference_id", None) or extra.get("conference_id")),
-            _text(payload.from_),
-            _text(payload.to),
-            _text(raw),
-        )
+        return self.append_rows([journal_row(envelope, raw, received_at)])[0] is not None
+
+    async def commit(self, envelope: Envelope, raw: str | bytes, received_at: float) -> int | None:
+        """The receiver's seam (:class:`console.events.receiver.EventJournal`), written inline.
+
+        One commit (and fsync) per event on the calling thread: for tests and tools. The
+        console and the relay use :class:`console.ingest.group_commit.GroupCommitJournal`,
+        which shares one commit between concurrent deliveries, off the event loop.
+        """
+        return self.append_rows([journal_row(envelope, raw, received_at)])[0]
+
+    def append_rows(self, rows: Sequence[JournalRow]) -> list[int | None]:
+        """Store ``rows`` in one transaction (one fsync); each row's new seq, or None for an
+        event id already stored. All or nothing: raises :class:`JournalError` and stores none.
+        """
+        db = self._db
+        results: list[int | None] = []
         try:
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO events (event_id, event_type, occurred_at, received_at, "
-                "attempt, call_control_id, call_leg_id, call_session_id, conference_id, "
-                "from_number, to_number, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    cursor = db.execute(_INSERT, row)
+                    results.append(cursor.lastrowid if cursor.rowcount == 1 else None)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             raise JournalError(f"event journal write failed: {exc}") from exc
-        return cursor.rowcount == 1
+        return results
+
+    def delete_older_than(self, received_before: float, *, up_to_seq: int, limit: int) -> int:
+        """Remove at most ``limit`` events received before ``received_before`` with a sequence
+        of at most ``up_to_seq`` (what every reader has taken); returns how many went.
+
+        Sequences are never reused (AUTOINCREMENT), so a reader's cursor stays meaningful.
+        """
+        try:
+            cursor = self._db.execute(
+                "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq <= ? "
+                "AND received_at < ? ORDER BY seq LIMIT ?)",
+                (int(up_to_seq), float(received_before), max(int(limit), 0)),
+            )
+        except sqlite3.Error as exc:
+            raise JournalError(f"event journal compaction failed: {exc}") from exc
+        return cursor.rowcount
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -36,14 +36,23 @@ from aiohttp.web_protocol import RequestPayloadError
 from nacl.signing import VerifyKey
 
 from .models import Envelope, EventParseError, parse_envelope
-from .signature import TOLERANCE_SECONDS, SignatureError, load_verify_key, verify
+from .signature import (
+    TOLERANCE_SECONDS,
+    SignatureError,
+    SignedHeaders,
+    check_headers,
+    load_verify_key,
+    verify_body,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = "/webhooks/telnyx"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024
+MAX_CONCURRENT_BODIES = 16
 EXCERPT_BYTES = 2048
+EXCERPT_WAIT_SECS = 0.5
 
 
 class Reason:
@@ -80,9 +89,15 @@ _SIGNATURE_STATUS = {
 
 
 class EventJournal(Protocol):
-    """What the receiver needs of :class:`console.events.journal.Journal`."""
+    """Where the receiver makes an event durable before answering.
 
-    def append(self, envelope: Envelope, raw: str, received_at: float) -> bool: ...
+    ``commit`` returns once the event is on disk: its journal sequence, or None when its event
+    id was already stored (a redelivery). Raising answers 503, so Telnyx retries.
+    :class:`console.ingest.group_commit.GroupCommitJournal` shares one commit between
+    concurrent deliveries; :class:`console.events.journal.Journal` writes inline.
+    """
+
+    async def commit(self, envelope: Envelope, raw: str, received_at: float) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class ReceivedEvent:
     received_at: float  # local Unix time
     attempt: int  # meta.attempt (1 = first try)
     raw: str  # the body exactly as received
+    seq: int | None = None  # the journal's sequence for this event
     duplicate: bool = False  # always False in on_event: duplicates are not dispatched
     remote: str | None = None
     verified: bool = True  # False when verification is switched off
@@ -202,7 +218,7 @@ class WebhookReceiver:
     def __init__(
         self,
         journal: EventJournal,
-        on_event: Callable[[Envelope, ReceivedEvent], None],
+        on_event: Callable[[Envelope, ReceivedEvent], None] | None = None,
         public_key: str | None = None,
         verify_signatures: bool = True,
         host: str = "127.0.0.1",
@@ -211,8 +227,10 @@ class WebhookReceiver:
         on_rejected: Callable[[Rejection], None] | None = None,
         clock: Callable[[], float] = time.time,
         *,
+        on_answer: Callable[[str, int, float], None] | None = None,
         health_path: str = HEALTH_PATH,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_concurrent_bodies: int = MAX_CONCURRENT_BODIES,
         body_timeout: float = 10.0,
         idle_timeout: float = 15.0,
         lingering_time: float = 2.0,
@@ -223,6 +241,7 @@ class WebhookReceiver:
         self._journal = journal
         self._on_event = on_event
         self._on_rejected = on_rejected
+        self._on_answer = on_answer  # (outcome, status, seconds) of each delivery, for metrics
         self._verify = bool(verify_signatures)
         self._host = _check_loopback(host)
         self._port = int(port)
@@ -230,6 +249,9 @@ class WebhookReceiver:
         self._health_path = health_path
         self._clock = clock
         self._max_body = int(max_body_bytes)
+        # Bodies are read only after the headers passed, and at most this many at once: 300
+        # forged 1 MB posts hold at most this many megabytes, the rest wait (or time out).
+        self._body_slots = asyncio.Semaphore(max(1, int(max_concurrent_bodies)))
         self._body_timeout = float(body_timeout)
         self._idle_timeout = float(idle_timeout)
         self._lingering_time = float(lingering_time)
@@ -383,34 +405,47 @@ class WebhookReceiver:
         return web.json_response(body)
 
     async def _on_post(self, request: web.Request) -> web.Response:
+        started = time.perf_counter()
+        response, outcome = await self._handle_post(request)
+        if self._on_answer is not None:
+            self._on_answer(outcome, response.status, time.perf_counter() - started)
+        return response
+
+    async def _handle_post(self, request: web.Request) -> tuple[web.Response, str]:
         received_at = self._clock()
         body = b""
         try:
+            try:
+                signed = self._check_headers(request.headers, received_at)
+            except _Reject as rejection:
+                # The body is not read for a delivery the headers already condemn: only an
+                # excerpt for the event log, and the connection closes instead of draining it.
+                rejection.partial = await self._excerpt(request)
+                rejection.close = True
+                raise
             body = await self._read_body(request)
-            signed_at = self._check_signature(body, request.headers, received_at)
+            signed_at = self._check_signature(body, signed)
+            text, envelope = _parse(body)
             try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _Reject(400, Reason.NOT_UTF8, f"invalid byte at {exc.start}") from None
-            try:
-                document = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise _Reject(400, Reason.NOT_JSON, str(exc)) from None
-            except RecursionError:
-                raise _Reject(400, Reason.NOT_JSON, "nested too deeply") from None
-            try:
-                envelope = parse_envelope(document)
-            except EventParseError as exc:
-                raise _Reject(400, Reason.NOT_AN_EVENT, exc.reason) from None
-            try:
-                is_new = self._journal.append(envelope, text, received_at)
+                seq = await self._journal.commit(envelope, text, received_at)
             except Exception as exc:
                 # Not acknowledged, so Telnyx retries; the event is not lost.
                 log.error("journal write failed for event %s: %s", envelope.event_id, exc)
                 raise _Reject(503, Reason.JOURNAL_FAILED, type(exc).__name__) from None
         except _Reject as rejection:
-            return self._reject(request, rejection, body or rejection.partial)
-        return self._accept(request, envelope, text, received_at, signed_at, is_new)
+            return self._reject(request, rejection, body or rejection.partial), rejection.reason
+        response = self._accept(request, envelope, text, received_at, signed_at, seq)
+        return response, "accepted" if seq is not None else "duplicate"
+
+    async def _excerpt(self, request: web.Request) -> bytes:
+        """At most the first ``EXCERPT_BYTES`` of the body, waiting at most a moment."""
+        if request.content_length is not None and request.content_length <= 0:
+            return b""
+        try:
+            async with asyncio.timeout(min(self._body_timeout, EXCERPT_WAIT_SECS)):
+                return await request.content.read(EXCERPT_BYTES)
+        except (TimeoutError, RequestPayloadError, ConnectionError):
+            return b""
 
     async def _read_body(self, request: web.Request) -> bytes:
         length = request.content_length
@@ -423,7 +458,7 @@ class WebhookReceiver:
             )
         body = bytearray()
         try:
-            async with asyncio.timeout(self._body_timeout):
+            async with asyncio.timeout(self._body_timeout), self._body_slots:
                 while chunk := await request.content.readany():
                     body += chunk
                     if len(body) > self._max_body:
@@ -452,15 +487,27 @@ class WebhookReceiver:
             ) from None
         return bytes(body)
 
-    def _check_signature(self, body: bytes, headers: Mapping[str, str], now: float) -> int | None:
+    def _check_headers(self, headers: Mapping[str, str], now: float) -> SignedHeaders | None:
+        """Everything about the signature that needs no body: before the body is read."""
         if not self._verify:
             return None
-        key = self._verify_key
-        if key is None:
+        if self._verify_key is None:
             reason, detail = self._key_problem or (Reason.NO_PUBLIC_KEY, "")
             raise _Reject(503, reason, detail)
         try:
-            return verify(body, headers, key, now=now, tolerance=self._tolerance)
+            return check_headers(headers, now=now, tolerance=self._tolerance)
+        except SignatureError as exc:
+            raise _Reject(_SIGNATURE_STATUS.get(exc.reason, 401), exc.reason, exc.detail) from None
+
+    def _check_signature(self, body: bytes, signed: SignedHeaders | None) -> int | None:
+        key = self._verify_key
+        if signed is None:
+            return None
+        if key is None:  # the key was cleared while the body was being read
+            reason, detail = self._key_problem or (Reason.NO_PUBLIC_KEY, "")
+            raise _Reject(503, reason, detail)
+        try:
+            return verify_body(body, signed, key)
         except SignatureError as exc:
             raise _Reject(_SIGNATURE_STATUS.get(exc.reason, 401), exc.reason, exc.detail) from None
 
@@ -471,13 +518,13 @@ class WebhookReceiver:
         text: str,
         received_at: float,
         signed_at: int | None,
-        is_new: bool,
+        seq: int | None,
     ) -> web.Response:
         stats = self._stats
         attempt = envelope.attempt
         if attempt > 1:
             stats.retries_seen += 1
-        if not is_new:
+        if seq is None:
             stats.duplicates += 1
             log.info("duplicate event %s (attempt %d) acknowledged", envelope.event_id, attempt)
             return web.json_response({"status": "duplicate", "id": envelope.event_id})
@@ -497,17 +544,20 @@ class WebhookReceiver:
             received_at=received_at,
             attempt=attempt,
             raw=text,
+            seq=seq,
             remote=request.remote,
             verified=self._verify,
             signed_at=signed_at,
             delivery_delay=delay,
         )
         log.debug("accepted %s %s", envelope.event_type, envelope.event_id)
-        assert self._loop is not None
-        self._loop.call_soon(self._dispatch, envelope, received)
+        if self._on_event is not None and self._loop is not None:
+            self._loop.call_soon(self._dispatch, envelope, received)
         return web.json_response({"status": "accepted", "id": envelope.event_id})
 
     def _dispatch(self, envelope: Envelope, received: ReceivedEvent) -> None:
+        if self._on_event is None:
+            return
         try:
             self._on_event(envelope, received)
         except Exception:
@@ -573,3 +623,22 @@ class WebhookReceiver:
             self._on_rejected(rejection)  # type: ignore[misc]
         except Exception:
             log.exception("on_rejected failed")
+
+
+def _parse(body: bytes) -> tuple[str, Envelope]:
+    """The body as text and as a parsed event; a malformed one is a 400 with the reason."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Reject(400, Reason.NOT_UTF8, f"invalid byte at {exc.start}") from None
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise _Reject(400, Reason.NOT_JSON, "nested too deeply") from None
+    except ValueError as exc:
+        # JSONDecodeError, and also an integer of more digits than Python converts (4,300).
+        raise _Reject(400, Reason.NOT_JSON, str(exc)) from None
+    try:
+        return text, parse_envelope(document)
+    except EventParseError as exc:
+        raise _Reject(400, Reason.NOT_AN_EVENT, exc.reason) from None

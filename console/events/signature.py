@@ -50,19 +50,22 @@ def load_verify_key(public_key_b64: str) -> VerifyKey:
     return VerifyKey(raw)
 
 
-def verify(
-    body: bytes,
-    headers: Mapping[str, str],
-    key: VerifyKey | str,
-    *,
-    now: float | None = None,
-    tolerance: int = TOLERANCE_SECONDS,
-) -> int:
-    """Verify one delivery; return its timestamp. Header names are matched case-insensitively."""
-    verify_key = key if isinstance(key, VerifyKey) else load_verify_key(key)
-    lowered = {k.lower(): v for k, v in headers.items()}
-    signature_b64 = lowered.get(SIGNATURE_HEADER)
-    timestamp_text = lowered.get(TIMESTAMP_HEADER)
+@dataclass(frozen=True)
+class SignedHeaders:
+    """The two signature headers of a delivery, decoded and checked for freshness."""
+
+    timestamp: int
+    timestamp_text: str  # exactly as sent: it is what was signed
+    signature: bytes
+
+
+def check_headers(
+    headers: Mapping[str, str], *, now: float | None = None, tolerance: int = TOLERANCE_SECONDS
+) -> SignedHeaders:
+    """Check what can be checked before the body is read: both headers present, well formed,
+    and the timestamp inside the window. Header names are matched case-insensitively."""
+    signature_b64 = _header(headers, SIGNATURE_HEADER)
+    timestamp_text = _header(headers, TIMESTAMP_HEADER)
     if not signature_b64:
         raise SignatureError(SignatureError.MISSING_HEADER, f"no {SIGNATURE_HEADER} header")
     if not timestamp_text:
@@ -91,13 +94,38 @@ def verify(
             SignatureError.MALFORMED_HEADER,
             f"{SIGNATURE_HEADER} is {len(signature)} bytes, expected 64",
         )
+    return SignedHeaders(timestamp, timestamp_text, signature)
+
+
+def verify_body(body: bytes, signed: SignedHeaders, key: VerifyKey) -> int:
+    """Check the signature of ``body`` against headers already checked; return the timestamp."""
     try:
-        verify_key.verify(timestamp_text.encode("ascii") + b"|" + body, signature)
+        key.verify(signed.timestamp_text.encode("ascii") + b"|" + body, signed.signature)
     except BadSignatureError:
         raise SignatureError(
             SignatureError.BAD_SIGNATURE, "body or timestamp was altered, or the key is wrong"
         ) from None
-    return timestamp
+    return signed.timestamp
+
+
+def verify(
+    body: bytes,
+    headers: Mapping[str, str],
+    key: VerifyKey | str,
+    *,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> int:
+    """Verify one delivery; return its timestamp. Header names are matched case-insensitively."""
+    verify_key = key if isinstance(key, VerifyKey) else load_verify_key(key)
+    return verify_body(body, check_headers(headers, now=now, tolerance=tolerance), verify_key)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)  # aiohttp's headers are case-insensitive already
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return value
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ _PARTICIPANT_KINDS = frozenset({"conference.participant.joined", "conference.par
 _LEG_PREFIXES = ("call.", "streaming.")
 #: One copy of each event type string for all the entries, not one per parsed webhook.
 _KINDS = {kind: kind for kind in EVENT_MODELS}
+#: Pruned legs/conferences remembered (to keep their late events out of the tables).
+MAX_PRUNED_REMEMBERED = 20_000
 
 
 def _utc_now() -> datetime:
@@ -109,9 +111,11 @@ class Store:
         self._by_conference: dict[str, set[str]] = defaultdict(set)
         # queue name -> field -> (entry key, value): the newest report wins, whatever the order.
         self._queue_reports: dict[str, dict[str, tuple[Any, int | None]]] = {}
-        # Late events for these (call.cost, a redelivery) are history, not new rows.
-        self._pruned_legs: set[str] = set()
-        self._pruned_conferences: set[str] = set()
+        # Late events for these (call.cost, a redelivery) are history, not new rows. Kept in
+        # the order pruned and bounded (a redelivery comes within hours, not months).
+        self._pruned_legs: dict[str, None] = {}
+        self._pruned_conferences: dict[str, None] = {}
+        self._live_count = 0  # calls whose is_live holds: a counter, never a scan
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -129,6 +133,11 @@ class Store:
 
     def call(self, call_control_id: str) -> Call | None:
         return self._calls.get(call_control_id)
+
+    @property
+    def live_count(self) -> int:
+        """How many calls are live (O(1): kept as calls change)."""
+        return self._live_count
 
     def live_calls(self) -> list[Call]:
         """Legs not ended, oldest first."""
@@ -183,6 +192,22 @@ class Store:
         touched = self._take(envelope)
         return self._notify(self._refresh(*touched) if touched else Changes())
 
+    def apply_batch(self, envelopes: Iterable[Envelope]) -> Changes:
+        """Apply webhooks together: the same state as applying them one by one (the state is a
+        function of the set of events), with each touched row re-derived once and one
+        notification for the batch."""
+        legs: set[str] = set()
+        conferences: set[str] = set()
+        queues: set[str] = set()
+        for envelope in envelopes:
+            if touched := self._take(envelope):
+                legs |= touched[0]
+                conferences |= touched[1]
+                queues |= touched[2]
+        if not (legs or conferences or queues):
+            return Changes()
+        return self._notify(self._refresh(legs, conferences, queues))
+
     def rebuild(self, envelopes: Iterable[Envelope]) -> Changes:
         """Replace the state by a journal replay; listeners get one notification with reset=True.
 
@@ -208,6 +233,51 @@ class Store:
             conferences.add(cid)
         self._refresh(legs, conferences, queues)
         return self._notify(Changes(reset=True))
+
+    # --- checkpoints ---------------------------------------------------------------------------
+
+    def retained_event_ids(self) -> list[str]:
+        """The ids of every webhook the state still rests on (live and recently ended calls,
+        their conferences, unclaimed orphans): refolding just these gives this state again."""
+        ids: dict[str, None] = {}
+        for timelines in (self._leg_logs.values(), self._conference_logs.values()):
+            for timeline in timelines:
+                ids.update((e.id, None) for e in timeline if e.is_webhook)
+        for entries in self._orphans.values():
+            ids.update((e.id, None) for e in entries)
+        return list(ids)
+
+    def pruned_ids(self) -> tuple[list[str], list[str]]:
+        """Legs and conferences already pruned (a late event for them is history)."""
+        return list(self._pruned_legs), list(self._pruned_conferences)
+
+    def conference_names(self) -> dict[str, str]:
+        return dict(self._conference_names)
+
+    def restore(
+        self,
+        envelopes: Iterable[Envelope],
+        *,
+        pruned_legs: Iterable[str] = (),
+        pruned_conferences: Iterable[str] = (),
+        conference_names: Mapping[str, str] | None = None,
+    ) -> Changes:
+        """Start from a checkpoint: its retained events and what it had pruned."""
+        self._conference_names.update(conference_names or {})
+        changes = self.rebuild(envelopes)
+        for ccid in pruned_legs:
+            if ccid not in self._leg_logs:
+                self._note_pruned(self._pruned_legs, ccid)
+        for cid in pruned_conferences:
+            if cid not in self._conference_logs:
+                self._note_pruned(self._pruned_conferences, cid)
+        return changes
+
+    @staticmethod
+    def _note_pruned(pruned: dict[str, None], key: str) -> None:
+        pruned[key] = None
+        while len(pruned) > MAX_PRUNED_REMEMBERED:
+            del pruned[next(iter(pruned))]
 
     def _take(self, envelope: Envelope) -> tuple[set[str], set[str], set[str]] | None:
         """File a webhook in the timelines it concerns; None if it is a repeat or not modelled.
@@ -449,9 +519,10 @@ class Store:
             for ccid in conference.participants:
                 changes.participants.remove((cid, ccid))
                 self._memberships.get(ccid, set()).discard(cid)
-            del self._conferences[cid], self._folded_conferences[cid], self._conference_logs[cid]
+            del self._conferences[cid], self._folded_conferences[cid]
+            self._forget_ids(self._conference_logs.pop(cid))
             self._by_conference.pop(cid, None)
-            self._pruned_conferences.add(cid)
+            self._note_pruned(self._pruned_conferences, cid)
             changes.conferences.remove(cid)
         # Timelines that never became a row (a stray call.cost...) and unclaimed orphans.
         for ccid, timeline in list(self._leg_logs.items()):
@@ -471,8 +542,22 @@ class Store:
         call = self._folded_legs.pop(ccid)
         self._unindex(ccid, call)
         self._memberships.pop(ccid, None)
-        del self._calls[ccid], self._leg_logs[ccid]
-        self._pruned_legs.add(ccid)
+        self._set_call(ccid, None)
+        self._forget_ids(self._leg_logs.pop(ccid))
+        self._note_pruned(self._pruned_legs, ccid)
+
+    def _forget_ids(self, timeline: Timeline) -> None:
+        # Its late duplicates are stopped by the pruned set: the ids need not stay (memory
+        # then follows the calls kept, not every event ever seen).
+        self._seen_ids.difference_update(e.id for e in timeline)
+
+    def _set_call(self, ccid: str, call: Call | None) -> Call | None:
+        """The one place ``_calls`` changes: keeps the live counter true."""
+        old = self._calls.pop(ccid, None) if call is None else self._calls.get(ccid)
+        if call is not None:
+            self._calls[ccid] = call
+        self._live_count += (call is not None and call.is_live) - (old is not None and old.is_live)
+        return old
 
     # --- re-deriving -----------------------------------------------------------------------
 
@@ -540,7 +625,7 @@ class Store:
         for ccid in affected_legs:
             folded_leg = self._folded_legs.get(ccid)
             if folded_leg is None:
-                if self._calls.pop(ccid, None) is not None:  # its timeline proves it no more
+                if self._set_call(ccid, None) is not None:  # its timeline proves it no more
                     changes.calls.remove(ccid)
                 continue
             peers = self._by_session.get(folded_leg.call_session_id or "", set())
@@ -550,8 +635,7 @@ class Store:
                 conference=self._conferences.get(folded_leg.conference_id or ""),
                 queue=self._queues.get(folded_leg.queue_name or ""),
             )
-            _diff(changes.calls, ccid, self._calls.get(ccid), call)
-            self._calls[ccid] = call
+            _diff(changes.calls, ccid, self._set_call(ccid, call), call)
         return changes
 
     def _refold_leg(self, ccid: str) -> tuple[Call | None, Call | None]:

@@ -225,7 +225,7 @@ class _FailingJournal:
         self.exc = exc
         self.calls = 0
 
-    def append(self, envelope, raw, received_at):
+    async def commit(self, envelope, raw, received_at):
         self.calls += 1
         raise self.exc
 
@@ -330,14 +330,39 @@ async def _raw_exchange(port: int, payload: bytes) -> bytes:
         writer.close()
 
 
-async def test_stalled_body_gets_408_and_the_connection_closed(start_receiver, recorder):
+async def test_stalled_body_gets_408_and_the_connection_closed(start_receiver, recorder, signer):
     receiver = await start_receiver(body_timeout=0.2, lingering_time=0.2)
-    head = b"POST /webhooks/telnyx HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+    # Headers that pass (signed, fresh), then a body that stops: the body deadline answers.
+    signed = "".join(f"{k}: {v}\r\n" for k, v in signer(b"x" * 100).items())
+    head = (
+        f"POST /webhooks/telnyx HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n{signed}\r\n"
+    ).encode()
     answer = await _raw_exchange(receiver.port, head + b'{"data":')
     assert answer.startswith(b"HTTP/1.1 408")
     await recorder.settle()
     assert recorder.rejections[0].reason == Reason.BODY_TIMEOUT
     assert recorder.rejections[0].body_excerpt == '{"data":'
+
+
+async def test_headers_are_judged_before_the_body_is_read(start_receiver, recorder):
+    """A delivery without valid signature headers is answered at once, its body never awaited:
+    a stalled (or huge) body behind forged headers costs nothing."""
+    receiver = await start_receiver(body_timeout=30, lingering_time=0.2)
+    head = b"POST /webhooks/telnyx HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+    async with asyncio.timeout(5):  # far below the 30 s body deadline
+        answer = await _raw_exchange(receiver.port, head + b'{"data":')
+    assert answer.startswith(b"HTTP/1.1 401") and b"Connection: close" in answer
+    await recorder.settle()
+    assert recorder.rejections[0].reason == Reason.MISSING_HEADER
+    assert recorder.rejections[0].body_excerpt == '{"data":'
+
+
+async def test_an_integer_too_long_to_convert_is_a_400(start_receiver, http, signer, recorder):
+    body = make_event().replace(b'"attempt":1', b'"attempt":' + b"9" * 5000)
+    receiver = await start_receiver()
+    status, answer = await _post(http, receiver.url, body, signer(body))
+    assert (status, answer["error"]) == (400, Reason.NOT_JSON)
+    assert "digits" in answer["detail"]
 
 
 async def test_malformed_http_is_counted_without_quoting_it(start_receiver, recorder, caplog):
