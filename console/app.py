@@ -91,7 +91,9 @@ class AppController:
         secrets = SecretStore()
         if not secrets.backend_available:
             notices.append(secrets.backend_message)
-        self.session = ConsoleSession(settings, secrets, demo=self.demo, notices=notices)
+        self.session = ConsoleSession(
+            settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
+        )
         try:
             await self.session.start()
         except Exception as exc:
