@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -42,12 +43,14 @@ from typing import Any, Literal
 from console import paths
 from console.config import Settings, save_settings, validate_settings
 from console.db import DATABASE_FILENAME
+from console.db import connect as connect_database
 from console.event_feed import EventFeed
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
 from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
+from console.history.table import HistoryTable
 from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
 from console.ingest.service import IngestConfig
 from console.ingest.tail import JournalTail
@@ -156,6 +159,8 @@ class ConsoleSession:
         self._health_listeners: list[Listener] = []
         self._history_listeners: list[Listener] = []
         self._demo_files: Path | None = None
+        self._history_conn: sqlite3.Connection | None = None
+        self._history_table: HistoryTable | None = None
         self._ingest_restart: asyncio.Task[None] | None = None
         self._last_resync_monotonic = time.monotonic()
         self._quiet_resync_wait = QUIET_RESYNC_SECS
@@ -217,6 +222,24 @@ class ConsoleSession:
     def on_history(self, callback: Listener) -> Callable[[], None]:
         """``callback(entries)`` with the call history rows written in each batch."""
         return _add(self._history_listeners, callback)
+
+    def history_table(self) -> HistoryTable | None:
+        """The call history for the window to read (its own connection, on the loop's thread);
+        None before the session started or when the console database cannot be opened."""
+        if self._history_table is None and self.journal is not None:
+            try:
+                self._history_conn = connect_database(self.database_path)
+                self._history_table = HistoryTable(self._history_conn)
+            except Exception as exc:
+                log.error("call history cannot be read: %s", _words(exc))
+                self._close_history_table()
+        return self._history_table
+
+    def _close_history_table(self) -> None:
+        if self._history_conn is not None:
+            self._history_conn.close()
+        self._history_conn = None
+        self._history_table = None
 
     def _set_health(self, **changes: Any) -> None:
         updated = self.health.with_(**changes)
@@ -811,6 +834,7 @@ class ConsoleSession:
         if self.recorder is not None:
             await _quietly("history recorder stop", self.recorder.stop())
             self.recorder = None
+        self._close_history_table()
         if self.journal is not None:
             self.journal.close()
             self.journal = None
@@ -1021,10 +1045,8 @@ async def _quietly(what: str, awaitable: Any) -> None:
 
 
 def _load_checkpoint(database_path: Path) -> Checkpoint | None:
-    from console.db import connect
-
     try:
-        conn = connect(database_path)
+        conn = connect_database(database_path)
     except Exception as exc:
         log.error("the console database cannot be read; starting from the journal: %s", exc)
         return None
@@ -1038,9 +1060,7 @@ def _load_checkpoint(database_path: Path) -> Checkpoint | None:
 
 
 def _save_checkpoint(database_path: Path, checkpoint: Checkpoint) -> None:
-    from console.db import connect
-
-    conn = connect(database_path)
+    conn = connect_database(database_path)
     try:
         CheckpointTable(conn).save(checkpoint)
     finally:
