@@ -185,7 +185,12 @@ class Dialer(QWidget):
         if text and text in PAD_KEYS and not self.destination_edit.hasFocus():
             self.press(text)
             return
-        if event.matches(QKeySequence.StandardKey.InsertParagraphSeparator):
+        # Enter in the To field already dialled through returnPressed; QLineEdit then ignores
+        # the key, so it arrives here too and must not place a second call.
+        if (
+            event.matches(QKeySequence.StandardKey.InsertParagraphSeparator)
+            and not self.destination_edit.hasFocus()
+        ):
             self.dial()
             return
         super().keyPressEvent(event)
