@@ -71,3 +71,18 @@ def test_a_click_on_the_recent_numbers_list_picks_the_number(qtbot, window, sess
     qtbot.waitUntil(lambda: not popup.isVisible())
     assert dialer.destination_edit.text() == "+13125550199"
     assert session.ops.calls == []  # picking a number is not dialling it
+
+
+# --- issue 11: actions a type checker can follow ------------------------------------------
+
+
+def test_every_action_is_a_declared_attribute(window):
+    import inspect
+
+    from console.ui.actions import SPECS, CallActions
+
+    source = inspect.getsource(CallActions.__init__)
+    for name in SPECS:
+        assert f"self.{name}: QAction = self._make(" in source, name
+        assert getattr(window.actions, name) is window.actions.all[name]
+    assert set(window.actions.all) == set(SPECS)
