@@ -257,7 +257,10 @@ def test_conference_actions_from_the_tree(qtbot, window, session, events):
     assert window.actions.kick.isEnabled() and window.actions.end_conference.isEnabled()
     window.actions.kick.trigger()
     qtbot.waitUntil(window.actions.idle)
+    window.select_conference("conf-a")
     window.actions.end_conference.trigger()
+    assert window.last_confirm is not None and window.last_confirm.isVisible()
+    window.last_confirm.yes_button.click()
     qtbot.waitUntil(window.actions.idle)
     assert session.ops.calls == [("kick", ("conf-a", "v3:a")), ("end_conference", ("conf-a",))]
 
