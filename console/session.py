@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 from console import paths
 from console.config import Settings, save_settings, validate_settings
+from console.console_metrics import ConsoleMetrics
 from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
@@ -140,6 +141,7 @@ class ConsoleSession:
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
         self.receiver = ReceiverView()
         self.ingest: Ingest | None = None
+        self.metrics = ConsoleMetrics()  # served by ingest's /metrics with its own
         self.tail: JournalTail | None = None
         self.recorder: HistoryRecorder | None = None
         self.feed = EventFeed(
@@ -760,6 +762,7 @@ class ConsoleSession:
                     log.warning("wall clock moved %.0f s against the monotonic clock", drift)
                     self.request_resync("clock jump or wake from sleep")
                 self._refresh_receiver_health()
+                self._publish_metrics()
                 self._resync_if_quiet()
                 if ticks % PRUNE_EVERY_TICKS == 0:
                     retention = timedelta(seconds=self.settings.ended_call_retention_secs)
@@ -768,6 +771,16 @@ class ConsoleSession:
                     await self.save_checkpoint()
             except Exception:
                 log.exception("session housekeeping failed")
+
+    def _publish_metrics(self) -> None:
+        self.metrics.update(
+            pending=self.tail.pending if self.tail is not None else 0,
+            folded=self.feed.folded_events,
+            live=self.store.live_count,
+            known=len(self.store.calls),
+        )
+        if self.ingest is not None:
+            self.ingest.set_console_metrics(self.metrics.exposition())
 
     def _resync_if_quiet(self) -> None:
         """Calls are live but no event came for a while: a lost hangup leaves a call live

@@ -42,6 +42,11 @@ class HistorySession:
 
     def deliver(self, envelope):
         # As the console does: journal first, then the store and the history recorder.
+        self.store.apply(envelope)
+        self.record(envelope)
+
+    def record(self, envelope):
+        """Journal ``envelope`` and let the history recorder's fold write its row."""
         # serialize_as_any: the payload field is declared as the base Payload type.
         document = envelope.model_dump(
             mode="json", by_alias=True, exclude_none=True, serialize_as_any=True
@@ -49,7 +54,6 @@ class HistorySession:
         self.journal.append(envelope, json.dumps(document), time.time())
         records = self.journal.records_after(self._seq)
         self._seq = records[-1].seq
-        self.store.apply(envelope)
         rows = self._fold.fold(records)
         for listener in list(self._listeners):
             listener(rows)
