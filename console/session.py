@@ -72,6 +72,7 @@ RESYNC_DEBOUNCE_SECS = 2.0
 TICK_SECS = 1.0
 PRUNE_EVERY_TICKS = 10
 CHECKPOINT_EVERY_TICKS = 30
+HEALTH_EVERY_SECS = 0.2
 #: With calls live and no event for this long, resync (then back off, up to the maximum).
 QUIET_RESYNC_SECS = 60.0
 QUIET_RESYNC_MAX_SECS = 600.0
@@ -166,6 +167,7 @@ class ConsoleSession:
         self._ingest_restart: asyncio.Task[None] | None = None
         self._last_resync_monotonic = time.monotonic()
         self._quiet_resync_wait = QUIET_RESYNC_SECS
+        self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
         self._resync_task: asyncio.Task[None] | None = None
@@ -604,7 +606,12 @@ class ConsoleSession:
 
     def _fold(self, records: Sequence[JournalRecord]) -> None:
         self.feed.deliver(records)
-        self._refresh_receiver_health()
+        # Health (and the status bar that repaints on it) at most every HEALTH_EVERY_SECS
+        # under load, not once per batch; the first event after a quiet spell shows at once.
+        now = time.monotonic()
+        if now - self._health_refreshed_at >= HEALTH_EVERY_SECS:
+            self._health_refreshed_at = now
+            self._refresh_receiver_health()
 
     def _on_committed(self, seq: int) -> None:
         if self.tail is not None:

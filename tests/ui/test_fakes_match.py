@@ -90,7 +90,7 @@ PAIRS: dict[str, tuple[Any, type, set[str]]] = {
     "history panel HistorySession": (
         _make_history_session,
         ConsoleSession,
-        {"deliver", "close", "conn", "table"},
+        {"deliver", "record", "close", "conn", "table"},
     ),
     "FakeOps": (
         lambda _tmp: fakes.FakeOps(Store()),
