@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from console import APP_NAME
+from console.errors import words_for
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     """
     import qasync
     from PySide6.QtWidgets import QApplication
+
+    from console.ui.last_resort import install as install_last_resort
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -56,11 +59,16 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     controller = AppController(app, demo, on_ready=on_ready)
-    with loop:
-        loop.set_exception_handler(_log_loop_exception)
-        _install_signal_handlers(loop, controller)
-        loop.call_soon(controller.begin)
-        code = loop.run_until_complete(controller.finished)
+    # An exception escaping a Qt slot is logged and shown, never lost on stderr.
+    restore_excepthook = install_last_resort(lambda: controller.window)
+    try:
+        with loop:
+            loop.set_exception_handler(_log_loop_exception)
+            _install_signal_handlers(loop, controller)
+            loop.call_soon(controller.begin)
+            code = loop.run_until_complete(controller.finished)
+    finally:
+        restore_excepthook()
     return code
 
 
@@ -154,7 +162,7 @@ class AppController:
         """A readable message box (never a traceback), shown without a nested event loop."""
         from PySide6.QtWidgets import QMessageBox
 
-        text = _describe(exc)
+        text = words_for(exc)
         box = QMessageBox(QMessageBox.Icon.Critical, DISPLAY_NAME, "The console could not start.")
         box.setInformativeText(text)
         box.setDetailedText("The log has the technical details.")
@@ -175,15 +183,6 @@ def needs_setup(demo: bool, session: Any) -> bool:
 def first_run_dialog(demo: bool, session: Any) -> str | None:
     """The window method to call at start-up: the setup wizard on first run, else nothing."""
     return "open_setup_wizard" if needs_setup(demo, session) else None
-
-
-def _describe(exc: BaseException) -> str:
-    try:
-        from console.ui.messages import describe_error
-
-        return describe_error(exc)
-    except ImportError:
-        return getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
 
 
 def _close_filter(controller: AppController) -> Any:

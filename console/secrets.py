@@ -19,6 +19,7 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
+from console.errors import ConsoleError
 from console.logging_setup import register_secret
 
 SERVICE_NAME = "telnyx-console"
@@ -48,12 +49,8 @@ _LABELS: dict[Secret, str] = {
 _REDACTED = {Secret.API_KEY, Secret.NGROK_AUTHTOKEN}
 
 
-class SecretStoreError(Exception):
+class SecretStoreError(ConsoleError):
     """A keyring operation failed; ``user_message`` says why in words."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 class KeyringUnavailableError(SecretStoreError):

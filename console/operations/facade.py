@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from console.errors import words_for
 from console.operations.audit import AuditLog
 from console.operations.context import (
     DEFAULT_CONFIRM_TIMEOUT,
@@ -165,7 +166,7 @@ class Operations:
         try:
             yield
         except BaseException as exc:
-            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            message = words_for(exc)
             self._ctx.audit.record(what, "failed", target=target, error=message, **detail)
             raise
         self._ctx.audit.record(what, "ok", target=target, **detail)

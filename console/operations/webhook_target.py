@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from console.errors import ConsoleError, words_for
+
 log = logging.getLogger(__name__)
 
 
-class WebhookPointError(Exception):
+class WebhookPointError(ConsoleError):
     """The application could not be re-pointed; ``user_message`` says what to do by hand."""
-
-    def __init__(self, user_message: str):
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 @dataclass
@@ -112,7 +110,7 @@ class WebhookTarget:
 
 
 def _manual_steps(url: str, application_id: str, exc: BaseException) -> str:
-    reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+    reason = words_for(exc)
     return (
         f"Could not point the Call Control application {application_id} at the console "
         f"({reason}). In the Telnyx portal, open Voice → Programmable Voice → that application, "
