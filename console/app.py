@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from console import APP_NAME
 from console.errors import words_for
@@ -40,7 +40,7 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
 
     from console.ui.last_resort import install as install_last_resort
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(DISPLAY_NAME)
@@ -167,7 +167,12 @@ class AppController:
         box.setInformativeText(text)
         box.setDetailedText("The log has the technical details.")
         done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
-        box.finished.connect(lambda _result: done.done() or done.set_result(None))
+
+        def closed(_result: int) -> None:
+            if not done.done():
+                done.set_result(None)
+
+        box.finished.connect(closed)
         box.open()
         await done
 

@@ -60,13 +60,13 @@ class KeyringUnavailableError(SecretStoreError):
 class InMemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring in a dict: for tests, so they never touch the real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     # Never chosen by keyring's automatic discovery (it would silently lose secrets on a
     # headless machine): it is only ever installed explicitly, by use_in_memory_keyring().
-    viable = False  # type: ignore[assignment]
+    viable = False
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring ships no annotations here
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -119,7 +119,8 @@ class ErrorDetail:
     def from_json(cls, raw: Any) -> ErrorDetail:
         if not isinstance(raw, dict):
             return cls(detail=str(raw))
-        source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+        raw_source = raw.get("source")
+        source: dict[str, Any] = raw_source if isinstance(raw_source, dict) else {}
         code = raw.get("code")
         meta = raw.get("meta")
         return cls(
