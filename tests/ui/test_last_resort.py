@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -121,3 +125,63 @@ def test_ctrl_c_keeps_its_meaning_and_uninstall_restores_the_old_hook(monkeypatc
 
     uninstall()
     assert sys.excepthook is previous
+
+
+APP_CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from PySide6.QtCore import QTimer
+    from console.app import run_app
+    from console.secrets import use_in_memory_keyring
+
+    original = sys.excepthook
+    seen = {}
+
+    def on_ready(window, session):
+        seen["installed"] = sys.excepthook is not original
+
+        def broken_slot():
+            raise RuntimeError("boom in a slot")
+
+        async def read_and_close():
+            for _ in range(200):
+                if window.notifications.last_message:
+                    break
+                await asyncio.sleep(0.05)
+            seen["shown"] = window.notifications.last_message
+            window.close()
+
+        QTimer.singleShot(0, broken_slot)
+        asyncio.ensure_future(read_and_close())
+
+    with use_in_memory_keyring():
+        code = run_app(demo=True, on_ready=on_ready)
+    seen["restored"] = sys.excepthook is original
+    print("RESULT", code, seen)
+    """
+)
+
+
+def test_the_app_installs_the_hook_for_its_run_and_restores_it(tmp_path):
+    """The real console: an exception in a Qt callback reaches the window's notification area."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TELNYX_CONSOLE_HOME": str(tmp_path),
+        "TELNYX_API_KEY": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", APP_CHILD],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    result = next((line for line in done.stdout.splitlines() if line.startswith("RESULT")), "")
+    assert result, done.stderr[-3000:]
+    assert "'installed': True" in result and "'restored': True" in result
+    assert "Something went wrong: Unexpected error: RuntimeError: boom in a slot" in result
+    log = (tmp_path / "logs" / "console.log").read_text(encoding="utf-8")
+    assert "Uncaught exception (shown to the operator)" in log
+    assert "Traceback" in log and "RuntimeError: boom in a slot" in log
