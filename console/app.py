@@ -15,9 +15,10 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from console import APP_NAME
+from console.errors import words_for
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,9 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    from console.ui.last_resort import install as install_last_resort
+
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(DISPLAY_NAME)
@@ -56,11 +59,16 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     controller = AppController(app, demo, on_ready=on_ready)
-    with loop:
-        loop.set_exception_handler(_log_loop_exception)
-        _install_signal_handlers(loop, controller)
-        loop.call_soon(controller.begin)
-        code = loop.run_until_complete(controller.finished)
+    # An exception escaping a Qt slot is logged and shown, never lost on stderr.
+    restore_excepthook = install_last_resort(lambda: controller.window)
+    try:
+        with loop:
+            loop.set_exception_handler(_log_loop_exception)
+            _install_signal_handlers(loop, controller)
+            loop.call_soon(controller.begin)
+            code = loop.run_until_complete(controller.finished)
+    finally:
+        restore_excepthook()
     return code
 
 
@@ -161,12 +169,17 @@ class AppController:
         """A readable message box (never a traceback), shown without a nested event loop."""
         from PySide6.QtWidgets import QMessageBox
 
-        text = _describe(exc)
+        text = words_for(exc)
         box = QMessageBox(QMessageBox.Icon.Critical, DISPLAY_NAME, "The console could not start.")
         box.setInformativeText(text)
         box.setDetailedText("The log has the technical details.")
         done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
-        box.finished.connect(lambda _result: done.done() or done.set_result(None))
+
+        def closed(_result: int) -> None:
+            if not done.done():
+                done.set_result(None)
+
+        box.finished.connect(closed)
         box.open()
         await done
 
@@ -182,15 +195,6 @@ def needs_setup(demo: bool, session: Any) -> bool:
 def first_run_dialog(demo: bool, session: Any) -> str | None:
     """The window method to call at start-up: the setup wizard on first run, else nothing."""
     return "open_setup_wizard" if needs_setup(demo, session) else None
-
-
-def _describe(exc: BaseException) -> str:
-    try:
-        from console.ui.messages import describe_error
-
-        return describe_error(exc)
-    except ImportError:
-        return getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
 
 
 def _close_filter(controller: AppController) -> Any:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from console import paths
+from console.errors import ConsoleError
 
 DEFAULT_API_BASE_URL = "https://api.telnyx.com/v2"
 
@@ -62,7 +63,7 @@ EXPECTED: dict[str, str] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ConsoleError):
     """Settings that cannot be used as they are.
 
     ``problems`` lists one readable line per bad value; ``backup_path`` is where the original
@@ -78,7 +79,6 @@ class ConfigError(Exception):
         fallback: Settings | None = None,
     ) -> None:
         super().__init__(user_message)
-        self.user_message = user_message
         self.problems = problems or []
         self.backup_path = backup_path
         self.fallback = fallback

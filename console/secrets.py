@@ -19,6 +19,7 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
+from console.errors import ConsoleError
 from console.logging_setup import register_secret
 
 SERVICE_NAME = "telnyx-console"
@@ -48,12 +49,8 @@ _LABELS: dict[Secret, str] = {
 _REDACTED = {Secret.API_KEY, Secret.NGROK_AUTHTOKEN}
 
 
-class SecretStoreError(Exception):
+class SecretStoreError(ConsoleError):
     """A keyring operation failed; ``user_message`` says why in words."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 class KeyringUnavailableError(SecretStoreError):
@@ -63,13 +60,13 @@ class KeyringUnavailableError(SecretStoreError):
 class InMemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring in a dict: for tests, so they never touch the real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     # Never chosen by keyring's automatic discovery (it would silently lose secrets on a
     # headless machine): it is only ever installed explicitly, by use_in_memory_keyring().
-    viable = False  # type: ignore[assignment]
+    viable = False
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring ships no annotations here
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

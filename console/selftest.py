@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import console
 from console import APP_NAME, __version__
@@ -223,7 +223,7 @@ def load_qt() -> tuple[Any, str]:
         if sys.platform.startswith("linux"):
             hint = " (on Debian: apt-get install libgl1 libegl1 libxkbcommon0 libfontconfig1)"
         raise CheckFailed(f"cannot load Qt: {describe(exc)}{hint}") from None
-    app = QApplication.instance() or QApplication([APP_NAME])
+    app = cast(QApplication, QApplication.instance() or QApplication([APP_NAME]))
     # Closing the test window must not quit the application (and stop the loop under us).
     app.setQuitOnLastWindowClosed(False)
     return app, f"Qt {QtCore.qVersion()}, platform {app.platformName()}"

@@ -1034,8 +1034,10 @@ class ConsoleSession:
 
 
 def _words(exc: BaseException) -> str:
-    """The sentence to show for ``exc``: its ``user_message`` when it has one."""
-    return getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+    """The sentence to show for ``exc`` (the console's one path to words)."""
+    from console.errors import words_for
+
+    return words_for(exc)
 
 
 def _add(listeners: list[Listener], callback: Listener) -> Callable[[], None]:

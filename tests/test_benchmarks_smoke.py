@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # Labels each benchmark must print, and values that are facts rather than timings.
 EXPECTED = {
     "receiver_latency": {
-        "labels": ["K=8: throughput", "K=8: latency p99", "journal alone (FULL): append p50"],
-        "facts": {"K=8: non-2xx answers": 0, "K=8: over the 2 s deadline": 0},
+        # "over the 2 s deadline" counts slow answers: a timing, so only its presence is checked
+        "labels": [
+            "K=8: throughput",
+            "K=8: latency p99",
+            "K=8: over the 2 s deadline",
+            "journal alone (FULL): append p50",
+        ],
+        "facts": {"K=8: non-2xx answers": 0},
     },
     "store_throughput": {
         "labels": ["in order: events/s", "memory 500 calls: retained", "Store.rebuild"],

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.errors import ConsoleError
 from console.paths import private_file
 
 DATABASE_FILENAME = "console.sqlite3"
@@ -27,8 +28,8 @@ DATABASE_FILENAME = "console.sqlite3"
 APPLICATION_ID = 0x54434442  # "TCDB"
 
 
-class DatabaseError(Exception):
-    """The console database cannot be opened, read or migrated."""
+class DatabaseError(ConsoleError):
+    """The console database cannot be opened, read or migrated (``user_message`` says which)."""
 
 
 @dataclass(frozen=True)

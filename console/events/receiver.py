@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestPayloadError
 from nacl.signing import VerifyKey
 
@@ -378,7 +379,9 @@ class WebhookReceiver:
     # --- request handling ------------------------------------------------------------------
 
     @web.middleware
-    async def _errors_middleware(self, request: web.Request, handler) -> web.StreamResponse:
+    async def _errors_middleware(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
         try:
             return await handler(request)
         except web.HTTPNotFound:

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from console.errors import ConsoleError
+
 SIGNATURE_HEADER = "telnyx-signature-ed25519"
 TIMESTAMP_HEADER = "telnyx-timestamp"
 TOLERANCE_SECONDS = 300
 
 
-class SignatureError(Exception):
-    """A webhook failed verification. ``reason`` is one of the class constants below."""
+class SignatureError(ConsoleError):
+    """A webhook failed verification. ``reason`` is one of the class constants below.
+
+    Its ``user_message`` is "<reason>: <detail>", as ``str()`` has always been."""
 
     MISSING_HEADER = "missing header"
     MALFORMED_HEADER = "malformed header"

@@ -379,7 +379,7 @@ def _write(entries: Sequence[CallHistoryEntry], handle: IO[str]) -> int:
 
 
 def export_csv(
-    entries: Iterable[CallHistoryEntry], file_or_path: str | os.PathLike | IO[str]
+    entries: Iterable[CallHistoryEntry], file_or_path: str | os.PathLike[str] | IO[str]
 ) -> int:
     """Write ``entries`` as CSV (header row, ISO-8601 UTC times); returns the number of rows.
 

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from console.events.signature import SignatureError
 from console.ingest import channel
-from console.ingest.service import IngestService
+from console.ingest.service import IngestConfig, IngestService
 
 log = logging.getLogger("console.ingest")
 
@@ -73,7 +73,7 @@ def main() -> int:
     return asyncio.run(_serve(config, out))
 
 
-async def _serve(config: channel.IngestConfig, out: _Out) -> int:
+async def _serve(config: IngestConfig, out: _Out) -> int:
     loop = asyncio.get_running_loop()
     commands: asyncio.Queue[channel.Message | None] = asyncio.Queue()
     service = IngestService(

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Protocol
 
+from console.errors import ConsoleError
 from console.events.receiver import ReceiverStats, Rejection
 from console.events.signature import load_verify_key
 from console.ingest import channel
@@ -35,12 +36,8 @@ START_TIMEOUT_SECS = 20.0
 STOP_TIMEOUT_SECS = 5.0
 
 
-class IngestError(Exception):
+class IngestError(ConsoleError):
     """The ingest component could not start, or stopped unexpectedly."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.user_message = message
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.operations.audit import AuditLog
 from console.operations.errors import OperationError
@@ -17,6 +17,11 @@ from console.operations.ids import (
 )
 from console.operations.waiting import wait_for
 from console.state.entities import Call, CallState, Conference, Participant
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.state.store import Store
+    from console.telnyx.client import TelnyxClient
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +35,9 @@ DEFAULT_RING_TIMEOUT = 30
 
 @dataclass
 class OpsContext:
-    client: Any  # console.telnyx.TelnyxClient
-    store: Any  # console.state.store.Store
-    settings: Any  # console.config.Settings
+    client: TelnyxClient
+    store: Store
+    settings: Settings
     audit: AuditLog
     hold_music_url: str | None = None
     connection_id: str | None = None
@@ -127,7 +132,12 @@ class OpsContext:
     # --- confirmations (the store's mark_* methods, after a 200) ----------------------------
 
     def mark_participants(
-        self, conference_id: str, ccids: list[str], *, muted=None, on_hold=None
+        self,
+        conference_id: str,
+        ccids: list[str],
+        *,
+        muted: bool | None = None,
+        on_hold: bool | None = None,
     ) -> None:
         self.store.mark_participants(conference_id, ccids, muted=muted, on_hold=on_hold)
 
@@ -160,7 +170,7 @@ class OpsContext:
     async def wait_joined(self, conference_id: str, call_control_id: str) -> Participant:
         """Until the leg is present in the conference; fails early if the leg ends."""
 
-        def joined() -> Participant | bool | None:
+        def joined() -> Participant | None:
             participant = self.present(conference_id, call_control_id)
             if participant is not None:
                 return participant

@@ -20,8 +20,9 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from console.errors import words_for
 from console.operations.audit import AuditLog
 from console.operations.context import (
     DEFAULT_CONFIRM_TIMEOUT,
@@ -68,7 +69,7 @@ class Operations:
         connection_id: str | None = None,
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         ring_timeout: int = DEFAULT_RING_TIMEOUT,
-        recording_format: str = "mp3",
+        recording_format: Literal["wav", "mp3"] = "mp3",
         operator_id: str | None = None,
     ):
         if not isinstance(audit, AuditLog):
@@ -181,7 +182,7 @@ class Operations:
         try:
             yield
         except BaseException as exc:
-            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            message = words_for(exc)
             self._ctx.audit.record(what, "failed", target=target, error=message, **detail)
             raise
         self._ctx.audit.record(what, "ok", target=target, **detail)
@@ -246,13 +247,16 @@ class Operations:
             raise OperationError(
                 f"The caller hung up ({hangup_reason(ended.call)}) before being connected."
             ) from None
+        endpoint = ctx.settings.operator_endpoint
+        if not endpoint:  # callers check first; the settings may have changed since
+            raise OperationError("No operator endpoint is set in Settings.")
         conference = await ensure_conference(ctx, call, operation_id)
         if ctx.operator_leg_in(conference) is not None:
             return conference.conference_id  # already connected (a retried answer)
         try:
             await self._dial_into(
                 conference.conference_id,
-                ctx.settings.operator_endpoint,
+                endpoint,
                 OPERATOR_TAG,
                 operation_id,
                 from_=ctx.from_number_for(call),
@@ -291,7 +295,8 @@ class Operations:
         except ConfirmationTimeout:
             await self._hangup_quietly(ccid)
             raise OperationError(f"{to} did not answer") from None
-        if ctx.conference(conference_id) is None or not ctx.conference(conference_id).is_live:
+        conference = ctx.conference(conference_id)
+        if conference is None or not conference.is_live:
             await self._hangup_quietly(ccid)
             raise OperationError("the conference ended before the call was answered")
         await ctx.client.conferences.join(
@@ -306,7 +311,9 @@ class Operations:
             raise OperationError(f"{to} hung up ({hangup_reason(ended.call)})") from None
         return ccid
 
-    async def reject(self, call_control_id: str, cause: str = "CALL_REJECTED") -> None:
+    async def reject(
+        self, call_control_id: str, cause: Literal["CALL_REJECTED", "USER_BUSY"] = "CALL_REJECTED"
+    ) -> None:
         ctx = self._ctx
         call = ctx.require_call(call_control_id)
         if call.state is not CallState.RINGING:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Health:
     last_resync_error: str | None = None
     notices: tuple[str, ...] = field(default_factory=tuple)  # start-up notes for the operator
 
-    def with_(self, **changes: object) -> Health:
+    def with_(self, **changes: Any) -> Health:
         return replace(self, **changes)
 
 

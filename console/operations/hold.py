@@ -137,9 +137,10 @@ async def set_hold(ctx: OpsContext, call_control_id: str, on_hold: bool, operati
     if on_hold:
         conference = await ensure_conference(ctx, call, operation_id)
     else:
-        conference = ctx.live_conference_of(call)
-        if conference is None:
+        live = ctx.live_conference_of(call)
+        if live is None:
             raise ValueError("That call is not on hold.")
+        conference = live
     targets = hold_targets(ctx, call, conference)
     if on_hold:
         await ctx.client.conferences.hold(
@@ -157,9 +158,10 @@ async def set_mute(ctx: OpsContext, call_control_id: str, muted: bool, operation
     if muted:
         conference = await ensure_conference(ctx, call, operation_id)
     else:
-        conference = ctx.live_conference_of(call)
-        if conference is None:
+        live = ctx.live_conference_of(call)
+        if live is None:
             raise ValueError("That call is not muted.")
+        conference = live
     targets = mute_targets(ctx, call, conference)
     if muted:
         await ctx.client.conferences.mute(conference.conference_id, call_control_ids=targets)

@@ -55,4 +55,4 @@ def own_conference_name(call_control_id: str) -> str:
 
 
 def is_own_conference_name(name: str | None) -> bool:
-    return bool(name) and name.startswith(OWN_CONFERENCE_PREFIX)
+    return name is not None and name.startswith(OWN_CONFERENCE_PREFIX)

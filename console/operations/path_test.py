@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from console.errors import words_for
+
 log = logging.getLogger(__name__)
 
 PROBE_EVENT_TYPE = "console.path_test"
@@ -118,7 +120,7 @@ async def probe_webhook_path(session: Any) -> str:
     try:
         app = await session.client.applications.retrieve(session.settings.connection_id)
     except Exception as exc:
-        reason = getattr(exc, "user_message", None) or str(exc)
+        reason = words_for(exc)
         lines.append(f"✘ Could not read the Call Control application: {reason}")
         return "\n".join(lines)
     name = app.application_name or app.id

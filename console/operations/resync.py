@@ -56,7 +56,7 @@ async def fetch_snapshot(
     conferences = []
     seen: set[str] = set()
     for status in LIVE_CONFERENCE_STATUSES:
-        for conf in await client.conferences.list(filter_status=status):
+        for conf in await client.conferences.list_all(filter_status=status):
             if conf.id in seen:
                 continue
             # Another application's conferences are not ours to show.
@@ -87,7 +87,7 @@ async def fetch_snapshot(
                 )
             )
     queues = []
-    for queue in await client.queues.list():
+    for queue in await client.queues.list_all():
         calls = [
             QueueCallSnapshot(
                 call_control_id=q.call_control_id,

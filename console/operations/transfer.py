@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from console.errors import words_for
 from console.operations.context import LegEnded, OpsContext, ccid_of, hangup_reason
 from console.operations.errors import (
     ConfirmationTimeout,
@@ -328,5 +329,4 @@ class TransferRunner:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, LegEnded):
         return f"the target was {hangup_reason(exc.call)}"
-    text = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
-    return text.rstrip(".")
+    return words_for(exc).rstrip(".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from console.operations.errors import ConfirmationTimeout
 
@@ -15,7 +15,7 @@ T = TypeVar("T")
 def _unsubscriber(store: Any, listener: Callable[..., None], handle: Any) -> Callable[[], None]:
     # Store.subscribe may hand back an unsubscribe callable or expose store.unsubscribe().
     if callable(handle):
-        return handle
+        return cast(Callable[[], None], handle)
     unsubscribe = getattr(store, "unsubscribe", None)
     if unsubscribe is not None:
         return lambda: unsubscribe(listener)

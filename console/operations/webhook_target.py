@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from console.errors import ConsoleError, words_for
+
 log = logging.getLogger(__name__)
 
 #: The path every telnyx-console receiver (console or relay) answers with its health.
@@ -44,12 +46,8 @@ TUNNEL_HOST_SUFFIXES = (".ngrok.io", ".ngrok.app", ".ngrok.dev", ".ngrok-free.ap
 ReceiverProbe = Callable[[str], Awaitable[bool]]
 
 
-class WebhookPointError(Exception):
+class WebhookPointError(ConsoleError):
     """The application could not be re-pointed; ``user_message`` says what to do by hand."""
-
-    def __init__(self, user_message: str):
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 @dataclass(frozen=True)
@@ -246,7 +244,7 @@ class WebhookTarget:
 
 
 def _manual_steps(url: str, application_id: str, exc: BaseException) -> str:
-    reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+    reason = words_for(exc)
     return (
         f"Could not point the Call Control application {application_id} at the console "
         f"({reason}). In the Telnyx portal, open Voice → Programmable Voice → that application, "

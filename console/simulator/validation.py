@@ -66,7 +66,7 @@ def check(schema: str, body: Any) -> dict[str, Any]:
         if json_type is not None:
             allowed = json_type if isinstance(json_type, tuple) else (json_type,)
             if not any(_type_ok(value, t) for t in allowed):
-                raise errors.invalid_type(name, " or ".join(_WORDS.get(t, t) for t in allowed))
+                raise errors.invalid_type(name, " or ".join(_WORDS.get(t, str(t)) for t in allowed))
         if enum is not None and value is not None and value not in enum:
             raise errors.invalid_enum(name, enum)
         if limits:

@@ -8,31 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass
-class EntityChanges:
-    added: set[Hashable] = field(default_factory=set)
-    changed: set[Hashable] = field(default_factory=set)
-    removed: set[Hashable] = field(default_factory=set)
+class EntityChanges(Generic[K]):
+    added: set[K] = field(default_factory=set)
+    changed: set[K] = field(default_factory=set)
+    removed: set[K] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
-    def add(self, key: Hashable) -> None:
+    def add(self, key: K) -> None:
         self.added.add(key)
         self.changed.discard(key)
 
-    def change(self, key: Hashable) -> None:
+    def change(self, key: K) -> None:
         if key not in self.added:
             self.changed.add(key)
 
-    def remove(self, key: Hashable) -> None:
+    def remove(self, key: K) -> None:
         self.added.discard(key)
         self.changed.discard(key)
         self.removed.add(key)
 
-    def merge(self, other: EntityChanges) -> None:
+    def merge(self, other: EntityChanges[K]) -> None:
         for key in other.added:
             self.add(key)
         for key in other.changed:
@@ -43,10 +46,10 @@ class EntityChanges:
 
 @dataclass
 class Changes:
-    calls: EntityChanges = field(default_factory=EntityChanges)
-    conferences: EntityChanges = field(default_factory=EntityChanges)
-    participants: EntityChanges = field(default_factory=EntityChanges)
-    queues: EntityChanges = field(default_factory=EntityChanges)
+    calls: EntityChanges[str] = field(default_factory=EntityChanges)
+    conferences: EntityChanges[str] = field(default_factory=EntityChanges)
+    participants: EntityChanges[tuple[str, str]] = field(default_factory=EntityChanges)
+    queues: EntityChanges[str] = field(default_factory=EntityChanges)
     reset: bool = False  # a full resync replaced everything: listeners reload
 
     def __bool__(self) -> bool:

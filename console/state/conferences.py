@@ -152,8 +152,10 @@ class ConferenceFold:
         for ccid, seen in listed.items():
             if not seen.present:
                 continue
-            participant = conf.participants.get(ccid)
-            if participant is None or not participant.present:
+            existing = conf.participants.get(ccid)
+            if existing is not None and existing.present:
+                participant = existing
+            else:
                 participant = Participant(
                     conference_id=conf.conference_id,
                     call_control_id=ccid,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -40,7 +40,7 @@ from console.events.models import (
     Payload,
     decode_client_state,
 )
-from console.state.changes import ChangeListener, Changes, EntityChanges
+from console.state.changes import ChangeListener, Changes, EntityChanges, K
 from console.state.conferences import CONFERENCE_KINDS, ConferenceFold, proves_conference
 from console.state.entities import Call, Conference, Participant, Queue, RecordingState
 from console.state.facts import (
@@ -309,9 +309,12 @@ class Store:
             ccid = self._route_to_leg(entry)
             if ccid is not None:
                 legs.add(ccid)
-        if kind == "call.enqueued" and payload.queue:
-            self._report_queue(payload.queue, entry.key, avg=payload.queue_avg_wait_time_secs)
-            queues.add(payload.queue)
+        # read by name: a payload that did not fit its model arrives as the generic Payload
+        queue = getattr(payload, "queue", None)
+        if kind == "call.enqueued" and queue:
+            avg = getattr(payload, "queue_avg_wait_time_secs", None)
+            self._report_queue(queue, entry.key, avg=avg)
+            queues.add(queue)
         return legs, conferences, queues
 
     def _last_webhook_of_leg(self, payload: Payload) -> SlimPayload | None:
@@ -326,7 +329,7 @@ class Store:
 
     def _route_to_leg(self, entry: Entry) -> str | None:
         payload = entry.payload
-        ccid = payload.call_control_id
+        ccid: str | None = payload.call_control_id
         if ccid is None and payload.call_leg_id:
             ccid = self._by_leg_id.get(payload.call_leg_id)
             if ccid is None:
@@ -745,7 +748,7 @@ def _present(participant: Participant | None) -> bool:
 _own_fields = attrgetter(*(f.name for f in fields(Conference) if f.name != "participants"))
 
 
-def _diff(kind: EntityChanges, key: Hashable, old: object, new: object) -> None:
+def _diff(kind: EntityChanges[K], key: K, old: object, new: object) -> None:
     if old is None and new is not None:
         kind.add(key)
     elif new is None and old is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar, cast
 
 # Tie-break for entries that share an occurred_at (Telnyx timestamps are often equal to the
 # microsecond within one call): fold them in lifecycle order, so "answered" can never come
@@ -128,7 +128,9 @@ class Timeline:
             fold, steps = start(), self.ordered()
             self._folded_up_to = None
         elif not self._unfolded:
-            return self._last_fold  # nothing new: it stands (no one changes a fold's result)
+            return cast(
+                F, self._last_fold
+            )  # nothing new: it stands (no one changes a fold's result)
         else:
             fold, steps = self._last_fold.copy(), sorted(self._unfolded, key=_key)
         for entry in steps:

@@ -37,7 +37,7 @@ class Conferences(Resource):
         )
         return self._iter_numbered(ep.LIST_CONFERENCES, {}, Conference, query, page_size, max_pages)
 
-    async def list(
+    async def list_all(
         self,
         *,
         filter_name: str | None = None,

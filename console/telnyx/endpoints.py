@@ -74,7 +74,7 @@ LIST_ACTIVE_CALLS = Endpoint(
 )
 
 # conferences
-LIST_CONFERENCES = Endpoint("conferences.list", "GET", "/conferences")
+LIST_CONFERENCES = Endpoint("conferences.list_all", "GET", "/conferences")
 CREATE_CONFERENCE = Endpoint(
     "conferences.create", "POST", "/conferences", rq.CreateConferenceRequest
 )
@@ -112,7 +112,7 @@ UPDATE_PARTICIPANT = Endpoint(
 )
 
 # queues
-LIST_QUEUES = Endpoint("queues.list", "GET", "/queues")
+LIST_QUEUES = Endpoint("queues.list_all", "GET", "/queues")
 # A replayed create would answer 422 "already exists" or create a duplicate: not replay-safe.
 CREATE_QUEUE = Endpoint("queues.create", "POST", "/queues", rq.CreateQueueRequest)
 RETRIEVE_QUEUE = Endpoint("queues.retrieve", "GET", "/queues/{queue_name}")

@@ -1,6 +1,7 @@
 """Exceptions raised by the Telnyx client, each with a message an operator can read.
 
-The UI catches :class:`TelnyxError` and shows ``str(error)``::
+The UI catches :class:`TelnyxError` (a :class:`console.errors.ConsoleError`) and shows its
+``user_message`` (the same sentence as ``str(error)``)::
 
     TelnyxError
     ├── TelnyxInputError (also a ValueError)   bad input caught before any request is sent
@@ -31,20 +32,17 @@ from typing import Any
 
 import httpx
 
+from console.errors import ConsoleError
 
-class TelnyxError(Exception):
-    """Base of every error the Telnyx client raises."""
+
+class TelnyxError(ConsoleError):
+    """Base of every error the Telnyx client raises; ``message`` is its ``user_message``."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
     def __str__(self) -> str:
-        return self.message
-
-    @property
-    def user_message(self) -> str:
-        """The sentence to show an operator (every console error family offers this name)."""
         return self.message
 
 
@@ -121,7 +119,8 @@ class ErrorDetail:
     def from_json(cls, raw: Any) -> ErrorDetail:
         if not isinstance(raw, dict):
             return cls(detail=str(raw))
-        source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+        raw_source = raw.get("source")
+        source: dict[str, Any] = raw_source if isinstance(raw_source, dict) else {}
         code = raw.get("code")
         meta = raw.get("meta")
         return cls(

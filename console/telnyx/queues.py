@@ -28,7 +28,7 @@ class Queues(Resource):
     ) -> AsyncIterator[Queue]:
         return self._iter_numbered(ep.LIST_QUEUES, {}, Queue, {}, page_size, max_pages)
 
-    async def list(
+    async def list_all(
         self,
         *,
         page_size: int = pagination.DEFAULT_PAGE_SIZE,

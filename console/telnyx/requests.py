@@ -1,6 +1,6 @@
 """Request bodies of the operations the console sends, generated from spec3.yml.
 
-Do not edit by hand: run ``tests/telnyx/gen_request_models.py``. Each ``XxxRequest`` model
+Do not edit by hand: run ``scripts/gen_request_models.py``. Each ``XxxRequest`` model
 mirrors the spec schema of the same name (field names, types, enums, limits and ``required``);
 ``XxxRequestParams`` is the matching ``TypedDict`` the resource methods take as ``**params`` so
 editors and type checkers know every keyword. ``from`` is spelt ``from_`` in Python.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -235,7 +235,10 @@ class Recording(ResponseModel):
     record_type: str | None = None
 
 
-def parse_data(model: type[Any], body: Any, **extra: Any) -> Any:
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_data(model: type[ModelT], body: Any, **extra: Any) -> ModelT:
     """Validate ``body["data"]`` (the spec's envelope) into ``model``."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):

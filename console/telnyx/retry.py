@@ -52,7 +52,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Wait before retry number ``retry_number`` (1 for the first retry)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (retry_number - 1)))
+        ceiling = min(self.max_delay, self.base_delay * (2.0 ** (retry_number - 1)))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def delay_for(self, retry_number: int, retry_after: float | None) -> float:

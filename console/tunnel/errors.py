@@ -1,5 +1,7 @@
 """Typed tunnel failures; each carries ``user_message``, a sentence the UI can show as it is.
 
+A branch of the tree drawn in :mod:`console.errors`::
+
 TunnelError
  ├── TunnelConfigError   bad manual URL, no authtoken, unknown provider
  ├── AgentNotFoundError  no ngrok agent at the configured path or on PATH
@@ -9,11 +11,11 @@ TunnelError
 
 from __future__ import annotations
 
+from console.errors import ConsoleError
 
-class TunnelError(Exception):
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+
+class TunnelError(ConsoleError):
+    """Base of the tunnel's failures."""
 
 
 class TunnelConfigError(TunnelError):

@@ -36,6 +36,7 @@ from pyngrok.exception import (
 )
 from pyngrok.log import NgrokLog
 
+from console.errors import words_for
 from console.tunnel import agent_process
 from console.tunnel.base import StatusReporter, TunnelState
 from console.tunnel.errors import (
@@ -249,7 +250,7 @@ class NgrokTunnel(StatusReporter):
             try:
                 token = token()
             except Exception as exc:  # e.g. a locked keyring (SecretStoreError)
-                reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+                reason = words_for(exc)
                 raise TunnelConfigError(f"The ngrok authtoken could not be read: {reason}") from exc
         if not token:
             raise TunnelConfigError(

@@ -6,7 +6,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -247,7 +247,7 @@ class EventFilterProxy(QSortFilterProxyModel):
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        entry: LogEntry = self.sourceModel().entry(source_row)
+        entry: LogEntry = cast(EventLogModel, self.sourceModel()).entry(source_row)
         if self._type == REJECTED and not entry.rejected:
             return False
         if self._type not in (None, REJECTED) and entry.event_type != self._type:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import overload
 
 from console.state.entities import Call, Conference
 
@@ -37,6 +38,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def as_aware(moment: datetime) -> datetime: ...
+@overload
+def as_aware(moment: None) -> None: ...
+@overload
+def as_aware(moment: datetime | None) -> datetime | None: ...
 def as_aware(moment: datetime | None) -> datetime | None:
     """Naive datetimes from older journal rows are UTC; make them comparable with now()."""
     if moment is None or moment.tzinfo is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -259,7 +259,7 @@ class HistoryModel(QAbstractTableModel):
 
 def _local_bound(day: QDate, end: bool) -> float:
     """Local midnight at the start of ``day`` (or of the day after, for an end bound)."""
-    moment = datetime.combine(day.toPython(), time.min).astimezone()
+    moment = datetime.combine(cast(date, day.toPython()), time.min).astimezone()
     if end:
         moment += timedelta(days=1)
     return moment.timestamp() - (0.000001 if end else 0.0)

@@ -169,11 +169,11 @@ class QueuesModel(GroupedModel):
         return [queue.entries[c] for c in self._members.get(name, []) if c in queue.entries]
 
     def _oldest(self, name: str) -> str | None:
-        entries = [e for e in self._entries(name) if e.enqueued_at is not None]
+        entries = [(at, e) for e in self._entries(name) if (at := e.enqueued_at) is not None]
         if not entries:
             waiters = self._members.get(name)
             return waiters[0] if waiters else None
-        return min(entries, key=lambda e: fmt.as_aware(e.enqueued_at)).call_control_id
+        return min(entries, key=lambda pair: fmt.as_aware(pair[0]))[1].call_control_id
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

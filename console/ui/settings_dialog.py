@@ -39,7 +39,7 @@ TUNNELS = [
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
 
 
-def _error_label(parent: QWidget) -> QLabel:
+def _error_label(parent: QWidget | None) -> QLabel:
     label = QLabel(parent)
     label.setObjectName("inlineError")
     label.setWordWrap(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -40,7 +42,7 @@ _current = "light"
 
 
 def system_scheme() -> str:
-    app = QGuiApplication.instance()
+    app = cast(QGuiApplication | None, QGuiApplication.instance())
     if app is None:
         return "light"
     scheme = app.styleHints().colorScheme()
@@ -89,7 +91,7 @@ def stylesheet(scheme: str) -> str:
 def apply_theme(choice: str | None = "system", app: QApplication | None = None) -> str:
     """Apply 'system', 'light' or 'dark' to the application; returns the scheme in use."""
     global _current
-    app = app or QApplication.instance()
+    app = app or cast(QApplication | None, QApplication.instance())
     scheme = resolve(choice)
     _current = scheme
     if app is None:

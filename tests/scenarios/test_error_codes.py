@@ -236,7 +236,7 @@ async def test_wrong_api_key_is_authentication_error_10009(env):
     client, transport = env.new_client("KEYwrong" + env.sim.api_key)
     async with client:
         with pytest.raises(AuthenticationError) as info:
-            await client.queues.list()
+            await client.queues.list_all()
     error = info.value
     assert (error.status_code, error.code) == (401, "10009")
     assert error.errors[0].pointer is None
@@ -543,7 +543,7 @@ async def test_rate_limit_switched_on_is_429_10011_with_retry_after(env):
     # A request that happens to open a new window passes too, so stop at the first refusal.
     for _ in range(20):
         try:
-            await env.client.queues.list()
+            await env.client.queues.list_all()
         except RateLimitError as exc:
             outcomes.append(exc)
             break
@@ -559,7 +559,7 @@ async def test_rate_limit_switched_on_is_429_10011_with_retry_after(env):
 async def test_random_429_is_refused_once_without_retries(env):
     env.sim.faults.api_429_rate = 1.0
     error = await refused(
-        env, lambda: env.client.queues.list(), RateLimitError, "10011", status=429
+        env, lambda: env.client.queues.list_all(), RateLimitError, "10011", status=429
     )
     assert error.retry_after == 1.0
 
@@ -570,7 +570,7 @@ async def test_retry_after_is_what_a_retrying_client_waits(env):
     client, transport = env.new_client(env.sim.api_key, retry=RetryPolicy(max_attempts=2))
     async with client:
         with pytest.raises(RateLimitError):
-            await client.queues.list()
+            await client.queues.list_all()
     assert len(transport.requests) == 2
     assert env.sleeps == [1.0]
 
@@ -582,7 +582,7 @@ async def test_injected_5xx_are_server_errors_with_their_codes(env):
     for _ in range(40):  # the simulator picks 500 or 503 at random (seeded)
         attempts += 1
         with pytest.raises(ServerError) as info:
-            await env.client.queues.list()
+            await env.client.queues.list_all()
         seen.setdefault(info.value.status_code, info.value)
         if len(seen) == 2:
             break
@@ -594,4 +594,4 @@ async def test_injected_5xx_are_server_errors_with_their_codes(env):
     assert env.sent() == attempts  # one request per call: not even 503 is retried
     assert env.sleeps == []
     env.sim.faults.api_5xx_rate = 0.0
-    assert await env.client.queues.list() == []
+    assert await env.client.queues.list_all() == []

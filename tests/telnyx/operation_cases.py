@@ -443,8 +443,8 @@ CASES: list[Case] = [
     ),
     # -- conferences -------------------------------------------------------------------------
     Case(
-        "conferences.list",
-        lambda c: c.conferences.list(filter_status="in_progress", region="US"),
+        "conferences.list_all",
+        lambda c: c.conferences.list_all(filter_status="in_progress", region="US"),
         "GET",
         "/conferences",
         "/conferences",
@@ -698,8 +698,8 @@ CASES: list[Case] = [
     ),
     # -- queues ------------------------------------------------------------------------------
     Case(
-        "queues.list",
-        lambda c: c.queues.list(),
+        "queues.list_all",
+        lambda c: c.queues.list_all(),
         "GET",
         "/queues",
         "/queues",

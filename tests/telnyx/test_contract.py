@@ -178,4 +178,4 @@ async def test_spec_example_through_the_client(client, recorder):
             },
         )
     )
-    assert [q.name for q in await client.queues.list()] == ["support"]
+    assert [q.name for q in await client.queues.list_all()] == ["support"]

@@ -144,7 +144,7 @@ async def test_422_points_at_fields(no_retry_client, recorder):
 async def test_query_parameter_source(no_retry_client, recorder):
     recorder.reply(telnyx_error(400, "10015", "Bad Request", parameter="page[size]"))
     with pytest.raises(BadRequestError) as info:
-        await no_retry_client.queues.list()
+        await no_retry_client.queues.list_all()
     assert info.value.errors[0].field == "page[size]"
 
 

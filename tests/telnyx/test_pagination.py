@@ -20,7 +20,7 @@ def numbered_page(request: httpx.Request, total_pages: int, per_page: int = 2) -
 
 async def test_numbered_walks_every_page(client, recorder):
     recorder.reply(lambda request: numbered_page(request, total_pages=3))
-    queues = await client.queues.list(page_size=2)
+    queues = await client.queues.list_all(page_size=2)
     assert [q.name for q in queues] == ["q1-0", "q1-1", "q2-0", "q2-1", "q3-0", "q3-1"]
     assert [r.url.params["page[number]"] for r in recorder.requests] == ["1", "2", "3"]
     assert all(r.url.params["page[size]"] == "2" for r in recorder.requests)
@@ -38,19 +38,19 @@ async def test_numbered_iterator_is_lazy(client, recorder):
 
 async def test_numbered_stops_on_empty_page_and_max_pages(client, recorder):
     recorder.reply(lambda request: numbered_page(request, total_pages=10**6))
-    queues = await client.queues.list(page_size=2, max_pages=4)
+    queues = await client.queues.list_all(page_size=2, max_pages=4)
     assert len(queues) == 8
     assert len(recorder.requests) == 4
 
     recorder.requests.clear()
     recorder.reply(httpx.Response(200, json={"data": [], "meta": {"total_pages": 99}}))
-    assert await client.queues.list() == []
+    assert await client.queues.list_all() == []
     assert len(recorder.requests) == 1
 
 
 async def test_numbered_without_meta_stops_on_short_page(client, recorder):
     recorder.reply(httpx.Response(200, json={"data": [QUEUE]}))
-    assert len(await client.queues.list(page_size=5)) == 1
+    assert len(await client.queues.list_all(page_size=5)) == 1
     assert len(recorder.requests) == 1
 
 

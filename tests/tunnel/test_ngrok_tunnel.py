@@ -12,6 +12,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
+from console.secrets import SecretStoreError
 from console.tunnel import (
     AgentNotFoundError,
     AgentStartError,
@@ -405,11 +406,8 @@ async def test_reconnect_stops_at_once_on_an_error_retrying_cannot_fix(
 
 @pytest.mark.anyio
 async def test_unreadable_authtoken_is_a_tunnel_error(fake_agent, state_dir):
-    class LockedKeyring(Exception):
-        user_message = "the keyring is locked"
-
     def token():
-        raise LockedKeyring()
+        raise SecretStoreError("the keyring is locked")
 
     tunnel = make_tunnel(fake_agent, state_dir, authtoken=token)
     with pytest.raises(TunnelConfigError, match="could not be read: the keyring is locked"):

@@ -1,8 +1,8 @@
-"""Regenerates console/telnyx/requests.py from the Telnyx OpenAPI spec (run by hand, not a test).
+"""Generates console/telnyx/requests.py (the request models) from the Telnyx OpenAPI spec.
 
-Usage: ``.venv/bin/python tests/telnyx/gen_request_models.py && .venv/bin/ruff format
-console/telnyx/requests.py``. The contract tests check that the generated models still match
-the spec, so a stale file fails the suite rather than silently drifting.
+Usage: ``.venv/bin/python scripts/gen_request_models.py`` writes the file, formatted;
+``--check`` only says whether the committed file is what the spec generates (a test runs that,
+and the contract tests check the models against the spec as well).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import keyword
 import sys
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from spec_source import ROOT, load_spec, ruff_format, write_or_check
+from spec_source import resolve as resolve_in
 
-from tests.support.openapi import SPEC_FILE, _load
+TARGET = ROOT / "console" / "telnyx" / "requests.py"
 
 # Request body schemas the console sends, in the order they appear in the output.
 SCHEMAS = [
@@ -71,16 +71,14 @@ SCHEMAS = [
     "UpdateCallControlApplicationRequest",
 ]
 
+# One generation's state: generate() fills these afresh each time.
 SPEC: dict[str, Any] = {}
 NESTED: dict[str, str] = {}  # canonical JSON of an object schema -> generated class name
 OUT_NESTED: list[str] = []
 
 
 def resolve(ref: str) -> dict[str, Any]:
-    node: Any = SPEC
-    for part in ref.lstrip("#/").split("/"):
-        node = node[part]
-    return node
+    return resolve_in(SPEC, ref)
 
 
 def deref(schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -226,7 +224,7 @@ def render_model(name: str, schema: dict[str, Any], *, with_params: bool) -> str
 
 HEADER = '''"""Request bodies of the operations the console sends, generated from spec3.yml.
 
-Do not edit by hand: run ``tests/telnyx/gen_request_models.py``. Each ``XxxRequest`` model
+Do not edit by hand: run ``scripts/gen_request_models.py``. Each ``XxxRequest`` model
 mirrors the spec schema of the same name (field names, types, enums, limits and ``required``);
 ``XxxRequestParams`` is the matching ``TypedDict`` the resource methods take as ``**params`` so
 editors and type checkers know every keyword. ``from`` is spelt ``from_`` in Python.
@@ -250,19 +248,23 @@ class RequestModel(BaseModel):
 '''
 
 
-def main() -> None:
-    if not SPEC_FILE.is_file():
-        raise SystemExit(f"spec not found at {SPEC_FILE}")
-    SPEC.update(_load())
+def generate(spec: dict[str, Any]) -> str:
+    """The text of requests.py for ``spec``, formatted as committed."""
+    SPEC.clear()
+    SPEC.update(spec)
+    NESTED.clear()
+    OUT_NESTED.clear()
     schemas = SPEC["components"]["schemas"]
     top = [render_model(name, schemas[name], with_params=True) for name in SCHEMAS]
     body = HEADER + "\n\n" + "\n\n".join(OUT_NESTED + top)
     body += "\n\nREQUEST_MODELS: dict[str, type[RequestModel]] = {\n"
     body += "".join(f'    "{n}": {n},\n' for n in SCHEMAS) + "}\n"
-    target = Path(__file__).resolve().parents[2] / "console" / "telnyx" / "requests.py"
-    target.write_text(body)
-    print(f"wrote {target} ({len(SCHEMAS)} request schemas, {len(OUT_NESTED)} nested models)")
+    return ruff_format(body, TARGET)
+
+
+def main(argv: list[str]) -> int:
+    return write_or_check(TARGET, generate(load_spec()), argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv))
