@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -78,6 +78,10 @@ class CallsModel(QAbstractTableModel):
         self.retention_secs = retention_secs
         # The window sets this to the session's check for the operator's own phone leg.
         self.is_operator_leg: fmt.IsOperatorLeg | None = None
+        #: ccid -> why the operator ended it ("Hung up by you"); the window shares the actions'.
+        self.ended_notes: dict[str, str] = {}
+        #: Where this console blind-transferred a call (the window sets it to the actions').
+        self.transferred_to: Callable[[str], str | None] = lambda _ccid: None
         self._rows: list[str] = []
         self._index: dict[str, int] = {}
         self._expiry: dict[str, float] = {}  # ccid -> monotonic time its ended row goes
@@ -285,12 +289,20 @@ class CallsModel(QAbstractTableModel):
                 return fmt.conference_place(
                     call, conference, self.store.calls, self.is_operator_leg
                 )
+            target = self.transferred_to(call.call_control_id)
+            if target and call.direction != "outgoing":
+                return f"Transferred to {target}"
             if call.bridged_to:
-                return f"Bridged {fmt.short_id(call.bridged_to)}"
+                peer = self.store.call(call.bridged_to)
+                return f"With {fmt.who(peer)}" if peer is not None else "With another call"
             return ""
         if col == COL_ENDED:
-            return "" if call.is_live else fmt.hangup_text(call.hangup_cause, call.hangup_source)
+            return "" if call.is_live else self._ended_text(call)
         return ""
+
+    def _ended_text(self, call: Call) -> str:
+        note = self.ended_notes.get(call.call_control_id)
+        return note or fmt.hangup_text(call.hangup_cause, call.hangup_source, call.direction)
 
     def _duration(self, call: Call) -> float | None:
         if call.is_live:
@@ -303,7 +315,11 @@ class CallsModel(QAbstractTableModel):
         if col == COL_FLAGS:
             return "\n".join(tip for _word, tip in badges(call)) or None
         if col == COL_ENDED and not call.is_live:
-            return fmt.hangup_tooltip(call.hangup_cause, call.hangup_source, call.sip_hangup_cause)
+            tip = fmt.hangup_tooltip(
+                call.hangup_cause, call.hangup_source, call.sip_hangup_cause, call.direction
+            )
+            note = self.ended_notes.get(call.call_control_id)
+            return f"{note}\n{tip}" if note else tip
         if col == COL_WHERE and call.conference_id:
             conference = self.store.conferences.get(call.conference_id)
             name = conference.name if conference is not None and conference.name else ""

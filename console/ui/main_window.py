@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_docks()
         self.actions = CallActions(session, self, self.pending, self)
+        self.calls_model.ended_notes = self.actions.ended_notes
+        self.calls_model.transferred_to = self.actions.transferred_to
         self._build_layout()
         self._build_menus()
         self.tray = Tray(self, self.actions.group("answer reject hangup"))
@@ -731,7 +733,7 @@ class MainWindow(QMainWindow):
 
     def _dial(self, to: str, from_: str) -> None:
         self._store_recent(self.dialer.recent_numbers)
-        self.actions.run("Dial", lambda: self.session.ops.dial(to, from_))
+        self.actions.place_call(to, from_)
 
     def _send_dtmf_key(self, ccid: str, digit: str) -> None:
         self.actions.send_digits(ccid, digit)

@@ -83,7 +83,7 @@ def test_inbound_call_answer_hold_unhold_mute_record_transfer_hangup(op, window,
     # Hang up: the row stays a while, ended, with its cause in words.
     op.act("hangup", ccid, pending="hanging up…")
     op.wait_state(ccid, "Ended")
-    assert op.ended(ccid).startswith("Completed (hung up by")
+    assert op.ended(ccid) == "Hung up by you"  # the operator ended it, and the row says so
     op.settle()
     assert ccid not in op.truth()["calls"] and ccid in op.truth()["ended_calls"]
     # Every webhook of the call is in the event log, in arrival order.

@@ -18,7 +18,7 @@ def test_reject_a_ringing_call(op):
     ccid = op.inbound()
     op.act("reject", ccid, pending="rejecting…")
     op.wait_state(ccid, "Ended")
-    assert op.ended(ccid) == "Rejected"
+    assert op.ended(ccid) == "Rejected by you"
     assert op.truth()["ended_calls"][ccid]["hangup_cause"] == "call_rejected"
     assert op.errors == []
 

@@ -165,4 +165,5 @@ def test_outbound_busy_call_ends_with_its_cause(op, qtbot, window, session):
     assert op.truth()["ended_calls"][ccid]["hangup_cause"] == "user_busy"
     (dial,) = op.transport.posts("/v2/calls")
     assert dial.body["to"] == phones.BUSY
-    assert op.errors == []
+    # The outcome is said in words (issue #12), not "Dial: done".
+    assert op.errors == [f"Call to {phones.BUSY}: Busy"]

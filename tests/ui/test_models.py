@@ -108,7 +108,8 @@ def test_ended_call_shows_cause_then_leaves_the_model_only(store, events):
     live_call(store, events, "v3:a")
     model = CallsModel(store, retention_secs=3600)
     model.apply_changes(store.apply(events.hangup("v3:a", "normal_clearing", "callee")))
-    assert text(model, 0, COL_ENDED) == "Completed (hung up by callee)"
+    # The callee of an incoming call is this console's side: the end came from here.
+    assert text(model, 0, COL_ENDED) == "Completed (ended here)"
     assert "SIP response: 200" in model.index(0, COL_ENDED).data(Qt.ItemDataRole.ToolTipRole)
     spy = Spy(model)
     model.set_retention(0)
