@@ -86,6 +86,15 @@ SPECS: dict[str, tuple[str, str | None, str, str]] = {
 }
 
 
+# The two labels of each toggling action (off, on); the toolbar reserves room for the longer.
+TOGGLE_TEXTS: dict[str, tuple[str, str]] = {
+    "hold": ("H&old", "Unh&old"),
+    "mute": ("&Mute", "Un&mute"),
+    "record": ("Re&cord", "Stop re&cording"),
+    "record_pause": ("&Pause recording", "Res&ume recording"),
+}
+
+
 class CallActions(QObject):
     """Builds the QActions, keeps their enabled/checked state true to the selection and store,
     and runs each command as an asyncio task whose failure becomes a readable message."""
@@ -262,30 +271,14 @@ class CallActions(QObject):
         self.complete_transfer.setEnabled(consulting and not ending)
         # Cancel works while the consult leg still rings, too: that is when it is most wanted.
         self.cancel_transfer.setEnabled(transfer is not None and not ending)
-        self._toggle(
-            self.hold,
-            movable,
-            bool(calls) and all(c.on_hold for c in calls),
-            "H&old",
-            "Unh&old",
-        )
-        self._toggle(
-            self.mute, movable, bool(calls) and all(c.muted for c in calls), "&Mute", "Un&mute"
-        )
+        self._toggle(self.hold, movable, bool(calls) and all(c.on_hold for c in calls))
+        self._toggle(self.mute, movable, bool(calls) and all(c.muted for c in calls))
         recording = one.recording if one is not None else RecordingState.OFF
-        self._toggle(
-            self.record,
-            one_up,
-            recording is not RecordingState.OFF,
-            "Re&cord",
-            "Stop re&cording",
-        )
+        self._toggle(self.record, one_up, recording is not RecordingState.OFF)
         self._toggle(
             self.record_pause,
             one_up and recording is not RecordingState.OFF,
             recording is RecordingState.PAUSED,
-            "&Pause recording",
-            "Res&ume recording",
         )
         self.bridge.setEnabled(len(calls) == 2 and movable)
         self.merge.setEnabled(len(calls) >= 2 and movable)
@@ -340,10 +333,13 @@ class CallActions(QObject):
 
         return done
 
-    def _toggle(self, action: QAction, enabled: bool, checked: bool, off: str, on: str) -> None:
+    def _toggle(self, action: QAction, enabled: bool, checked: bool) -> None:
+        off, on = TOGGLE_TEXTS[action.objectName().removeprefix("action_")]
         action.setEnabled(enabled)
         action.setChecked(checked)
-        action.setText(on if checked else off)
+        text = on if checked else off
+        if action.text() != text:
+            action.setText(text)
 
     def _conference_for_actions(self) -> str | None:
         cid = self.context.selected_conference()

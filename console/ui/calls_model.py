@@ -244,6 +244,8 @@ class CallsModel(QAbstractTableModel):
             return self._tooltip(call, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_DIRECTION:
             return icons.icon("incoming" if call.direction == "incoming" else "outgoing")
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATE and ccid in self.pending:
+            return icons.icon("pending")
         if role == Qt.ItemDataRole.ForegroundRole and not call.is_live:
             return QBrush(theme.color("ended"))
         ringing_in = call.state is CallState.RINGING and call.direction == "incoming"
@@ -272,7 +274,7 @@ class CallsModel(QAbstractTableModel):
         if col == COL_STATE:
             pending = self.pending.text(call.call_control_id)
             if pending:
-                return f"⏳ {pending}"
+                return pending  # the hourglass is an icon: a glyph drew as a box in some fonts
             text = fmt.state_text(call.state, call.direction)
             if call.state is CallState.QUEUED and call.queue_position:
                 text += f" (#{call.queue_position})"

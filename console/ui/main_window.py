@@ -37,7 +37,7 @@ from console.state.changes import Changes
 from console.state.entities import CallState
 from console.ui import formatting as fmt
 from console.ui import icons, theme
-from console.ui.actions import CallActions
+from console.ui.actions import TOGGLE_TEXTS, CallActions
 from console.ui.calls_model import (
     COL_DIRECTION,
     COL_DURATION,
@@ -416,6 +416,7 @@ class MainWindow(QMainWindow):
             if button is not None and action.text():
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
                 button.setAccessibleDescription(action.statusTip())
+        self._steady_toolbar_widths()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         view_menu.addAction(self.toolbar.toggleViewAction())
 
@@ -429,6 +430,22 @@ class MainWindow(QMainWindow):
                 self.conferences_view.viewport().mapToGlobal(pos)
             )
         )
+
+    def _steady_toolbar_widths(self) -> None:
+        """Each toggling button keeps the width of its longer label ("Hold" / "Unhold"), so
+        the buttons right of it never shift when it toggles under the pointer."""
+        for name, texts in TOGGLE_TEXTS.items():
+            action = self.actions.all[name]
+            button = self.toolbar.widgetForAction(action)
+            if button is None:
+                continue
+            current = action.text()
+            widths = []
+            for text in texts:
+                action.setText(text)
+                widths.append(button.sizeHint().width())
+            action.setText(current)
+            button.setMinimumWidth(max(widths))
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
         action = QAction(text, self)

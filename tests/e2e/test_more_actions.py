@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.e2e.operator import PENDING, Operator
+from tests.e2e.operator import Operator
 
 
 @pytest.fixture
@@ -88,4 +88,4 @@ def test_bridge_two_calls_then_end_their_conference(op, window, session):
     op.settle()
     assert op.truth()["conferences"][cid]["status"] == "completed"
     assert op.errors == []
-    assert PENDING not in op.state(a)
+    assert a not in op.window.pending

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from console.simulator import phones
 from console.state.entities import CallState
-from tests.e2e.operator import PENDING, Operator
+from tests.e2e.operator import Operator
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def op(qtbot, window, session, transport):
 def start_attended_transfer(op: Operator, caller: str, target: str):
     """Consult ``target`` while the caller waits on hold; returns the transfer in progress."""
     task = op.prompt("attended_transfer", target, caller)
-    assert op.state(caller) == f"{PENDING} consulting…"
+    assert op.state(caller) == "consulting…"
     op.finish(task)
     (transfer,) = [t for t in op.session.ops.transfers if not t.state.is_final]
     consult = transfer.consult_call_control_id
@@ -42,7 +42,7 @@ def test_attended_transfer_completed(op, session):
 
     op.window.select_calls([caller])
     task = op.press("complete_transfer")
-    assert op.state(caller) == op.state(consult) == f"{PENDING} completing transfer…"
+    assert op.state(caller) == op.state(consult) == "completing transfer…"
     op.finish(task)
 
     op.wait(lambda: "On hold" not in op.flags(caller))
@@ -67,7 +67,7 @@ def test_attended_transfer_cancelled(op, session):
 
     op.window.select_calls([consult])
     task = op.press("cancel_transfer")
-    assert op.state(caller) == op.state(consult) == f"{PENDING} cancelling transfer…"
+    assert op.state(caller) == op.state(consult) == "cancelling transfer…"
     op.finish(task)
 
     op.wait_state(consult, "Ended")  # the consultation is hung up...
@@ -117,7 +117,7 @@ def test_conference_of_three_one_muted_one_kicked(op, window, session):
     # Kick only the added participant, chosen in the conferences panel.
     window.select_conference(cid, c)
     task = op.press("kick")
-    assert op.state(c) == f"{PENDING} removing…"
+    assert op.state(c) == "removing…"
     op.finish(task)
     op.wait_state(c, "Ended")
     op.wait(lambda: op.conference_rows()[cid] == {a: "Talking", b: "Muted"})

@@ -186,3 +186,57 @@ def test_hanging_up_one_call_does_not_ask(qtbot, window, session, events):
     qtbot.waitUntil(window.actions.idle)
     assert window.last_confirm is before
     assert session.ops.calls == [("hangup", ("v3:a",))]
+
+
+# --- bug 5: glyphs that draw, buttons that hold their width --------------------------------
+
+
+def _undrawable(widget, text: str) -> list[str]:
+    metrics = widget.fontMetrics()
+    return [ch for ch in text if not ch.isspace() and not metrics.inFontUcs4(ord(ch))]
+
+
+def test_a_pending_row_shows_words_and_an_icon_no_glyph_the_font_lacks(
+    qtbot, window, session, events
+):
+    import asyncio
+
+    from console.ui.calls_model import COL_STATE
+
+    live_call(session.store, events, "v3:a")
+    window.store_bridge.flush()
+    session.ops.gate = asyncio.Event()  # the command stays in flight
+    window.select_calls(["v3:a"])
+    window.actions.hold.trigger()
+
+    model = window.calls_model
+    index = model.index(model.row_of("v3:a"), COL_STATE)
+    text = index.data(Qt.ItemDataRole.DisplayRole)
+    assert text == "holding…"
+    assert _undrawable(window.calls_view, text) == []
+    icon = index.data(Qt.ItemDataRole.DecorationRole)
+    assert icon is not None and not icon.isNull()
+    session.ops.gate.set()
+    qtbot.waitUntil(window.actions.idle)
+    assert model.index(model.row_of("v3:a"), COL_STATE).data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_toolbar_buttons_keep_their_width_when_labels_toggle(qtbot, window, session, events):
+    conference_of(session, events, "conf-a", "v3:a")
+    window.store_bridge.flush()
+    toolbar = window.toolbar
+    buttons = [toolbar.widgetForAction(a) for a in toolbar.actions() if not a.isSeparator()]
+
+    def geometry():
+        return [(b.x(), b.width()) for b in buttons]
+
+    window.select_calls(["v3:a"])
+    before = geometry()
+    for name in ("hold", "mute", "record"):
+        window.actions.all[name].trigger()
+        qtbot.waitUntil(window.actions.idle)
+    assert window.actions.hold.text() == "Unh&old" and window.actions.mute.isChecked()
+    assert window.actions.record.isChecked()
+    qtbot.waitUntil(lambda: toolbar.layout().geometry().isValid())
+    toolbar.layout().activate()
+    assert geometry() == before

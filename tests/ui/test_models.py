@@ -148,7 +148,7 @@ def test_pending_text_and_badges(store, events):
     model = CallsModel(store, pending)
     spy = Spy(model)
     pending.set("v3:a", "holding…")
-    assert text(model, 0, COL_STATE) == "⏳ holding…"
+    assert text(model, 0, COL_STATE) == "holding…"
     assert spy.changed == [(0, 0, COL_STATE, COL_STATE)]
     pending.clear("v3:a")
     model.apply_changes(store.mark_participants("conf-1", ["v3:a"], on_hold=True, muted=True))

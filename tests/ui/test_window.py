@@ -161,7 +161,7 @@ def test_hold_marks_pending_then_row_follows_the_store(qtbot, window, session, e
     window.select_calls(["v3:a"])
     session.ops.gate = asyncio.Event()
     window.actions.hold.trigger()
-    assert row_text(window, "v3:a", COL_STATE) == "⏳ holding…"
+    assert row_text(window, "v3:a", COL_STATE) == "holding…"
     assert not window.actions.hold.isEnabled()  # disabled while pending
     assert "On hold" not in row_text(window, "v3:a", COL_FLAGS)
     session.ops.gate.set()
