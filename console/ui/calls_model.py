@@ -40,6 +40,11 @@ def is_up(call: Call | None) -> bool:
     return call is not None and call.state not in (CallState.RINGING, CallState.ENDED)
 
 
+def _arrival(call: Call) -> tuple[float, str]:
+    started = fmt.as_aware(call.started_at)
+    return (started.timestamp() if started else float("inf"), call.call_control_id)
+
+
 def badges(call: Call) -> list[tuple[str, str]]:
     """(short word, tooltip) for each flag the call carries."""
     out = []
@@ -82,6 +87,9 @@ class CallsModel(QAbstractTableModel):
         self.ended_notes: dict[str, str] = {}
         #: Where this console blind-transferred a call (the window sets it to the actions').
         self.transferred_to: Callable[[str], str | None] = lambda _ccid: None
+        #: True while ended rows must not leave (the pointer is over the table): removing a
+        #: row above the one aimed at would slide the target from under the pointer.
+        self.hold_still: Callable[[], bool] = lambda: False
         self._rows: list[str] = []
         self._index: dict[str, int] = {}
         self._expiry: dict[str, float] = {}  # ccid -> monotonic time its ended row goes
@@ -119,9 +127,8 @@ class CallsModel(QAbstractTableModel):
 
     def _load(self) -> None:
         clock = time.monotonic()
-        self._rows = [
-            c.call_control_id for c in self.store.calls.values() if self._wanted(c, clock)
-        ]
+        wanted = [c for c in self.store.calls.values() if self._wanted(c, clock)]
+        self._rows = [c.call_control_id for c in sorted(wanted, key=_arrival)]
         self._index = {ccid: row for row, ccid in enumerate(self._rows)}
         self._expiry = {}
         for ccid in self._rows:
@@ -146,11 +153,15 @@ class CallsModel(QAbstractTableModel):
         if calls.removed:
             self._remove(calls.removed)
         clock = time.monotonic()
-        new = [
-            ccid
-            for ccid in sorted(calls.added | calls.changed)
-            if ccid not in self._index and self._wanted(self.store.call(ccid), clock)
+        fresh = [
+            call
+            for call in map(self.store.call, calls.added | calls.changed)
+            if call is not None
+            and call.call_control_id not in self._index
+            and self._wanted(call, clock)
         ]
+        # Appended in the order the calls started: the rows above never move.
+        new = [call.call_control_id for call in sorted(fresh, key=_arrival)]
         if new:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -189,7 +200,7 @@ class CallsModel(QAbstractTableModel):
         """Once a second: drop expired ended rows; repaint the duration cells of live rows."""
         clock = time.monotonic() if clock is None else clock
         expired = [ccid for ccid, at in self._expiry.items() if at <= clock]
-        if expired:
+        if expired and not self.hold_still():
             self._remove(expired)
         # One dataChanged per contiguous run of live rows, for the duration column only.
         start = None

@@ -118,6 +118,9 @@ class Dialer(QWidget):
         self.error_label.setObjectName("inlineError")
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Destination problem")
+        # Room for two lines whether or not there is a problem: the pad below never jumps.
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing() * 2 + 2)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow(self.error_label)
         self._recent_model = QStringListModel(self)
         completer = QCompleter(self._recent_model, self)

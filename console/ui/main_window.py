@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -136,8 +136,10 @@ class MainWindow(QMainWindow):
         self.calls_proxy = QSortFilterProxyModel(self)
         self.calls_proxy.setSourceModel(self.calls_model)
         self.calls_proxy.setSortRole(SORT_ROLE)
-        self.calls_proxy.setDynamicSortFilter(True)
-        self.calls_proxy.sort(0, Qt.SortOrder.DescendingOrder)  # newest call on top
+        # Rows hold still: no sorting, so a row stays where it is and a new call is appended
+        # below the others (the model keeps arrival order), never pushing the row the
+        # operator is aiming at. Ringing calls still stand out: tint, popup, auto-selection.
+        self.calls_proxy.setDynamicSortFilter(False)
         self.conferences_model = ConferencesModel(store, self)
         self.calls_model.is_operator_leg = self._is_operator_leg
         self.conferences_model.is_operator_leg = self._is_operator_leg
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.actions = CallActions(session, self, self.pending, self)
         self.calls_model.ended_notes = self.actions.ended_notes
+        self.calls_model.hold_still = self._pointer_on_calls
         self.calls_model.transferred_to = self.actions.transferred_to
         self._build_layout()
         self._build_menus()
@@ -561,6 +564,13 @@ class MainWindow(QMainWindow):
         if target is not None and target.call_control_id in added:
             self.select_calls([target.call_control_id])
             self._auto_selected = target.call_control_id
+
+    def _pointer_on_calls(self) -> bool:
+        """The pointer is over the calls table: ended rows wait before they leave it."""
+        viewport = self.calls_view.viewport()
+        if not viewport.isVisible():
+            return False
+        return viewport.rect().contains(viewport.mapFromGlobal(QCursor.pos()))
 
     def _is_operator_leg(self, ccid: str) -> bool:
         """The console's leg to the operator's own phone (the session's ops know; before the

@@ -240,3 +240,87 @@ def test_toolbar_buttons_keep_their_width_when_labels_toggle(qtbot, window, sess
     qtbot.waitUntil(lambda: toolbar.layout().geometry().isValid())
     toolbar.layout().activate()
     assert geometry() == before
+
+
+# --- rows hold still --------------------------------------------------------------------
+
+
+def row_top(window, ccid: str) -> int:
+    model = window.calls_model
+    index = window.calls_proxy.mapFromSource(model.index(model.row_of(ccid), 0))
+    return window.calls_view.visualRect(index).top()
+
+
+def test_a_new_call_is_appended_and_moves_no_row(qtbot, window, session, events):
+    live_call(session.store, events, "v3:a")
+    live_call(session.store, events, "v3:b")
+    window.store_bridge.flush()
+    window.select_calls(["v3:b"])
+    tops = {ccid: row_top(window, ccid) for ccid in ("v3:a", "v3:b")}
+
+    events.seconds += 30  # a newer call, which used to be sorted on top
+    session.deliver(events.initiated("v3:new"))
+    session.deliver(events.initiated("v3:newer"))
+    window.store_bridge.flush()
+
+    assert {ccid: row_top(window, ccid) for ccid in ("v3:a", "v3:b")} == tops
+    assert window.selected_ccids() == ["v3:b"]
+    assert row_top(window, "v3:new") > tops["v3:b"]
+    assert row_top(window, "v3:newer") > row_top(window, "v3:new")
+
+
+def test_ended_rows_wait_while_the_pointer_is_on_the_table(qtbot, window, session, events):
+    import time
+
+    from PySide6.QtGui import QCursor
+
+    for ccid in ("v3:a", "v3:b", "v3:c"):
+        live_call(session.store, events, ccid)
+    window.store_bridge.flush()
+    window.select_calls(["v3:c"])
+    session.deliver(events.hangup("v3:a"))
+    window.store_bridge.flush()
+    viewport = window.calls_view.viewport()
+    top_c = row_top(window, "v3:c")
+
+    QCursor.setPos(viewport.mapToGlobal(viewport.rect().center()))
+    qtbot.waitUntil(window._pointer_on_calls)
+    later = time.monotonic() + 3600  # long after the ended row's retention
+    window.calls_model.tick(later)
+    assert window.calls_model.row_of("v3:a") is not None  # held while the pointer is there
+    assert row_top(window, "v3:c") == top_c
+
+    QCursor.setPos(window.mapToGlobal(window.rect().topLeft()) - QPoint(50, 50))
+    qtbot.waitUntil(lambda: not window._pointer_on_calls())
+    window.calls_model.tick(later)
+    assert window.calls_model.row_of("v3:a") is None
+    assert window.selected_ccids() == ["v3:c"]  # the selection stayed on its call
+
+
+def test_a_banner_does_not_move_the_calls_table(qtbot, window):
+    def table_top():
+        return window.calls_view.mapTo(window, QPoint(0, 0)).y()
+
+    before = table_top()
+    window.notify_error("Hold failed: " + "a long reason that wraps over lines " * 6)
+    qtbot.waitUntil(window.notifications.isVisible)
+    assert table_top() == before
+    window.notifications.dismiss()
+    assert table_top() == before
+
+
+def test_an_inline_error_does_not_move_the_dial_pad(qtbot, window):
+    dialer = window.dialer
+    label = dialer.error_label
+
+    def pad_top():
+        return dialer.pad_buttons["1"].mapTo(window, QPoint(0, 0)).y()
+
+    # The dialer as narrow as it goes, so the longer reasons wrap onto a second line.
+    window.main_splitter.setSizes([dialer.minimumSizeHint().width(), 4000])
+    qtbot.waitUntil(lambda: dialer.width() <= dialer.minimumSizeHint().width() + 1)
+    before = pad_top()
+    for typed in ("12ab", "+1 312 555", ""):
+        dialer.destination_edit.setText(typed)
+        qtbot.waitUntil(lambda: label.height() >= label.sizeHint().height())
+        assert pad_top() == before, typed
