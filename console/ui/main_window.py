@@ -70,7 +70,9 @@ from console.ui.views import StillTreeView
 log = logging.getLogger(__name__)
 
 LAYOUT_FILENAME = "layout.ini"
-LAYOUT_VERSION = 1
+# 2: the operator's layout (health and event log hidden, recordings beside history); a
+# layout saved by version 1 showed the engineer's docks only because that was the default.
+LAYOUT_VERSION = 2
 # First-run width of the right-hand docks (webhook health, recordings): enough for a URL on
 # one line, while the calls table keeps its columns readable at 1440 px.
 RIGHT_DOCK_WIDTH = 300
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self._notices_shown: set[str] = set()
         self._history_loaded = False
         self._auto_selected: str | None = None  # a ringing call selected for the operator
+        self._health_dock_sized = False
         settings = session.settings
         _apply_theme(_setting(settings, "theme", "system"))
         self.setObjectName("mainWindow")
@@ -271,15 +274,19 @@ class MainWindow(QMainWindow):
         self.health_dock = self._dock("healthDock", "Webhook health", self.health_panel)
         self.recordings_dock = self._dock("recordingsDock", "Recordings", self.recordings_panel)
 
+        # The operator's layout: history and recordings under the calls (the calls table keeps
+        # the full width); webhook health and the event log are an engineer's tools, hidden
+        # until asked for (View menu; Tools → Test the webhook path shows health). The status
+        # bar keeps the alarm either way. A saved layout replaces all of this.
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.addDockWidget(right, self.health_dock)
-        self.addDockWidget(right, self.recordings_dock)
-        self.tabifyDockWidget(self.health_dock, self.recordings_dock)
         self.addDockWidget(bottom, self.history_dock)
         self.tabifyDockWidget(self.event_log, self.history_dock)
-        self.health_dock.raise_()
-        self.event_log.raise_()
+        self.tabifyDockWidget(self.history_dock, self.recordings_dock)
+        for dock in self.engineer_docks():
+            dock.hide()
+        self.history_dock.raise_()
 
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -288,6 +295,10 @@ class MainWindow(QMainWindow):
         dock.setWidget(panel)
         dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
         return dock
+
+    def engineer_docks(self) -> tuple[QDockWidget, ...]:
+        """The docks an operator does not need to see by default."""
+        return (self.health_dock, self.event_log)
 
     def docks(self) -> dict[str, QDockWidget]:
         return {
@@ -359,8 +370,14 @@ class MainWindow(QMainWindow):
         rect.moveCenter(area.center())
         rect.moveTo(max(rect.left(), area.left()), max(rect.top(), area.top()))
         self.setGeometry(rect)
-        self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.event_log], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
+        # The health dock starts hidden: it gets its width when it is first shown.
+        self.health_dock.visibilityChanged.connect(self._size_health_dock)
+        self.resizeDocks([self.history_dock], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
+
+    def _size_health_dock(self, visible: bool) -> None:
+        if visible and not self._health_dock_sized:
+            self._health_dock_sized = True
+            self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -823,8 +840,8 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             state = s.value("window/state")
-            if state is not None:
-                self.restoreState(state, LAYOUT_VERSION)
+            if state is not None and self.restoreState(state, LAYOUT_VERSION):
+                self._health_dock_sized = True  # the saved layout has its width
             for name, splitter in self._splitters().items():
                 value = s.value(f"splitter/{name}")
                 if value is not None:

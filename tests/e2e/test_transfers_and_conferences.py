@@ -166,4 +166,4 @@ def test_outbound_busy_call_ends_with_its_cause(op, qtbot, window, session):
     (dial,) = op.transport.posts("/v2/calls")
     assert dial.body["to"] == phones.BUSY
     # The outcome is said in words (issue #12), not "Dial: done".
-    assert op.errors == [f"Call to {phones.BUSY}: Busy"]
+    op.wait(lambda: op.errors == [f"Call to {phones.BUSY}: Busy"])
