@@ -237,5 +237,5 @@ def conference_place(
     if others:
         return f"With {_names(others)}"
     if name.startswith("console-call-"):
-        return "Own conference"  # the console moved it there to hold or mute it
+        return ""  # a 1:1 call the console moved there to hold or mute it: nothing to say
     return f"Conference {short_id(conference.conference_id)}"

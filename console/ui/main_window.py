@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self._history_loaded = False
         self._auto_selected: str | None = None  # a ringing call selected for the operator
         self._health_dock_sized = False
+        self._missed_seen: set[str] = set()
         settings = session.settings
         _apply_theme(_setting(settings, "theme", "system"))
         self.setObjectName("mainWindow")
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.actions = CallActions(session, self, self.pending, self)
         self.calls_model.ended_notes = self.actions.ended_notes
         self.calls_model.hold_still = self._pointer_on_calls
+        self.apply_timer_thresholds()
         self.calls_model.transferred_to = self.actions.transferred_to
         self._build_layout()
         self._build_menus()
@@ -747,6 +749,7 @@ class MainWindow(QMainWindow):
         self.queues_model.apply_changes(changes)
         self.actions.update()
         self.dialer.update_mode()
+        self._count_missed(changes.calls.changed | changes.calls.added)
         if not changes.reset:
             self._select_ringing(changes.calls.added)
             for ccid in changes.calls.added:
@@ -760,6 +763,30 @@ class MainWindow(QMainWindow):
                         "Incoming call",
                         f"Incoming call from {fmt.party(call.from_number, call.caller_name)}",
                     )
+
+    def apply_timer_thresholds(self) -> None:
+        """The call timer's amber and red ages (minutes), from the desk's own preferences."""
+        warn = _minutes(self.qsettings.value("calls/warn_after_minutes"), 5.0)
+        alert = _minutes(self.qsettings.value("calls/alert_after_minutes"), 15.0)
+        self.calls_model.warn_after_secs = warn * 60
+        self.calls_model.alert_after_secs = max(alert, warn) * 60
+
+    def _count_missed(self, ccids: Iterable[str]) -> None:
+        """An incoming call that ended while still ringing, not rejected from here: missed."""
+        for ccid in ccids:
+            call = self.session.store.call(ccid)
+            if (
+                call is None
+                or call.is_live
+                or call.direction != "incoming"
+                or call.answered_at is not None
+                or ccid in self.actions.ended_notes
+                or ccid in self._missed_seen
+            ):
+                continue
+            self._missed_seen.add(ccid)
+            when = fmt.format_time(call.ended_at)
+            self.status.add_missed(f"{when}  {fmt.party(call.from_number, call.caller_name)}")
 
     def _on_system_scheme(self, *_args) -> None:
         # Only a "system" theme follows the desktop; an explicit choice stays put.
@@ -877,6 +904,14 @@ class MainWindow(QMainWindow):
             self._close_panels()
             self.tray.hide()
         super().closeEvent(event)
+
+
+def _minutes(value: object, default: float) -> float:
+    try:
+        minutes = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return minutes if minutes > 0 else default
 
 
 def _expand_inserted(view: QTreeView, parent: QModelIndex, first: int, last: int) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from console.ui import formatting as fmt
 
@@ -23,9 +23,20 @@ def _set_severity(label: QLabel, severity: str) -> None:
 class StatusBar(QStatusBar):
     """Reads ``session.health`` on every health change and once a second (ages tick)."""
 
+    missed_cleared = Signal()
+
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        # Missed calls first: what an operator looks for; the webhook instruments follow.
+        self.missed_button = QToolButton(self)
+        self.missed_button.setObjectName("missedCalls")
+        self.missed_button.setAutoRaise(True)
+        self.missed_button.setAccessibleName("Missed calls")
+        self.missed_button.clicked.connect(self._clear_missed)
+        self.missed_button.setVisible(False)
+        self.addPermanentWidget(self.missed_button)
+        self.missed: list[str] = []
         self.receiver_label = self._label("receiverLabel", "Where webhooks are received")
         self.tunnel_label = self._label("tunnelLabel", "Public tunnel to the receiver")
         self.api_label = self._label("apiLabel", "Telnyx REST API")
@@ -42,6 +53,21 @@ class StatusBar(QStatusBar):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.refresh()
+
+    def add_missed(self, words: str) -> None:
+        """One more call rang out unanswered: count it until the operator has looked."""
+        self.missed.append(words)
+        count = len(self.missed)
+        self.missed_button.setText(f"Missed calls: {count}")
+        recent = "\n".join(self.missed[-10:])
+        self.missed_button.setToolTip(f"{recent}\n\nClick to mark them seen.")
+        _set_severity(self.missed_button, "warning")
+        self.missed_button.setVisible(True)
+
+    def _clear_missed(self) -> None:
+        self.missed.clear()
+        self.missed_button.setVisible(False)
+        self.missed_cleared.emit()
 
     def _label(self, name: str, tip: str) -> QLabel:
         label = QLabel(self)

@@ -20,7 +20,7 @@ def test_inbound_call_answer_hold_unhold_mute_record_transfer_hangup(op, window,
     store, sim = session.store, session.simulator
     panel = window.recordings_panel  # the Recordings dock
     ccid = op.inbound(from_="+13125550142", caller_name="Pat Caller")
-    assert op.row(ccid)["from"] == "Pat Caller <+13125550142>"
+    assert op.row(ccid)["party"] == "Pat Caller <+13125550142>"
     assert op.truth()["calls"][ccid]["state"] == "parked"  # ringing at the console
 
     # Answer: pending at once, the row confirmed by the call.answered webhook.
@@ -31,7 +31,7 @@ def test_inbound_call_answer_hold_unhold_mute_record_transfer_hangup(op, window,
     # Hold: the call moves into its own conference; the caller hears the hold music.
     op.act("hold", ccid, pending="holding…")
     op.wait(lambda: "On hold" in op.flags(ccid))
-    assert op.state(ccid) == "In conference"
+    assert op.state(ccid).startswith("On hold ")  # a held 1:1 call, with its hold timer
     assert window.actions.hold.isChecked() and window.actions.hold.text() == "Unh&old"
     cid = store.call(ccid).conference_id
     op.wait(lambda: op.conference_rows().get(cid) == {ccid: "On hold"})

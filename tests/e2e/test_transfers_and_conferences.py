@@ -25,7 +25,7 @@ def start_attended_transfer(op: Operator, caller: str, target: str):
     consult = transfer.consult_call_control_id
     op.wait_state(consult, "In conference")
     op.wait(lambda: "On hold" in op.flags(caller))
-    assert op.row(consult)["to"] == target
+    assert op.row(consult)["party"] == target
     participants = op.truth()["conferences"][transfer.conference_id]["participants"]
     assert participants[caller]["on_hold"] is True
     assert participants[consult]["status"] == "joined"
@@ -72,7 +72,7 @@ def test_attended_transfer_cancelled(op, session):
 
     op.wait_state(consult, "Ended")  # the consultation is hung up...
     op.wait(lambda: "On hold" not in op.flags(caller))  # ...and the caller is back
-    assert op.state(caller) == "In conference"
+    assert op.state(caller) == "Answered"  # alone in its own conference: a 1:1 call again
     assert session.store.call(caller).is_live
     op.settle()
     truth = op.truth()
@@ -102,7 +102,7 @@ def test_conference_of_three_one_muted_one_kicked(op, window, session):
     op.finish(task)
     op.wait(lambda: len(op.conference_rows()[cid]) == 3)
     (c,) = set(op.conference_rows()[cid]) - {a, b}
-    assert op.row(c)["to"] == phones.ANSWERS and op.state(c) == "In conference"
+    assert op.row(c)["party"] == phones.ANSWERS and op.state(c) == "In conference"
     assert op.conference_title(cid)[1] == "3 participants"
     assert set(op.truth()["conferences"][cid]["participants"]) == {a, b, c}
 
@@ -158,7 +158,7 @@ def test_outbound_busy_call_ends_with_its_cause(op, qtbot, window, session):
 
     op.wait(lambda: set(window.calls_model.ccids()) - before)
     (ccid,) = set(window.calls_model.ccids()) - before
-    assert op.row(ccid)["to"] == phones.BUSY
+    assert op.row(ccid)["party"] == phones.BUSY
     op.wait_state(ccid, "Ended")
     assert op.ended(ccid) == "Busy"
     assert session.store.call(ccid).state is CallState.ENDED
