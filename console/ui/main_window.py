@@ -13,17 +13,20 @@ from PySide6.QtCore import (
     QModelIndex,
     QRect,
     QSettings,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QCursor, QGuiApplication
+from PySide6.QtGui import QAction, QCursor, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QFrame,
     QHeaderView,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolBar,
@@ -80,6 +83,10 @@ RIGHT_DOCK_WIDTH = 300
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
 # 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
 STORE_COALESCE_MS = 50
+#: In-app zoom steps (View → Zoom in/out, Ctrl+= / Ctrl+- / Ctrl+0).
+ZOOM_LEVELS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
+TOOLBAR_ICON_PX = 24
+CALL_ROW_PX = 24
 
 
 def _apply_theme(choice: str | None) -> None:
@@ -187,6 +194,10 @@ class MainWindow(QMainWindow):
             session.on_rejected(self._guard(self.event_log.add_rejection)),
             session.on_health(self._guard(self._on_health)),
         ]
+        self.zoom = 1.0
+        saved_zoom = _positive(self.qsettings.value("view/zoom"), 1.0)
+        if saved_zoom != 1.0:
+            self.set_zoom(saved_zoom, remember=False)
         self.load_event_history()
         self._first_run_geometry()  # once everything is built, so its minimum size is known
         self._restore_layout()
@@ -220,7 +231,7 @@ class MainWindow(QMainWindow):
         self.calls_view.setAlternatingRowColors(True)
         self.calls_view.setWordWrap(False)
         self.calls_view.verticalHeader().setVisible(False)
-        self.calls_view.verticalHeader().setDefaultSectionSize(24)
+        self.calls_view.verticalHeader().setDefaultSectionSize(CALL_ROW_PX)
         header = self.calls_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The parties column takes the width the window has, so the table fits without a
@@ -294,7 +305,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
         dock.setAccessibleName(title)
-        dock.setWidget(panel)
+        dock.setWidget(_scrolling(panel))  # a panel's minimum size never outgrows the screen
         dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
         return dock
 
@@ -339,7 +350,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notifications)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.dialer)
+        # The dialer scrolls rather than making the window taller than a small or scaled
+        # screen (1280×800 at 150 % leaves 533 px).
+        self.dialer_scroll = _scrolling(self.dialer)
+        self.main_splitter.addWidget(self.dialer_scroll)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setObjectName("rightSplitter")
         self.right_splitter.addWidget(self.calls_view)
@@ -368,7 +382,8 @@ class MainWindow(QMainWindow):
         rect = first_run_rect(area)
         # A screen too small for 90% to hold the window's minimum: as large as that, centred,
         # but never above or left of the screen's top-left corner.
-        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()))
+        # Never larger than the screen, though: panels scroll rather than push the window out.
+        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()).boundedTo(area.size()))
         rect.moveCenter(area.center())
         rect.moveTo(max(rect.left(), area.left()), max(rect.top(), area.top()))
         self.setGeometry(rect)
@@ -412,6 +427,21 @@ class MainWindow(QMainWindow):
                 toggle.setShortcut(shortcut)
             view_menu.addAction(toggle)
 
+        view_menu.addSeparator()
+        self.zoom_in_action = self._action(
+            "Zoom &in", lambda: self.zoom_by(+1), "Ctrl+=", "Larger text everywhere"
+        )
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_out_action = self._action(
+            "Zoom &out", lambda: self.zoom_by(-1), "Ctrl+-", "Smaller text everywhere"
+        )
+        self.zoom_reset_action = self._action(
+            "&Actual size", lambda: self.set_zoom(1.0), "Ctrl+0", "Text at its normal size"
+        )
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(action)
+            self.addAction(action)  # the keys work wherever the focus is
+
         tools_menu = bar.addMenu("&Tools")
         self.tools_menu = tools_menu
         self.test_path_action = self._action(
@@ -452,6 +482,38 @@ class MainWindow(QMainWindow):
                 self.conferences_view.viewport().mapToGlobal(pos)
             )
         )
+
+    # --- zoom -----------------------------------------------------------------------------
+
+    def zoom_by(self, steps: int) -> None:
+        levels = ZOOM_LEVELS
+        current = min(range(len(levels)), key=lambda i: abs(levels[i] - self.zoom))
+        self.set_zoom(levels[max(0, min(len(levels) - 1, current + steps))])
+
+    def set_zoom(self, factor: float, remember: bool = True) -> None:
+        """Scale the application's text (and what is sized from it) by ``factor``."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        base = app.property("telnyx_console_base_font")
+        if not isinstance(base, QFont):
+            base = QFont(app.font())
+            app.setProperty("telnyx_console_base_font", base)
+        self.zoom = factor
+        font = QFont(base)
+        if base.pointSizeF() > 0:
+            font.setPointSizeF(base.pointSizeF() * factor)
+        else:
+            font.setPixelSize(max(6, round(base.pixelSize() * factor)))
+        app.setFont(font)
+        rows = max(round(CALL_ROW_PX * factor), QFontMetrics(font).height() + 8)
+        self.calls_view.verticalHeader().setDefaultSectionSize(rows)
+        icon = round(TOOLBAR_ICON_PX * factor)
+        self.toolbar.setIconSize(QSize(icon, icon))
+        self._steady_toolbar_widths()
+        if remember:
+            self.qsettings.setValue("view/zoom", factor)
+        self.show_status(f"Zoom {round(factor * 100)} %")
 
     def _steady_toolbar_widths(self) -> None:
         """Each toggling button keeps the width of its longer label ("Hold" / "Unhold"), so
@@ -766,8 +828,8 @@ class MainWindow(QMainWindow):
 
     def apply_timer_thresholds(self) -> None:
         """The call timer's amber and red ages (minutes), from the desk's own preferences."""
-        warn = _minutes(self.qsettings.value("calls/warn_after_minutes"), 5.0)
-        alert = _minutes(self.qsettings.value("calls/alert_after_minutes"), 15.0)
+        warn = _positive(self.qsettings.value("calls/warn_after_minutes"), 5.0)
+        alert = _positive(self.qsettings.value("calls/alert_after_minutes"), 15.0)
         self.calls_model.warn_after_secs = warn * 60
         self.calls_model.alert_after_secs = max(alert, warn) * 60
 
@@ -906,7 +968,17 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _minutes(value: object, default: float) -> float:
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(f"{widget.objectName() or 'panel'}Scroll")
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
+def _positive(value: object, default: float) -> float:
+    """A positive number from a saved preference, else ``default``."""
     try:
         minutes = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -85,13 +85,17 @@ class StatusBar(QStatusBar):
             return
         if health is None:
             return
+        # Short words on the bar (it must fit a small or scaled screen); addresses in tooltips.
         receiver = getattr(health, "receiver_url", None)
-        self.receiver_label.setText(f"Receiver: {receiver}" if receiver else "Receiver: stopped")
+        self.receiver_label.setText("Receiver: on" if receiver else "Receiver: stopped")
+        self.receiver_label.setToolTip(
+            f"Webhooks are received at {receiver}" if receiver else "The receiver is not running"
+        )
         _set_severity(self.receiver_label, "" if receiver else "warning")
 
         state = getattr(health, "tunnel_state", None) or "none"
         url = getattr(health, "tunnel_url", None)
-        self.tunnel_label.setText(f"Tunnel: {state}" + (f" — {url}" if url else ""))
+        self.tunnel_label.setText(f"Tunnel: {state}")
         tip = [f"Public tunnel: {state}", url or "no public URL"]
         for name, words in (
             ("tunnel_error", "Tunnel error"),
@@ -107,7 +111,7 @@ class StatusBar(QStatusBar):
             getattr(health, "webhook_problem", None)
         )
         if getattr(health, "webhook_problem", None):
-            self.tunnel_label.setText(self.tunnel_label.text() + " ⚠ webhook URL not set")
+            self.tunnel_label.setText(self.tunnel_label.text() + " (webhook URL not set)")
         _set_severity(
             self.tunnel_label, "error" if bad_tunnel else "warning" if warn_tunnel else ""
         )
@@ -121,7 +125,7 @@ class StatusBar(QStatusBar):
             self.api_label.setText("API: reachable")
             _set_severity(self.api_label, "ok")
         else:
-            self.api_label.setText("API: unreachable" + (f" — {error}" if error else ""))
+            self.api_label.setText("API: unreachable")
             _set_severity(self.api_label, "error")
         self.api_label.setToolTip(f"Telnyx REST API\nLast error: {error or 'none'}")
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from console.ui import theme
 from console.ui.main_window import MainWindow
@@ -434,3 +434,43 @@ def test_missed_calls_are_counted_until_seen(qtbot, window, session, events):
     assert "Rang Out" in missed.toolTip()
     missed.click()
     assert not missed.isVisible()
+
+
+# --- scaling and zoom -------------------------------------------------------------------
+
+
+@pytest.fixture
+def zoom_reset(window):
+    yield window
+    window.set_zoom(1.0)  # the application font is shared by every later test
+
+
+def test_zoom_keys_scale_the_text_and_are_remembered(qtbot, zoom_reset, session, qsettings):
+    window = zoom_reset
+    base = QApplication.font().pointSizeF()
+    row = window.calls_view.verticalHeader().defaultSectionSize()
+    window.calls_view.setFocus()
+    qtbot.keyClick(window.calls_view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 1.1
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 1.1)
+    assert window.calls_view.verticalHeader().defaultSectionSize() > row
+    qtbot.keyClick(window.calls_view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.calls_view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 0.9
+    assert float(qsettings.value("view/zoom")) == 0.9
+    qtbot.keyClick(window.calls_view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 1.0
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
+
+
+def test_the_window_fits_a_1280x800_screen_at_150_percent(qtbot, zoom_reset):
+    """At 150 % a 1280×800 screen is 853×533 logical pixels: the window's minimum must fit,
+    panels scroll instead; the toolbar folds what does not fit into its overflow menu."""
+    window = zoom_reset
+    window.set_zoom(1.5)
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= 853 and minimum.height() <= 533, minimum
+    window.resize(853, 533)
+    qtbot.waitUntil(lambda: window.width() <= 853 and window.height() <= 533)
+    extension = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is not None and extension.isVisible()  # overflow into a menu
