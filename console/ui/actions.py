@@ -452,13 +452,27 @@ class CallActions(QObject):
     def _answer(self) -> None:
         call = self.ringing_target()
         if call:
-            ccid = call.call_control_id
-            self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
+            self.answer_call(call.call_control_id)
 
     def _reject(self) -> None:
         call = self.ringing_target()
         if call:
-            ccid = call.call_control_id
+            self.reject_call(call.call_control_id)
+
+    def _still_ringing(self, ccid: str) -> Call | None:
+        call = self.store.call(ccid)
+        if call is None or not _rings_in(call) or ccid in self.pending:
+            return None
+        return call
+
+    def answer_call(self, ccid: str) -> None:
+        """Answer this ringing call (the popup's button names it; F5 picks one itself)."""
+        if self._still_ringing(ccid) is not None:
+            self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
+
+    def reject_call(self, ccid: str) -> None:
+        call = self._still_ringing(ccid)
+        if call is not None:
             self.run(
                 "Reject",
                 lambda: self.ops.reject(ccid),

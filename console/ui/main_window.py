@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from console.state.changes import Changes
-from console.state.entities import CallState
 from console.ui import formatting as fmt
 from console.ui import icons, theme
 from console.ui.actions import TOGGLE_TEXTS, CallActions
@@ -65,6 +64,8 @@ from console.ui.pending import PendingOps
 from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
+from console.ui.ringer import AudioOutput
+from console.ui.ringing import RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
@@ -115,7 +116,13 @@ def _setting(settings: Any, name: str, default: Any) -> Any:
 class MainWindow(QMainWindow):
     """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
 
-    def __init__(self, session, parent: QWidget | None = None, qsettings: QSettings | None = None):
+    def __init__(
+        self,
+        session,
+        parent: QWidget | None = None,
+        qsettings: QSettings | None = None,
+        audio_output: AudioOutput | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.qsettings = qsettings or layout_settings()
@@ -177,8 +184,25 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.tray = Tray(self, self.actions.group("answer reject hangup"))
         self.tray.activated.connect(self.bring_to_front)
+        self.ring_alerts = RingAlerts(
+            self,
+            session.store,
+            lambda ccid: ccid in self.pending,
+            self.qsettings,
+            self.tray.notify,
+            audio_output,
+        )
+        popup = self.ring_alerts.popup
+        popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())
+        popup.answer_clicked.connect(self.actions.answer_call)
+        popup.reject_clicked.connect(self.actions.reject_call)
+        self.ring_alerts.notice.connect(self.status.set_sound_problem)
+        self.call_menu.addSeparator()
+        self.call_menu.addAction(self.ring_alerts.dnd_action)
+        self.addAction(self.ring_alerts.dnd_action)
 
         self.store_bridge.changes_ready.connect(self._on_store_changes)
+        self.pending.changed.connect(lambda _ccid: self.ring_alerts.update())
         # The panels hear the store through the bridge: one subscription, coalesced bursts.
         self.store_bridge.changes_ready.connect(self._guard(self.history_panel.on_store_changes))
         self.store_bridge.changes_ready.connect(self._guard(self.recordings_panel.on_store_changes))
@@ -411,7 +435,8 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut("Ctrl+Q")
         quit_action.triggered.connect(self.close)
-        self._fill(bar.addMenu("&Call"), self.actions.group(CallActions.CALL_MENU))
+        self.call_menu = bar.addMenu("&Call")
+        self._fill(self.call_menu, self.actions.group(CallActions.CALL_MENU))
         self.conference_menu = bar.addMenu("C&onference")
         self._fill(self.conference_menu, self.actions.group(CallActions.CONFERENCE_MENU))
         view_menu = bar.addMenu("&View")
@@ -814,17 +839,7 @@ class MainWindow(QMainWindow):
         self._count_missed(changes.calls.changed | changes.calls.added)
         if not changes.reset:
             self._select_ringing(changes.calls.added)
-            for ccid in changes.calls.added:
-                call = self.session.store.call(ccid)
-                if (
-                    call is not None
-                    and call.direction == "incoming"
-                    and call.state is CallState.RINGING
-                ):
-                    self.tray.notify(
-                        "Incoming call",
-                        f"Incoming call from {fmt.party(call.from_number, call.caller_name)}",
-                    )
+        self.ring_alerts.update()  # popup, ringtone, taskbar flash and tray (or DND: none)
 
     def apply_timer_thresholds(self) -> None:
         """The call timer's amber and red ages (minutes), from the desk's own preferences."""
@@ -964,6 +979,7 @@ class MainWindow(QMainWindow):
                 if callable(unsubscribe):
                     unsubscribe()
             self._close_panels()
+            self.ring_alerts.close()
             self.tray.hide()
         super().closeEvent(event)
 

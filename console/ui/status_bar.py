@@ -37,6 +37,8 @@ class StatusBar(QStatusBar):
         self.missed_button.setVisible(False)
         self.addPermanentWidget(self.missed_button)
         self.missed: list[str] = []
+        self.sound_label = self._label("soundLabel", "")
+        self.sound_label.setVisible(False)
         self.receiver_label = self._label("receiverLabel", "Where webhooks are received")
         self.tunnel_label = self._label("tunnelLabel", "Public tunnel to the receiver")
         self.api_label = self._label("apiLabel", "Telnyx REST API")
@@ -63,6 +65,14 @@ class StatusBar(QStatusBar):
         self.missed_button.setToolTip(f"{recent}\n\nClick to mark them seen.")
         _set_severity(self.missed_button, "warning")
         self.missed_button.setVisible(True)
+
+    def set_sound_problem(self, text: str) -> None:
+        """The ringtone cannot play: say so where it stays in view, in full in the tooltip."""
+        self.sound_label.setText("Ringtone: no sound")
+        self.sound_label.setToolTip(text)
+        self.sound_label.setAccessibleDescription(text)
+        _set_severity(self.sound_label, "warning")
+        self.sound_label.setVisible(True)
 
     def _clear_missed(self) -> None:
         self.missed.clear()
