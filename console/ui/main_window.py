@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
         if self.settings_dialog is not None and Shiboken.isValid(self.settings_dialog):
             self.settings_dialog.raise_()
             return self.settings_dialog
-        dialog = SettingsDialog(self.session, self)
+        dialog = SettingsDialog(self.session, self, desk=self.qsettings)
         dialog.applied.connect(self._settings_applied)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog
@@ -743,6 +743,8 @@ class MainWindow(QMainWindow):
         self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
         self.dialer.set_default_country(_setting(settings, "default_country", None))
         self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
+        self.apply_timer_thresholds()
+        self.ring_alerts.configure()
         _apply_theme(_setting(settings, "theme", "system"))
         self.status.refresh()
         self.health_panel.refresh()

@@ -621,3 +621,24 @@ def test_without_an_audio_device_it_rings_silently_and_says_so(qtbot, session, q
     assert label.isVisible() and "no sound" in label.text()
     assert label.toolTip() == NO_DEVICE_NOTICE
     assert window.notifications.history == []  # not an error: no failure strip
+
+
+def test_settings_desk_tab_sets_ring_volume_and_timer_thresholds(
+    qtbot, ring_window, session, events, audio, qsettings
+):
+    window = ring_window
+    dialog = window.open_settings()
+    assert dialog.device_combo.itemData(0) == ""  # system default first
+    dialog.volume_slider.setValue(40)
+    dialog.warn_spin.setValue(2)
+    dialog.alert_spin.setValue(1)  # below amber: red starts with amber, never before it
+    with qtbot.waitSignal(dialog.applied):
+        dialog.accept()
+
+    assert float(qsettings.value("ringing/volume")) == 40
+    assert window.calls_model.warn_after_secs == 120
+    assert window.calls_model.alert_after_secs == 120
+    session.deliver(events.initiated("v3:in"))
+    window.store_bridge.flush()
+    tone, _device = audio.playing
+    assert peak(tone) == pytest.approx(peak(load_tone()) * 0.4, abs=2)
