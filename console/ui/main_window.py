@@ -265,13 +265,13 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(COL_FROM, QHeaderView.ResizeMode.Stretch)
         digits = self.calls_view.fontMetrics().horizontalAdvance("+441234567890")
         for column, width in (
-            (COL_DIRECTION, 58),
+            (COL_DIRECTION, 52),
             (COL_TO, digits + 14),
             (COL_STATE, 96),
             (COL_DURATION, 62),
-            (COL_FLAGS, 100),
+            (COL_FLAGS, 84),
             (COL_WHERE, 120),
-            (COL_ENDED, 120),
+            (COL_ENDED, 150),
         ):
             header.resizeSection(column, width)
         self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
         self.setGeometry(rect)
         # The health dock starts hidden: it gets its width when it is first shown.
         self.health_dock.visibilityChanged.connect(self._size_health_dock)
-        self.resizeDocks([self.history_dock], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.history_dock], [int(self.height() * 0.22)], Qt.Orientation.Vertical)
 
     def _size_health_dock(self, visible: bool) -> None:
         if visible and not self._health_dock_sized:
