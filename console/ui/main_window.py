@@ -69,6 +69,7 @@ from console.ui.ringing import RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
+from console.ui.try_this import TryThisCard
 from console.ui.views import StillTreeView
 
 log = logging.getLogger(__name__)
@@ -324,6 +325,19 @@ class MainWindow(QMainWindow):
         for dock in self.engineer_docks():
             dock.hide()
         self.history_dock.raise_()
+        self.try_this: TryThisCard | None = None
+        self.try_this_dock: QDockWidget | None = None
+        if getattr(session, "demo", False) and not _flag(
+            self.qsettings.value("demo/try_this_dismissed")
+        ):
+            # A newcomer's first look: what to dial, beside the history, in front of it.
+            self.try_this = TryThisCard()
+            self.try_this.number_chosen.connect(self._try_number)
+            self.try_this.dismissed.connect(self._dismiss_try_this)
+            self.try_this_dock = self._dock("tryThisDock", "Try this", self.try_this)
+            self.addDockWidget(bottom, self.try_this_dock)
+            self.tabifyDockWidget(self.history_dock, self.try_this_dock)
+            self.try_this_dock.raise_()
 
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -885,6 +899,16 @@ class MainWindow(QMainWindow):
         self._store_recent(self.dialer.recent_numbers)
         self.actions.place_call(to, from_)
 
+    def _dismiss_try_this(self) -> None:
+        self.qsettings.setValue("demo/try_this_dismissed", True)
+        if self.try_this_dock is not None:
+            self.try_this_dock.close()
+            self.history_dock.raise_()
+
+    def _try_number(self, number: str) -> None:
+        self.dialer.destination_edit.setText(number)
+        self.focus_dialer()
+
     def _send_dtmf_key(self, ccid: str, digit: str) -> None:
         self.actions.send_digits(ccid, digit)
 
@@ -993,6 +1017,10 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area
+
+
+def _flag(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("1", "true"))
 
 
 def _positive(value: object, default: float) -> float:

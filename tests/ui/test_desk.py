@@ -642,3 +642,34 @@ def test_settings_desk_tab_sets_ring_volume_and_timer_thresholds(
     window.store_bridge.flush()
     tone, _device = audio.playing
     assert peak(tone) == pytest.approx(peak(load_tone()) * 0.4, abs=2)
+
+
+# --- a newcomer's first minutes ---------------------------------------------------------
+
+
+def test_demo_shows_a_try_this_card_that_fills_the_dialer_and_stays_dismissed(qtbot, qsettings):
+    from console.simulator import phones
+
+    session = FakeSession()
+    session.demo = True
+    window = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    card = window.try_this
+    assert card is not None and card.isVisible()
+    assert set(card.buttons) >= {phones.ANSWERS, phones.BUSY, phones.NOT_FOUND}
+    qtbot.mouseClick(card.buttons[phones.BUSY], Qt.MouseButton.LeftButton)
+    assert window.dialer.destination_edit.text() == phones.BUSY
+    assert window.dialer.dial_button.isEnabled()
+
+    assert window.try_this_dock.isVisible()  # in front of the history, at the bottom
+    card.findChild(QToolButton).click()
+    assert not window.try_this_dock.isVisible()
+    window.close()
+    again = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(again)
+    assert again.try_this is None  # dismissed once, gone for good
+
+
+def test_a_real_account_gets_no_try_this_card(window):
+    assert window.try_this is None
