@@ -777,7 +777,11 @@ class MainWindow(QMainWindow):
             self.setup_wizard.raise_()
             self.setup_wizard.activateWindow()
             return self.setup_wizard
-        wizard = SetupWizard(self.session.settings, self)
+        secrets = getattr(self.session, "secrets", None)
+        problem = None
+        if secrets is not None and not getattr(secrets, "backend_available", True):
+            problem = str(getattr(secrets, "backend_message", "")) or None
+        wizard = SetupWizard(self.session.settings, self, secrets_problem=problem)
         wizard.finished_setup.connect(self._apply_setup)
         wizard.finished.connect(wizard.deleteLater)
         self.setup_wizard = wizard

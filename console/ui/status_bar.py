@@ -128,7 +128,15 @@ class StatusBar(QStatusBar):
 
         reachable = getattr(health, "api_reachable", None)
         error = getattr(health, "api_last_error", None)
-        if reachable is None:
+        # A console not set up yet (no API key) has nothing to be red about: the setup wizard
+        # is open and the operator has typed nothing yet.
+        unconfigured = not getattr(self.session, "demo", False) and (
+            getattr(self.session, "client", True) is None
+        )
+        if unconfigured:
+            self.api_label.setText("API: not set up")
+            _set_severity(self.api_label, "")
+        elif reachable is None:
             self.api_label.setText("API: not checked")
             _set_severity(self.api_label, "")
         elif reachable:
@@ -140,7 +148,11 @@ class StatusBar(QStatusBar):
         self.api_label.setToolTip(f"Telnyx REST API\nLast error: {error or 'none'}")
 
         key_problem = getattr(health, "key_problem", None)
-        if key_problem:
+        if unconfigured and key_problem:
+            self.verification_label.setText("Signatures: not set up")
+            self.verification_label.setToolTip(key_problem)
+            _set_severity(self.verification_label, "")
+        elif key_problem:
             self.verification_label.setText("⚠ Signature key problem")
             self.verification_label.setToolTip(key_problem)
             _set_severity(self.verification_label, "error")

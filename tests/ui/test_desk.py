@@ -673,3 +673,22 @@ def test_demo_shows_a_try_this_card_that_fills_the_dialer_and_stays_dismissed(qt
 
 def test_a_real_account_gets_no_try_this_card(window):
     assert window.try_this is None
+
+
+def test_a_console_not_set_up_yet_does_not_open_in_red(qtbot, session, qsettings):
+    session.client = None  # no API key anywhere: the setup wizard's case
+    session.health_changed(
+        api_reachable=False, api_last_error="no API key", key_problem="no public key"
+    )
+    window = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(window)
+    status = window.status
+    assert status.api_label.text() == "API: not set up"
+    assert status.verification_label.text() == "Signatures: not set up"
+    for label in (status.api_label, status.verification_label):
+        assert label.property("severity") != "error"
+
+    session.client = object()  # set up: the same problems are alarms now
+    status.refresh()
+    assert status.api_label.property("severity") == "error"
+    assert status.verification_label.property("severity") == "error"
