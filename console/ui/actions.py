@@ -686,13 +686,12 @@ class CallActions(QObject):
             else "No one is connected to it."
         )
         title = conference_title(conference, self.store.calls)
+
+        def end() -> None:
+            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
+
         self.context.confirm(
-            "End conference",
-            f"End the conference “{title}”?\n{who}",
-            "&End conference",
-            lambda: self.run(
-                "End conference", lambda: self.ops.end_conference(cid), busy_key="conference"
-            ),
+            "End conference", f"End the conference “{title}”?\n{who}", "&End conference", end
         )
 
     def _send_dtmf(self) -> None:

@@ -128,7 +128,9 @@ class Dialer(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.destination_edit.setCompleter(completer)
         self._click_through = ClickThrough(self)
-        completer.popup().installEventFilter(self._click_through)
+        popup = completer.popup()
+        if popup is not None:
+            popup.installEventFilter(self._click_through)
 
         pad = QGridLayout()
         pad.setSpacing(4)

@@ -81,7 +81,7 @@ class RingPopup(QFrame):
         self.ccid = call.call_control_id
         name = call.caller_name if call.caller_name and call.caller_name != call.from_number else ""
         self.caller_label.setText(name or (call.from_number or "Unknown caller"))
-        self.number_label.setText(call.from_number if name else "")
+        self.number_label.setText((call.from_number or "") if name else "")
         self.number_label.setVisible(bool(name))
         self.called_label.setText(called)
         self.more_label.setText(f"{others} more ringing" if others else "")

@@ -89,7 +89,7 @@ class SoundDeviceOutput:
     @staticmethod
     def _module() -> Any:
         try:
-            import sounddevice
+            import sounddevice  # type: ignore[import-untyped]
         except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
             raise AudioUnavailable(f"sound is not available ({exc})") from None
         return sounddevice

@@ -12,7 +12,7 @@ from console.ui import formatting as fmt
 log = logging.getLogger(__name__)
 
 
-def _set_severity(label: QLabel, severity: str) -> None:
+def _set_severity(label: QWidget, severity: str) -> None:
     # The stylesheet colours labels by this property; re-polish so a change shows at once.
     if label.property("severity") != severity:
         label.setProperty("severity", severity)
