@@ -749,6 +749,7 @@ class MainWindow(QMainWindow):
         dialog.applied.connect(self._settings_applied)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog
+        fit_to_screen(dialog, self)
         dialog.open()
         return dialog
 
@@ -785,6 +786,7 @@ class MainWindow(QMainWindow):
         wizard.finished_setup.connect(self._apply_setup)
         wizard.finished.connect(wizard.deleteLater)
         self.setup_wizard = wizard
+        fit_to_screen(wizard, self)
         wizard.open()  # not exec(): the asyncio loop keeps running underneath
         return wizard
 
@@ -1050,6 +1052,15 @@ def _unstamp(line: str) -> str:
     """The health panel stamps results "12:00:05  text"; the status bar has its own context."""
     head, sep, rest = line.partition("  ")
     return rest if sep and head and head[0].isdigit() and ":" in head else line
+
+
+def fit_to_screen(dialog: QWidget, anchor: QWidget) -> None:
+    """A dialog never taller or wider than the screen it opens on (150 % scaling included)."""
+    screen = anchor.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    dialog.resize(dialog.size().boundedTo(area.size() * 0.95))
 
 
 def first_run_rect(area: QRect) -> QRect:
