@@ -58,7 +58,6 @@ from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
 from console.ui.health_panel import HealthPanel
 from console.ui.history_panel import HistoryPanel
-from console.ui.messages import describe_error
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
 from console.ui.prompts import ConfirmDialog, PromptDialog
@@ -71,6 +70,7 @@ from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
 from console.ui.try_this import TryThisCard
 from console.ui.views import StillTreeView
+from console.ui.window_dialogs import WindowDialogs
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,7 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or layout_settings()
         self.last_prompt: PromptDialog | None = None
         self.last_confirm: ConfirmDialog | None = None
-        self.settings_dialog = None
-        self.setup_wizard = None
-        self.setup_task: asyncio.Future | None = None
+        self.dialogs = WindowDialogs(self, self)
         self._closed = False
         self._notices_shown: set[str] = set()
         self._history_loaded = False
@@ -739,21 +737,35 @@ class MainWindow(QMainWindow):
         self.dialer.destination_edit.setFocus()
         self.dialer.destination_edit.selectAll()
 
+    # --- dialogs (console/ui/window_dialogs.py owns them) -----------------------------------
+
     def open_settings(self):
-        from console.ui.settings_dialog import SettingsDialog
+        return self.dialogs.open_settings()
 
-        if self.settings_dialog is not None and Shiboken.isValid(self.settings_dialog):
-            self.settings_dialog.raise_()
-            return self.settings_dialog
-        dialog = SettingsDialog(self.session, self, desk=self.qsettings)
-        dialog.applied.connect(self._settings_applied)
-        dialog.finished.connect(dialog.deleteLater)
-        self.settings_dialog = dialog
-        fit_to_screen(dialog, self)
-        dialog.open()
-        return dialog
+    def open_setup_wizard(self):
+        return self.dialogs.open_setup_wizard()
 
-    def _settings_applied(self, settings=None, message: str = "Settings saved") -> None:
+    @property
+    def settings_dialog(self):
+        return self.dialogs.settings_dialog
+
+    @property
+    def setup_wizard(self):
+        return self.dialogs.setup_wizard
+
+    @property
+    def setup_task(self) -> asyncio.Future | None:
+        return self.dialogs.setup_task
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def notify_info(self, text: str) -> None:
+        self.notifications.show_message(text, "info")
+
+    def refresh_from_settings(self, message: str = "Settings saved") -> None:
+        """New settings were applied: every widget that shows one follows."""
         settings = self.session.settings
         self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
         self.dialer.set_default_country(_setting(settings, "default_country", None))
@@ -764,54 +776,6 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         self.health_panel.refresh()
         self.show_status(message)
-
-    # --- first-run setup ------------------------------------------------------------------
-
-    def open_setup_wizard(self):
-        """Open the setup wizard (non-modal ``open()``); never in demo mode. Returns it or None."""
-        from console.ui.setup_wizard import SetupWizard
-
-        if getattr(self.session, "demo", False):
-            self.show_status("The setup wizard is not available in demo mode.")
-            return None
-        if self.setup_wizard is not None and Shiboken.isValid(self.setup_wizard):
-            self.setup_wizard.raise_()
-            self.setup_wizard.activateWindow()
-            return self.setup_wizard
-        secrets = getattr(self.session, "secrets", None)
-        problem = None
-        if secrets is not None and not getattr(secrets, "backend_available", True):
-            problem = str(getattr(secrets, "backend_message", "")) or None
-        wizard = SetupWizard(self.session.settings, self, secrets_problem=problem)
-        wizard.finished_setup.connect(self._apply_setup)
-        wizard.finished.connect(wizard.deleteLater)
-        self.setup_wizard = wizard
-        fit_to_screen(wizard, self)
-        wizard.open()  # not exec(): the asyncio loop keeps running underneath
-        return wizard
-
-    def _apply_setup(self, result) -> asyncio.Future:
-        self.show_status("Saving the new setup…")
-        self.setup_task = asyncio.ensure_future(self._run_setup(result))
-        return self.setup_task
-
-    async def _run_setup(self, result) -> None:
-        try:
-            notes = await self.session.apply_settings(result.settings, **result.apply_kwargs())
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            if not self._closed:
-                self.notify_error(
-                    f"The setup could not be applied: {describe_error(exc)} "
-                    "Run File → Setup wizard… again to retry."
-                )
-            return
-        if self._closed:
-            return
-        self._settings_applied(message="Setup complete: the console uses your Telnyx account.")
-        for note in notes or ():
-            self.notifications.show_message(note, "info")
 
     # --- webhook path and resync (the health panel does the work) -------------------------
 
@@ -998,9 +962,10 @@ class MainWindow(QMainWindow):
         health = self.health_panel
         health.timer.stop()
         health.detach()
-        for task in (health.test_task, health.resync_task, self.setup_task):
+        for task in (health.test_task, health.resync_task):
             if task is not None and not task.done():
                 task.cancel()
+        self.dialogs.close()
 
     def closeEvent(self, event) -> None:
         if not self._closed:
@@ -1052,15 +1017,6 @@ def _unstamp(line: str) -> str:
     """The health panel stamps results "12:00:05  text"; the status bar has its own context."""
     head, sep, rest = line.partition("  ")
     return rest if sep and head and head[0].isdigit() and ":" in head else line
-
-
-def fit_to_screen(dialog: QWidget, anchor: QWidget) -> None:
-    """A dialog never taller or wider than the screen it opens on (150 % scaling included)."""
-    screen = anchor.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return
-    area = screen.availableGeometry()
-    dialog.resize(dialog.size().boundedTo(area.size() * 0.95))
 
 
 def first_run_rect(area: QRect) -> QRect:

@@ -692,3 +692,19 @@ def test_a_console_not_set_up_yet_does_not_open_in_red(qtbot, session, qsettings
     status.refresh()
     assert status.api_label.property("severity") == "error"
     assert status.verification_label.property("severity") == "error"
+
+
+# --- issue 11: the window's dialogs have their own module ------------------------------
+
+
+def test_the_window_is_a_dialog_host_and_delegates_to_its_dialogs(qtbot, window, session):
+    from console.ui.window_dialogs import DialogHost, WindowDialogs
+
+    assert isinstance(window.dialogs, WindowDialogs)
+    for name in ("closed", "show_status", "notify_error", "notify_info", "refresh_from_settings"):
+        assert hasattr(window, name), name
+    assert {"session", "qsettings"} <= set(DialogHost.__annotations__)
+    dialog = window.open_settings()
+    assert window.settings_dialog is dialog is window.dialogs.settings_dialog
+    assert window.open_settings() is dialog  # one at a time
+    dialog.reject()
