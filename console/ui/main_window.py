@@ -89,6 +89,7 @@ STORE_COALESCE_MS = 50
 ZOOM_LEVELS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
 TOOLBAR_ICON_PX = 24
 CALL_ROW_PX = 24
+FLAG_STRIP_PX = 6 * 19  # room for six 16 px badges with their gaps
 
 
 def _apply_theme(choice: str | None) -> None:
@@ -253,6 +254,9 @@ class MainWindow(QMainWindow):
         self.calls_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.calls_view.setAlternatingRowColors(True)
         self.calls_view.setWordWrap(False)
+        # Wide enough for the flags cell's strip of icons (one decoration per cell); a square
+        # icon (direction, pending) still draws at 16×16: Qt keeps an icon's aspect ratio.
+        self.calls_view.setIconSize(QSize(FLAG_STRIP_PX, 16))
         self.calls_view.verticalHeader().setVisible(False)
         self.calls_view.verticalHeader().setDefaultSectionSize(CALL_ROW_PX)
         header = self.calls_view.horizontalHeader()

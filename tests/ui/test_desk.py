@@ -375,6 +375,10 @@ def test_flags_are_icons_with_their_words_in_the_tooltip(qtbot, window, session,
     tip = cell(window, "v3:a", COL_FLAGS, Qt.ItemDataRole.ToolTipRole)
     assert "Muted" in tip and "Conference" in tip
     assert "Muted" in cell(window, "v3:a", COL_FLAGS, Qt.ItemDataRole.AccessibleTextRole)
+    # The view leaves the strip its width, so two badges are not squeezed into one's room.
+    strip = icon.availableSizes()[0]
+    assert strip.width() > strip.height()
+    assert window.calls_view.iconSize().width() >= strip.width()
 
 
 def test_a_bridged_call_names_the_other_party(qtbot, window, session, events):
