@@ -86,6 +86,9 @@ SPECS: dict[str, tuple[str, str | None, str, str]] = {
 }
 
 
+#: Operator-ended calls whose note is kept (far more than the table shows at once).
+ENDED_NOTES_KEPT = 1000
+
 # The two labels of each toggling action (off, on); the toolbar reserves room for the longer.
 TOGGLE_TEXTS: dict[str, tuple[str, str]] = {
     "hold": ("H&old", "Unh&old"),
@@ -330,6 +333,8 @@ class CallActions(QObject):
         def done(_result: Any) -> None:
             self.ended_notes[ccid] = note
             self._ending.add(ccid)
+            while len(self.ended_notes) > ENDED_NOTES_KEPT:  # a long shift: oldest go first
+                del self.ended_notes[next(iter(self.ended_notes))]
 
         return done
 
