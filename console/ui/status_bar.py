@@ -20,6 +20,10 @@ def _set_severity(label: QWidget, severity: str) -> None:
         label.style().polish(label)
 
 
+#: Events received but not yet shown from which the status bar says it is catching up.
+CATCHING_UP_AT = 50
+
+
 class StatusBar(QStatusBar):
     """Reads ``session.health`` on every health change and once a second (ages tick)."""
 
@@ -97,11 +101,19 @@ class StatusBar(QStatusBar):
             return
         # Short words on the bar (it must fit a small or scaled screen); addresses in tooltips.
         receiver = getattr(health, "receiver_url", None)
-        self.receiver_label.setText("Receiver: on" if receiver else "Receiver: stopped")
-        self.receiver_label.setToolTip(
-            f"Webhooks are received at {receiver}" if receiver else "The receiver is not running"
-        )
-        _set_severity(self.receiver_label, "" if receiver else "warning")
+        problem = getattr(health, "receiver_problem", None)
+        if problem:
+            self.receiver_label.setText("⚠ Receiver restarting")
+            self.receiver_label.setToolTip(problem)
+            _set_severity(self.receiver_label, "error")
+        else:
+            self.receiver_label.setText("Receiver: on" if receiver else "Receiver: stopped")
+            self.receiver_label.setToolTip(
+                f"Webhooks are received at {receiver}"
+                if receiver
+                else "The receiver is not running"
+            )
+            _set_severity(self.receiver_label, "" if receiver else "warning")
 
         state = getattr(health, "tunnel_state", None) or "none"
         url = getattr(health, "tunnel_url", None)
@@ -180,6 +192,10 @@ class StatusBar(QStatusBar):
             text += f" · retries {retries}"
         if rejected:
             text += f" · rejected {rejected}"
+        pending = getattr(health, "events_pending", 0) or 0
+        if pending >= CATCHING_UP_AT:
+            # Everything was received and answered; the window is still folding it in.
+            text += f" · catching up: {pending:,} events"
         self.last_event_label.setText(text)
         resync = getattr(health, "last_resync_at", None)
         tip = ["Age of the last webhook, its delivery delay, retries and rejections"]

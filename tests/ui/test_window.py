@@ -345,6 +345,20 @@ def test_status_bar_warns_loudly(qtbot, window, session):
     assert "401 Unauthorized" in status.api_label.toolTip()  # the bar stays short
 
 
+def test_status_bar_says_when_it_is_catching_up_or_the_receiver_restarts(qtbot, window, session):
+    status = window.status
+    session.health_changed(events_pending=12)
+    assert "catching up" not in status.last_event_label.text()  # a normal batch in flight
+    session.health_changed(events_pending=4_200)
+    assert "catching up: 4,200 events" in status.last_event_label.text()
+    session.health_changed(receiver_problem="The webhook receiver stopped (exit code -9).")
+    assert status.receiver_label.text() == "⚠ Receiver restarting"
+    assert "exit code -9" in status.receiver_label.toolTip()
+    session.health_changed(receiver_problem=None, events_pending=0)
+    assert status.receiver_label.text().startswith("Receiver:")
+    assert "catching up" not in status.last_event_label.text()
+
+
 def test_layout_is_remembered(qtbot, session, qsettings):
     first = MainWindow(session, qsettings=qsettings)
     qtbot.addWidget(first)

@@ -1,0 +1,420 @@
+"""The address book: people and organisations with their numbers, matched to calls by number.
+
+A number is stored as typed, with its E.164 form when it has one and a lookup key (E.164, else
+bare digits) that a call's number is matched by in one index probe. Adding a contact that is
+already there never doubles it silently:
+
+* the same person (same name, regardless of case, sharing a number or the e-mail) is **merged**
+  into the existing card: numbers and tags united, empty fields filled, notes appended;
+* a different name on a number another contact already has is **flagged** on both cards
+  ("shares +1 312 555 0100 with Pat Lee"), so the operator decides.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from console.desk.errors import DeskError
+from console.desk.fts import CONTACT, index_contact, tags_of
+from console.desk.numbers import PhoneNumber, lookup_key, phone
+from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
+from console.desk.wrapups import parse_tags
+
+MAX_FIELD = 200
+MAX_NOTES = 5000
+MAX_NUMBERS = 20
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    numbers: tuple[PhoneNumber, ...] = ()
+    organisation: str = ""
+    email: str = ""
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+    favourite: bool = False
+    flag: str = ""  # why this card needs a look (e.g. a possible duplicate)
+    id: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        if self.name and self.organisation:
+            return f"{self.name} ({self.organisation})"
+        return self.name or self.organisation or (self.numbers[0].raw if self.numbers else "")
+
+    @property
+    def has_unnormalised(self) -> bool:
+        return any(not n.normalised for n in self.numbers)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What adding one contact did: ``merged`` into an existing card, or ``flagged``."""
+
+    contact: Contact
+    merged: bool = False
+    flagged: str = ""
+
+
+def make_contact(
+    name: str,
+    numbers: Iterable[str | PhoneNumber] = (),
+    *,
+    organisation: str = "",
+    email: str = "",
+    notes: str = "",
+    tags: str | Iterable[str] = (),
+    favourite: bool = False,
+    default_country: str | None = None,
+) -> Contact:
+    """A contact from what was typed or imported, checked (raises :class:`DeskError`)."""
+    name = " ".join((name or "").split())
+    organisation = " ".join((organisation or "").split())
+    email = (email or "").strip()
+    phones: list[PhoneNumber] = []
+    for item in numbers:
+        number = item if isinstance(item, PhoneNumber) else phone(item, "", default_country)
+        if number.raw and not any(_same_number(number, p) for p in phones):
+            phones.append(number)
+    if not name and not organisation:
+        if not phones:
+            raise DeskError("A contact needs a name, an organisation or a number.")
+        name = phones[0].raw
+    for label, value in (("name", name), ("organisation", organisation), ("e-mail", email)):
+        if len(value) > MAX_FIELD:
+            raise DeskError(f"The {label} is too long (over {MAX_FIELD} characters).")
+    if email and ("@" not in email or " " in email):
+        raise DeskError(f"“{email}” is not an e-mail address.")
+    if len(notes) > MAX_NOTES:
+        raise DeskError(f"Contact notes are limited to {MAX_NOTES:,} characters.")
+    if len(phones) > MAX_NUMBERS:
+        raise DeskError(f"A contact can have at most {MAX_NUMBERS} numbers.")
+    return Contact(
+        name=name,
+        numbers=tuple(phones),
+        organisation=organisation,
+        email=email,
+        notes=notes.strip(),
+        tags=parse_tags(tags),
+        favourite=favourite,
+    )
+
+
+def _same_number(a: PhoneNumber, b: PhoneNumber) -> bool:
+    return lookup_key(a.e164 or a.raw) == lookup_key(b.e164 or b.raw)
+
+
+def _key(number: PhoneNumber) -> str | None:
+    return number.e164 or lookup_key(number.raw)
+
+
+class ContactBook:
+    """Read and write the contacts tables on one connection."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        default_country: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._db = conn
+        self.default_country = default_country
+        self._clock = clock
+        self._listeners: list[Callable[[], None]] = []
+
+    # --- listeners ----------------------------------------------------------------------------
+
+    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """``listener()`` after any contact was added, changed or removed."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM desk_contacts").fetchone()[0])
+
+    def get(self, contact_id: int) -> Contact | None:
+        found = self._load([contact_id])
+        return found[0] if found else None
+
+    def find_by_number(self, number: str | None) -> Contact | None:
+        """The contact with ``number`` (any format), by its E.164 form or bare digits."""
+        key = lookup_key(number, self.default_country)
+        if key is None:
+            return None
+        row = self._db.execute(
+            "SELECT contact_id FROM desk_contact_numbers WHERE lookup = ? "
+            "ORDER BY contact_id LIMIT 1",
+            (key,),
+        ).fetchone()
+        return self.get(int(row[0])) if row else None
+
+    def names_for(self, numbers: Iterable[str]) -> dict[str, str]:
+        """``{number: contact display name}`` for those of ``numbers`` in the book."""
+        out: dict[str, str] = {}
+        for number in dict.fromkeys(numbers):
+            contact = self.find_by_number(number)
+            if contact is not None:
+                out[number] = contact.display_name
+        return out
+
+    def all(self, *, limit: int | None = None) -> list[Contact]:
+        sql = "SELECT id FROM desk_contacts ORDER BY name COLLATE NOCASE, id"
+        params: tuple[object, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (int(limit),)
+        return self._load([int(r[0]) for r in self._db.execute(sql, params)])
+
+    def favourites(self) -> list[Contact]:
+        ids = [
+            int(r[0])
+            for r in self._db.execute(
+                "SELECT id FROM desk_contacts WHERE favourite = 1 ORDER BY name COLLATE NOCASE"
+            )
+        ]
+        return self._load(ids)
+
+    def search(self, text: str, *, limit: int = 50) -> list[Contact]:
+        """Contacts whose name, organisation, number, e-mail, notes or tags contain ``text``."""
+        text = " ".join((text or "").split())
+        if not text:
+            return self.all(limit=limit)
+        if len(text) >= MIN_INDEXED_TEXT:
+            rows = self._db.execute(
+                "SELECT ref FROM desk_fts WHERE kind = ? AND body LIKE ? LIMIT ?",
+                (CONTACT, like_pattern(text), max(0, int(limit))),
+            )
+        else:
+            pattern = like_pattern(text)
+            rows = self._db.execute(
+                "SELECT id FROM desk_contacts WHERE name LIKE ? OR organisation LIKE ? "
+                "ORDER BY name COLLATE NOCASE LIMIT ?",
+                (pattern, pattern, max(0, int(limit))),
+            )
+        found = self._load([int(r[0]) for r in rows])
+        return sorted(found, key=lambda c: (c.name.casefold(), c.id or 0))
+
+    def flagged(self) -> list[Contact]:
+        ids = [int(r[0]) for r in self._db.execute("SELECT id FROM desk_contacts WHERE flag != ''")]
+        return self._load(ids)
+
+    def _load(self, ids: Sequence[int]) -> list[Contact]:
+        if not ids:
+            return []
+        out: dict[int, Contact] = {}
+        numbers: dict[int, list[PhoneNumber]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            for cid, raw, e164, label in self._db.execute(
+                "SELECT contact_id, raw, e164, label FROM desk_contact_numbers "
+                f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
+                chunk,
+            ):
+                numbers.setdefault(int(cid), []).append(PhoneNumber(raw, e164, label))
+            for row in self._db.execute(
+                "SELECT id, name, organisation, email, notes, tags, favourite, flag "
+                f"FROM desk_contacts WHERE id IN ({marks})",
+                chunk,
+            ):
+                cid = int(row[0])
+                out[cid] = Contact(
+                    id=cid,
+                    name=row[1],
+                    organisation=row[2],
+                    email=row[3],
+                    notes=row[4],
+                    tags=tuple(tags_of(row[5])),
+                    favourite=bool(row[6]),
+                    flag=row[7],
+                    numbers=tuple(numbers.get(cid, ())),
+                )
+        return [out[i] for i in ids if i in out]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add(self, contact: Contact, *, notify: bool = True) -> Saved:
+        """Add ``contact``, merging it into the same person's card or flagging a clash."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            saved = self._add(contact)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if notify:
+            self._changed()
+        return saved
+
+    def add_many(self, contacts: Iterable[Contact]) -> list[Saved]:
+        """Add several contacts in one transaction (an import), then notify once."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            saved = [self._add(c) for c in contacts]
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if saved:
+            self._changed()
+        return saved
+
+    def update(self, contact: Contact) -> Contact:
+        """Replace the card ``contact.id`` with ``contact`` (the operator edited it)."""
+        if contact.id is None or self.get(contact.id) is None:
+            raise DeskError("That contact no longer exists.")
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            self._write(contact, contact.id)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._changed()
+        saved = self.get(contact.id)
+        assert saved is not None
+        return saved
+
+    def set_favourite(self, contact_id: int, favourite: bool) -> None:
+        self._db.execute(
+            "UPDATE desk_contacts SET favourite = ? WHERE id = ?", (int(favourite), contact_id)
+        )
+        self._changed()
+
+    def clear_flag(self, contact_id: int) -> None:
+        self._db.execute("UPDATE desk_contacts SET flag = '' WHERE id = ?", (contact_id,))
+        self._changed()
+
+    def delete(self, contact_id: int) -> None:
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM desk_contacts WHERE id = ?", (contact_id,))
+            db.execute(
+                "DELETE FROM desk_fts WHERE kind = ? AND ref = ?", (CONTACT, str(contact_id))
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._changed()
+
+    def _add(self, contact: Contact) -> Saved:
+        same, clashes = self._duplicates(contact)
+        if same is not None:
+            merged = _merge(same, contact)
+            assert same.id is not None
+            self._write(merged, same.id)
+            return Saved(replace(merged, id=same.id), merged=True)
+        flag = ""
+        if clashes:
+            other, number = clashes[0]
+            flag = f"Shares {number} with {other.display_name}: the same person?"
+        new_id = self._write(replace(contact, flag=flag), None)
+        for other, number in clashes:
+            if not other.flag and other.id is not None:
+                self._db.execute(
+                    "UPDATE desk_contacts SET flag = ? WHERE id = ?",
+                    (f"Shares {number} with {contact.display_name}: the same person?", other.id),
+                )
+        return Saved(replace(contact, id=new_id, flag=flag), flagged=flag)
+
+    def _duplicates(self, contact: Contact) -> tuple[Contact | None, list[tuple[Contact, str]]]:
+        """The card that is the same person, or the cards sharing a number under another name."""
+        clashes: list[tuple[Contact, str]] = []
+        seen: set[int] = set()
+        for number in contact.numbers:
+            key = _key(number)
+            if key is None:
+                continue
+            for (cid,) in self._db.execute(
+                "SELECT DISTINCT contact_id FROM desk_contact_numbers WHERE lookup = ?", (key,)
+            ):
+                if cid in seen:
+                    continue
+                seen.add(cid)
+                other = self.get(int(cid))
+                if other is None:
+                    continue
+                if other.name.casefold() == contact.name.casefold():
+                    return other, []
+                clashes.append((other, number.raw))
+        if contact.email:
+            row = self._db.execute(
+                "SELECT id FROM desk_contacts WHERE email = ? COLLATE NOCASE AND name = ? "
+                "COLLATE NOCASE LIMIT 1",
+                (contact.email, contact.name),
+            ).fetchone()
+            if row is not None:
+                return self.get(int(row[0])), []
+        return None, clashes
+
+    def _write(self, contact: Contact, contact_id: int | None) -> int:
+        db = self._db
+        values = (
+            contact.name,
+            contact.organisation,
+            contact.email,
+            contact.notes,
+            json.dumps(list(contact.tags)),
+            int(contact.favourite),
+            contact.flag,
+            self._clock(),
+        )
+        if contact_id is None:
+            cursor = db.execute(
+                "INSERT INTO desk_contacts (name, organisation, email, notes, tags, favourite, "
+                "flag, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            assert cursor.lastrowid is not None
+            contact_id = int(cursor.lastrowid)
+        else:
+            db.execute(
+                "UPDATE desk_contacts SET name = ?, organisation = ?, email = ?, notes = ?, "
+                "tags = ?, favourite = ?, flag = ?, updated_at = ? WHERE id = ?",
+                (*values, contact_id),
+            )
+            db.execute("DELETE FROM desk_contact_numbers WHERE contact_id = ?", (contact_id,))
+        for position, number in enumerate(contact.numbers):
+            db.execute(
+                "INSERT INTO desk_contact_numbers (contact_id, position, raw, e164, label, lookup)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (contact_id, position, number.raw, number.e164, number.label, _key(number)),
+            )
+        index_contact(db, contact_id)
+        return contact_id
+
+
+def _merge(old: Contact, new: Contact) -> Contact:
+    numbers = list(old.numbers)
+    for number in new.numbers:
+        if not any(_same_number(number, n) for n in numbers):
+            numbers.append(number)
+    notes = old.notes
+    if new.notes and new.notes not in notes:
+        notes = f"{notes}\n{new.notes}".strip()
+    return replace(
+        old,
+        numbers=tuple(numbers[:MAX_NUMBERS]),
+        organisation=old.organisation or new.organisation,
+        email=old.email or new.email,
+        notes=notes,
+        tags=tuple(dict.fromkeys((*old.tags, *new.tags))),
+        favourite=old.favourite or new.favourite,
+    )
