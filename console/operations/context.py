@@ -47,6 +47,8 @@ class OpsContext:
     operator_id: str = field(default_factory=default_operator_id)
     #: Legs given park_after_unbridge=self whose client_state could not carry a console tag.
     parking: set[str] = field(default_factory=set)
+    #: Calls this console blind-transferred: ccid -> the destination it was sent to.
+    transferred: dict[str, str] = field(default_factory=dict)
 
     # --- reading the store ---------------------------------------------------------------
 
@@ -107,6 +109,19 @@ class OpsContext:
         """
         tagged = (call.client_state or "").startswith(CONSOLE_TAG_PREFIX)
         return tagged or call.call_control_id in self.parking
+
+    def transferred_to(self, call: Call | None) -> str | None:
+        """Where the console blind-transferred this call, or the call this leg was made for.
+
+        Telnyx connects a transferred call to a new leg of its own (a bridge the console did
+        not dial); either leg names the transfer.
+        """
+        if call is None:
+            return None
+        target = self.transferred.get(call.call_control_id)
+        if target is None and call.bridged_to:
+            target = self.transferred.get(call.bridged_to)
+        return target
 
     def operator_leg_in(self, conference: Conference | None) -> Call | None:
         """The live operator leg (dialled by the console) present in this conference."""

@@ -377,6 +377,11 @@ class Operations:
             )
             if operator is not None:
                 await self._hangup_quietly(operator.call_control_id)
+        ctx.transferred[call_control_id] = destination
+
+    def transferred_to(self, call_control_id: str) -> str | None:
+        """Where this console blind-transferred the call (asked of either leg), if it did."""
+        return self._ctx.transferred_to(self._ctx.call(call_control_id))
 
     async def _leave(self, conference_id: str, call_control_id: str, op: str) -> None:
         ctx = self._ctx

@@ -40,7 +40,15 @@ def move_order(ctx: OpsContext, call: Call) -> tuple[Call, Call | None]:
     is created from the leg whose *peer* parks; a bridge where neither leg is known to park
     (made outside the console) is refused rather than risk hanging up the other party.
     """
-    if call.state is not CallState.BRIDGED or not call.bridged_to:
+    if call.state is not CallState.BRIDGED:
+        return call, None
+    target = ctx.transferred_to(call)
+    if target is not None:  # the console made this bridge, by a blind transfer
+        raise ValueError(
+            f"This call was transferred to {target} and is connected there: moving it into a "
+            "conference (needed for hold, mute or merge) would cut that connection."
+        )
+    if not call.bridged_to:
         return call, None
     peer = ctx.call(call.bridged_to)
     if peer is None or not peer.is_live:

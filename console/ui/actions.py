@@ -10,11 +10,13 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from console.operations.errors import TransferCancelled
+from console.operations.transfer import TransferState
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
-from console.ui.formatting import conference_title, party, state_text
-from console.ui.messages import action_failed
+from console.ui.formatting import conference_title, hangup_text, party, state_text
+from console.ui.messages import action_failed, describe_error
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
 
@@ -84,6 +86,18 @@ SPECS: dict[str, tuple[str, str | None, str, str]] = {
 }
 
 
+#: Operator-ended calls whose note is kept (far more than the table shows at once).
+ENDED_NOTES_KEPT = 1000
+
+# The two labels of each toggling action (off, on); the toolbar reserves room for the longer.
+TOGGLE_TEXTS: dict[str, tuple[str, str]] = {
+    "hold": ("H&old", "Unh&old"),
+    "mute": ("&Mute", "Un&mute"),
+    "record": ("Re&cord", "Stop re&cording"),
+    "record_pause": ("&Pause recording", "Res&ume recording"),
+}
+
+
 class CallActions(QObject):
     """Builds the QActions, keeps their enabled/checked state true to the selection and store,
     and runs each command as an asyncio task whose failure becomes a readable message."""
@@ -98,6 +112,12 @@ class CallActions(QObject):
         self.tasks: set[asyncio.Future] = set()
         self.last_task: asyncio.Future | None = None
         self._busy: set[str] = set()  # actions without a call row (conference, transfer)
+        # Calls a hangup/reject/kick was accepted for: their row stays pending ("ending…")
+        # until the store says they ended, so a second press cannot fail on an ending call.
+        self._ending: set[str] = set()
+        self._dialled: dict[str, str] = {}  # ccid -> number: whose fate the status bar tells
+        #: Why a call ended, when the operator ended it (the calls table's "Ended" cell).
+        self.ended_notes: dict[str, str] = {}
         self.all: dict[str, QAction] = {}
         # One typed attribute per action, so a type checker (and a reader) can follow them.
         self.dial: QAction = self._make("dial")
@@ -229,11 +249,17 @@ class CallActions(QObject):
 
     def update(self) -> None:
         """Recompute every action's enabled/checked state from the selection and the store."""
+        self._settle()
         calls = self._calls()
         busy = any(c.call_control_id in self.pending for c in calls)
         one = calls[0] if len(calls) == 1 else None
         up = bool(calls) and all(is_up(c) for c in calls) and not busy
         one_up = one is not None and is_up(one) and not busy
+        # A call blind-transferred from here is connected to its target: holding, muting,
+        # merging or transferring it again would break that connection.
+        handed_off = any(self.transferred_to(c.call_control_id) for c in calls)
+        movable = up and not handed_off
+        one_movable = one_up and not handed_off
         transfer = self.current_transfer()
         ringing = self.ringing_target()
         self.answer.setEnabled(ringing is not None)
@@ -241,31 +267,24 @@ class CallActions(QObject):
         self._describe_target(self.answer, "Answer", ringing)
         self._describe_target(self.reject, "Reject", ringing)
         self.hangup.setEnabled(bool(calls) and all(c.is_live for c in calls) and not busy)
-        self.transfer.setEnabled(one_up)
-        self.attended_transfer.setEnabled(one_up and transfer is None)
-        self.complete_transfer.setEnabled(transfer is not None and "transfer" not in self._busy)
-        self.cancel_transfer.setEnabled(transfer is not None and "transfer" not in self._busy)
-        self._toggle(
-            self.hold, up, bool(calls) and all(c.on_hold for c in calls), "H&old", "Unh&old"
-        )
-        self._toggle(self.mute, up, bool(calls) and all(c.muted for c in calls), "&Mute", "Un&mute")
+        self.transfer.setEnabled(one_movable)
+        self.attended_transfer.setEnabled(one_movable and transfer is None)
+        ending = "transfer" in self._busy  # a complete or cancel is running
+        consulting = transfer is not None and transfer.state is TransferState.CONSULTING
+        self.complete_transfer.setEnabled(consulting and not ending)
+        # Cancel works while the consult leg still rings, too: that is when it is most wanted.
+        self.cancel_transfer.setEnabled(transfer is not None and not ending)
+        self._toggle(self.hold, movable, bool(calls) and all(c.on_hold for c in calls))
+        self._toggle(self.mute, movable, bool(calls) and all(c.muted for c in calls))
         recording = one.recording if one is not None else RecordingState.OFF
-        self._toggle(
-            self.record,
-            one_up,
-            recording is not RecordingState.OFF,
-            "Re&cord",
-            "Stop re&cording",
-        )
+        self._toggle(self.record, one_up, recording is not RecordingState.OFF)
         self._toggle(
             self.record_pause,
             one_up and recording is not RecordingState.OFF,
             recording is RecordingState.PAUSED,
-            "&Pause recording",
-            "Res&ume recording",
         )
-        self.bridge.setEnabled(len(calls) == 2 and up)
-        self.merge.setEnabled(len(calls) >= 2 and up)
+        self.bridge.setEnabled(len(calls) == 2 and movable)
+        self.merge.setEnabled(len(calls) >= 2 and movable)
         conference = self._conference_for_actions()
         live_conf = conference is not None and "conference" not in self._busy
         self.add_participant.setEnabled(live_conf)
@@ -278,10 +297,54 @@ class CallActions(QObject):
         waiter = self._waiter()
         self.pick.setEnabled(waiter is not None and waiter not in self.pending)
 
-    def _toggle(self, action: QAction, enabled: bool, checked: bool, off: str, on: str) -> None:
+    def transferred_to(self, ccid: str) -> str | None:
+        """Where this console blind-transferred the call (or the leg it was connected to)."""
+        check = getattr(self.session.ops, "transferred_to", None)
+        return check(ccid) if callable(check) else None
+
+    def _settle(self) -> None:
+        """Rows whose end was asked for stay pending until the store says they ended; a call
+        dialled from here has its fate said once it is known."""
+        for ccid in list(self._ending):
+            call = self.store.call(ccid)
+            if call is None or not call.is_live:
+                self._ending.discard(ccid)
+                self.pending.clear(ccid)
+            elif self.pending.text(ccid) is None:
+                self.pending.set(ccid, "ending…")
+        for ccid, number in list(self._dialled.items()):
+            call = self.store.call(ccid)
+            if call is None:
+                continue  # its call.initiated has not arrived yet
+            if call.answered_at is not None or is_up(call):
+                del self._dialled[ccid]
+                self.context.show_status(f"Call to {number}: answered")
+            elif not call.is_live:
+                del self._dialled[ccid]
+                if ccid in self.ended_notes:
+                    self.context.show_status(f"Call to {number}: cancelled")
+                else:
+                    outcome = hangup_text(call.hangup_cause, call.hangup_source, call.direction)
+                    self.context.notify_error(f"Call to {number}: {outcome}")
+
+    def _ended_by_operator(self, ccid: str, note: str) -> Callable[[Any], None]:
+        """on_success for a command that ends ``ccid``: keep its row pending until it has."""
+
+        def done(_result: Any) -> None:
+            self.ended_notes[ccid] = note
+            self._ending.add(ccid)
+            while len(self.ended_notes) > ENDED_NOTES_KEPT:  # a long shift: oldest go first
+                del self.ended_notes[next(iter(self.ended_notes))]
+
+        return done
+
+    def _toggle(self, action: QAction, enabled: bool, checked: bool) -> None:
+        off, on = TOGGLE_TEXTS[action.objectName().removeprefix("action_")]
         action.setEnabled(enabled)
         action.setChecked(checked)
-        action.setText(on if checked else off)
+        text = on if checked else off
+        if action.text() != text:
+            action.setText(text)
 
     def _conference_for_actions(self) -> str | None:
         cid = self.context.selected_conference()
@@ -311,30 +374,37 @@ class CallActions(QObject):
         pending_text: str | None = None,
         busy_key: str | None = None,
         on_success: Callable[[Any], None] | None = None,
+        done_text: str | None = None,
     ) -> asyncio.Future:
-        """Start a command without blocking the window; mark its rows pending meanwhile."""
+        """Start a command without blocking the window; mark its rows pending meanwhile.
+
+        ``done_text`` is what the status bar says when it succeeded (default "<label>: done");
+        say what happened to the call, not that Telnyx accepted a command.
+        """
         ccids = list(ccids)
         for ccid in ccids:
             self.pending.set(ccid, pending_text or f"{label.lower()}…")
         if busy_key:
             self._busy.add(busy_key)
         self.update()
-        task = asyncio.ensure_future(self._run(label, make, ccids, busy_key, on_success))
+        task = asyncio.ensure_future(self._run(label, make, ccids, busy_key, on_success, done_text))
         self.tasks.add(task)
         self.last_task = task
         task.add_done_callback(self.tasks.discard)
         return task
 
-    async def _run(self, label, make, ccids, busy_key, on_success) -> None:
+    async def _run(self, label, make, ccids, busy_key, on_success, done_text) -> None:
         ok = False
         try:
             result = await make()
             if on_success is not None:
                 on_success(result)
             ok = True
-            self.context.show_status(f"{label}: done")
+            self.context.show_status(done_text or f"{label}: done")
         except asyncio.CancelledError:
             raise
+        except TransferCancelled as exc:  # the operator's own choice: words, not a failure
+            self.context.show_status(describe_error(exc))
         except Exception as exc:  # every failure becomes words, never a traceback
             self.context.notify_error(action_failed(label, exc))
         finally:
@@ -354,7 +424,26 @@ class CallActions(QObject):
     ) -> asyncio.Future:
         """``command(ops, ccid)`` for one call: binds the ccid now (a loop over the selection
         would otherwise hand every closure the last one) and the operations when it runs."""
-        return self.run(label, lambda: command(self.ops, ccid), [ccid], pending_text)
+        return self.run(label, self._bound(ccid, command), [ccid], pending_text)
+
+    def _bound(
+        self, ccid: str, command: Callable[[Any, str], Awaitable[Any]]
+    ) -> Callable[[], Awaitable[Any]]:
+        return lambda: command(self.ops, ccid)
+
+    def place_call(self, to: str, from_: str) -> asyncio.Future:
+        """Place a call; the status bar then says what became of it (answered, busy...)."""
+
+        def follow(ccid: Any) -> None:
+            if isinstance(ccid, str) and ccid:
+                self._dialled[ccid] = to
+
+        return self.run(
+            "Dial",
+            lambda: self.ops.dial(to, from_),
+            on_success=follow,
+            done_text=f"Calling {to}…",
+        )
 
     def idle(self) -> bool:
         return not self.tasks
@@ -368,14 +457,35 @@ class CallActions(QObject):
     def _answer(self) -> None:
         call = self.ringing_target()
         if call:
-            ccid = call.call_control_id
-            self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
+            self.answer_call(call.call_control_id)
 
     def _reject(self) -> None:
         call = self.ringing_target()
         if call:
-            ccid = call.call_control_id
-            self.run("Reject", lambda: self.ops.reject(ccid), [ccid], "rejecting…")
+            self.reject_call(call.call_control_id)
+
+    def _still_ringing(self, ccid: str) -> Call | None:
+        call = self.store.call(ccid)
+        if call is None or not _rings_in(call) or ccid in self.pending:
+            return None
+        return call
+
+    def answer_call(self, ccid: str) -> None:
+        """Answer this ringing call (the popup's button names it; F5 picks one itself)."""
+        if self._still_ringing(ccid) is not None:
+            self.run("Answer", lambda: self.ops.answer(ccid), [ccid], "answering…")
+
+    def reject_call(self, ccid: str) -> None:
+        call = self._still_ringing(ccid)
+        if call is not None:
+            self.run(
+                "Reject",
+                lambda: self.ops.reject(ccid),
+                [ccid],
+                "rejecting…",
+                on_success=self._ended_by_operator(ccid, "Rejected by you"),
+                done_text=f"Rejected {caller_words(call)}",
+            )
 
     def _hangup(self) -> None:
         calls = [c for c in self._calls() if c.is_live]
@@ -398,7 +508,14 @@ class CallActions(QObject):
         for ccid in ccids:
             call = self.store.call(ccid)
             if call is not None and call.is_live and ccid not in self.pending:
-                self._on_call("Hang up", ccid, "hanging up…", lambda ops, c: ops.hangup(c))
+                self.run(
+                    "Hang up",
+                    self._bound(ccid, lambda ops, c: ops.hangup(c)),
+                    [ccid],
+                    "hanging up…",
+                    on_success=self._ended_by_operator(ccid, "Hung up by you"),
+                    done_text=f"Hanging up {far_party(call)}…",
+                )
 
     def _hold(self) -> None:
         calls = self._calls()
@@ -476,7 +593,7 @@ class CallActions(QObject):
                 lambda: self.ops.start_attended_transfer(ccid, to),
                 [ccid],
                 "consulting…",
-                busy_key="transfer",
+                done_text=f"Consulting {to}: Complete or Cancel the transfer when ready.",
             )
 
         self.context.open_prompt(
@@ -503,12 +620,19 @@ class CallActions(QObject):
         transfer = self.current_transfer()
         if transfer is not None:
             legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
+
+            def cancelled(_result: Any) -> None:
+                if transfer.consult_ccid:
+                    self.ended_notes[transfer.consult_ccid] = "Consultation cancelled by you"
+
             self.run(
                 "Cancel transfer",
                 lambda: self.ops.cancel_attended_transfer(transfer),
                 legs,
                 "cancelling transfer…",
                 busy_key="transfer",
+                on_success=cancelled,
+                done_text="Transfer cancelled: the caller is back and off hold.",
             )
 
     def _bridge(self) -> None:
@@ -546,7 +670,13 @@ class CallActions(QObject):
         selected = self.context.selected_participant()
         if selected:
             cid, ccid = selected
-            self.run("Kick", lambda: self.ops.kick(cid, ccid), [ccid], "removing…")
+            self.run(
+                "Kick",
+                lambda: self.ops.kick(cid, ccid),
+                [ccid],
+                "removing…",
+                on_success=self._ended_by_operator(ccid, "Removed from the conference by you"),
+            )
 
     def _end_conference(self) -> None:
         cid = self.context.selected_conference()
@@ -561,13 +691,12 @@ class CallActions(QObject):
             else "No one is connected to it."
         )
         title = conference_title(conference, self.store.calls)
+
+        def end() -> None:
+            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
+
         self.context.confirm(
-            "End conference",
-            f"End the conference “{title}”?\n{who}",
-            "&End conference",
-            lambda: self.run(
-                "End conference", lambda: self.ops.end_conference(cid), busy_key="conference"
-            ),
+            "End conference", f"End the conference “{title}”?\n{who}", "&End conference", end
         )
 
     def _send_dtmf(self) -> None:

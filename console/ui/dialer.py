@@ -118,6 +118,9 @@ class Dialer(QWidget):
         self.error_label.setObjectName("inlineError")
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Destination problem")
+        # Room for two lines whether or not there is a problem: the pad below never jumps.
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing() * 2 + 2)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow(self.error_label)
         self._recent_model = QStringListModel(self)
         completer = QCompleter(self._recent_model, self)
@@ -125,7 +128,9 @@ class Dialer(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.destination_edit.setCompleter(completer)
         self._click_through = ClickThrough(self)
-        completer.popup().installEventFilter(self._click_through)
+        popup = completer.popup()
+        if popup is not None:
+            popup.installEventFilter(self._click_through)
 
         pad = QGridLayout()
         pad.setSpacing(4)

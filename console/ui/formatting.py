@@ -21,7 +21,14 @@ _CAUSES = {
     "unspecified": "Ended (no reason given)",
 }
 
-_SOURCES = {"caller": "hung up by caller", "callee": "hung up by callee"}
+# Who ended a call, by the leg's direction: Telnyx's "caller" of an outgoing leg is this
+# console (it dialled), and the "callee" of an incoming one is this console too (it answered).
+_SOURCES = {
+    ("incoming", "caller"): "hung up by caller",
+    ("incoming", "callee"): "ended here",
+    ("outgoing", "caller"): "ended here",
+    ("outgoing", "callee"): "hung up by the called party",
+}
 
 _STATES = {
     "ringing": "Ringing",
@@ -104,18 +111,23 @@ def format_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
 
 
-def hangup_text(cause: str | None, source: str | None = None) -> str:
+def hangup_text(cause: str | None, source: str | None = None, direction: str | None = None) -> str:
     """A readable reason a call ended, e.g. 'Completed (hung up by caller)'."""
     if not cause:
         return "Ended"
     text = _CAUSES.get(cause, cause.replace("_", " ").capitalize())
-    if cause == "normal_clearing" and source in _SOURCES:
-        text = f"{text} ({_SOURCES[source]})"
+    if cause == "originator_cancel" and direction == "outgoing":
+        return "Cancelled before it was answered"  # the console, not the far end, gave up
+    side = _SOURCES.get((direction or "incoming", source or ""))
+    if cause == "normal_clearing" and side:
+        text = f"{text} ({side})"
     return text
 
 
-def hangup_tooltip(cause: str | None, source: str | None, sip_cause: str | None) -> str:
-    parts = [hangup_text(cause, source)]
+def hangup_tooltip(
+    cause: str | None, source: str | None, sip_cause: str | None, direction: str | None = None
+) -> str:
+    parts = [hangup_text(cause, source, direction)]
     if cause:
         parts.append(f"Telnyx cause: {cause}")
     if source and source != "unknown":
@@ -232,5 +244,5 @@ def conference_place(
     if others:
         return f"With {_names(others)}"
     if name.startswith("console-call-"):
-        return "Own conference"  # the console moved it there to hold or mute it
+        return ""  # a 1:1 call the console moved there to hold or mute it: nothing to say
     return f"Conference {short_id(conference.conference_id)}"

@@ -13,17 +13,20 @@ from PySide6.QtCore import (
     QModelIndex,
     QRect,
     QSettings,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QCursor, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QFrame,
     QHeaderView,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolBar,
@@ -34,10 +37,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from console.state.changes import Changes
-from console.state.entities import CallState
 from console.ui import formatting as fmt
 from console.ui import icons, theme
-from console.ui.actions import CallActions
+from console.ui.actions import TOGGLE_TEXTS, CallActions
 from console.ui.calls_model import (
     COL_DIRECTION,
     COL_DURATION,
@@ -56,21 +58,26 @@ from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
 from console.ui.health_panel import HealthPanel
 from console.ui.history_panel import HistoryPanel
-from console.ui.messages import describe_error
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
 from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
+from console.ui.ringer import AudioOutput
+from console.ui.ringing import RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
+from console.ui.try_this import TryThisCard
 from console.ui.views import StillTreeView
+from console.ui.window_dialogs import WindowDialogs
 
 log = logging.getLogger(__name__)
 
 LAYOUT_FILENAME = "layout.ini"
-LAYOUT_VERSION = 1
+# 2: the operator's layout (health and event log hidden, recordings beside history); a
+# layout saved by version 1 showed the engineer's docks only because that was the default.
+LAYOUT_VERSION = 2
 # First-run width of the right-hand docks (webhook health, recordings): enough for a URL on
 # one line, while the calls table keeps its columns readable at 1440 px.
 RIGHT_DOCK_WIDTH = 300
@@ -78,6 +85,11 @@ RIGHT_DOCK_WIDTH = 300
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
 # 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
 STORE_COALESCE_MS = 50
+#: In-app zoom steps (View → Zoom in/out, Ctrl+= / Ctrl+- / Ctrl+0).
+ZOOM_LEVELS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
+TOOLBAR_ICON_PX = 24
+CALL_ROW_PX = 24
+FLAG_STRIP_PX = 6 * 19  # room for six 16 px badges with their gaps
 
 
 def _apply_theme(choice: str | None) -> None:
@@ -106,19 +118,25 @@ def _setting(settings: Any, name: str, default: Any) -> Any:
 class MainWindow(QMainWindow):
     """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
 
-    def __init__(self, session, parent: QWidget | None = None, qsettings: QSettings | None = None):
+    def __init__(
+        self,
+        session,
+        parent: QWidget | None = None,
+        qsettings: QSettings | None = None,
+        audio_output: AudioOutput | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.qsettings = qsettings or layout_settings()
         self.last_prompt: PromptDialog | None = None
         self.last_confirm: ConfirmDialog | None = None
-        self.settings_dialog = None
-        self.setup_wizard = None
-        self.setup_task: asyncio.Future | None = None
+        self.dialogs = WindowDialogs(self, self)
         self._closed = False
         self._notices_shown: set[str] = set()
         self._history_loaded = False
         self._auto_selected: str | None = None  # a ringing call selected for the operator
+        self._health_dock_sized = False
+        self._missed_seen: set[str] = set()
         settings = session.settings
         _apply_theme(_setting(settings, "theme", "system"))
         self.setObjectName("mainWindow")
@@ -136,8 +154,10 @@ class MainWindow(QMainWindow):
         self.calls_proxy = QSortFilterProxyModel(self)
         self.calls_proxy.setSourceModel(self.calls_model)
         self.calls_proxy.setSortRole(SORT_ROLE)
-        self.calls_proxy.setDynamicSortFilter(True)
-        self.calls_proxy.sort(0, Qt.SortOrder.DescendingOrder)  # newest call on top
+        # Rows hold still: no sorting, so a row stays where it is and a new call is appended
+        # below the others (the model keeps arrival order), never pushing the row the
+        # operator is aiming at. Ringing calls still stand out: tint, popup, auto-selection.
+        self.calls_proxy.setDynamicSortFilter(False)
         self.conferences_model = ConferencesModel(store, self)
         self.calls_model.is_operator_leg = self._is_operator_leg
         self.conferences_model.is_operator_leg = self._is_operator_leg
@@ -156,12 +176,33 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_docks()
         self.actions = CallActions(session, self, self.pending, self)
+        self.calls_model.ended_notes = self.actions.ended_notes
+        self.calls_model.hold_still = self._pointer_on_calls
+        self.apply_timer_thresholds()
+        self.calls_model.transferred_to = self.actions.transferred_to
         self._build_layout()
         self._build_menus()
         self.tray = Tray(self, self.actions.group("answer reject hangup"))
         self.tray.activated.connect(self.bring_to_front)
+        self.ring_alerts = RingAlerts(
+            self,
+            session.store,
+            lambda ccid: ccid in self.pending,
+            self.qsettings,
+            self.tray.notify,
+            audio_output,
+        )
+        popup = self.ring_alerts.popup
+        popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())
+        popup.answer_clicked.connect(self.actions.answer_call)
+        popup.reject_clicked.connect(self.actions.reject_call)
+        self.ring_alerts.notice.connect(self.status.set_sound_problem)
+        self.call_menu.addSeparator()
+        self.call_menu.addAction(self.ring_alerts.dnd_action)
+        self.addAction(self.ring_alerts.dnd_action)
 
         self.store_bridge.changes_ready.connect(self._on_store_changes)
+        self.pending.changed.connect(lambda _ccid: self.ring_alerts.update())
         # The panels hear the store through the bridge: one subscription, coalesced bursts.
         self.store_bridge.changes_ready.connect(self._guard(self.history_panel.on_store_changes))
         self.store_bridge.changes_ready.connect(self._guard(self.recordings_panel.on_store_changes))
@@ -177,6 +218,10 @@ class MainWindow(QMainWindow):
             session.on_rejected(self._guard(self.event_log.add_rejection)),
             session.on_health(self._guard(self._on_health)),
         ]
+        self.zoom = 1.0
+        saved_zoom = _positive(self.qsettings.value("view/zoom"), 1.0)
+        if saved_zoom != 1.0:
+            self.set_zoom(saved_zoom, remember=False)
         self.load_event_history()
         self._first_run_geometry()  # once everything is built, so its minimum size is known
         self._restore_layout()
@@ -209,8 +254,11 @@ class MainWindow(QMainWindow):
         self.calls_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.calls_view.setAlternatingRowColors(True)
         self.calls_view.setWordWrap(False)
+        # Wide enough for the flags cell's strip of icons (one decoration per cell); a square
+        # icon (direction, pending) still draws at 16×16: Qt keeps an icon's aspect ratio.
+        self.calls_view.setIconSize(QSize(FLAG_STRIP_PX, 16))
         self.calls_view.verticalHeader().setVisible(False)
-        self.calls_view.verticalHeader().setDefaultSectionSize(24)
+        self.calls_view.verticalHeader().setDefaultSectionSize(CALL_ROW_PX)
         header = self.calls_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The parties column takes the width the window has, so the table fits without a
@@ -220,13 +268,13 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(COL_FROM, QHeaderView.ResizeMode.Stretch)
         digits = self.calls_view.fontMetrics().horizontalAdvance("+441234567890")
         for column, width in (
-            (COL_DIRECTION, 58),
+            (COL_DIRECTION, 52),
             (COL_TO, digits + 14),
             (COL_STATE, 96),
             (COL_DURATION, 62),
-            (COL_FLAGS, 100),
+            (COL_FLAGS, 84),
             (COL_WHERE, 120),
-            (COL_ENDED, 120),
+            (COL_ENDED, 150),
         ):
             header.resizeSection(column, width)
         self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -266,23 +314,44 @@ class MainWindow(QMainWindow):
         self.health_dock = self._dock("healthDock", "Webhook health", self.health_panel)
         self.recordings_dock = self._dock("recordingsDock", "Recordings", self.recordings_panel)
 
+        # The operator's layout: history and recordings under the calls (the calls table keeps
+        # the full width); webhook health and the event log are an engineer's tools, hidden
+        # until asked for (View menu; Tools → Test the webhook path shows health). The status
+        # bar keeps the alarm either way. A saved layout replaces all of this.
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.addDockWidget(right, self.health_dock)
-        self.addDockWidget(right, self.recordings_dock)
-        self.tabifyDockWidget(self.health_dock, self.recordings_dock)
         self.addDockWidget(bottom, self.history_dock)
         self.tabifyDockWidget(self.event_log, self.history_dock)
-        self.health_dock.raise_()
-        self.event_log.raise_()
+        self.tabifyDockWidget(self.history_dock, self.recordings_dock)
+        for dock in self.engineer_docks():
+            dock.hide()
+        self.history_dock.raise_()
+        self.try_this: TryThisCard | None = None
+        self.try_this_dock: QDockWidget | None = None
+        if getattr(session, "demo", False) and not _flag(
+            self.qsettings.value("demo/try_this_dismissed")
+        ):
+            # A newcomer's first look: what to dial, beside the history, in front of it.
+            self.try_this = TryThisCard()
+            self.try_this.number_chosen.connect(self._try_number)
+            self.try_this.dismissed.connect(self._dismiss_try_this)
+            self.try_this_dock = self._dock("tryThisDock", "Try this", self.try_this)
+            self.addDockWidget(bottom, self.try_this_dock)
+            self.tabifyDockWidget(self.history_dock, self.try_this_dock)
+            self.try_this_dock.raise_()
 
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
         dock.setAccessibleName(title)
-        dock.setWidget(panel)
+        dock.setWidget(_scrolling(panel))  # a panel's minimum size never outgrows the screen
         dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
         return dock
+
+    def engineer_docks(self) -> tuple[QDockWidget, ...]:
+        """The docks an operator does not need to see by default."""
+        return (self.health_dock, self.event_log)
 
     def docks(self) -> dict[str, QDockWidget]:
         return {
@@ -321,7 +390,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notifications)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.dialer)
+        # The dialer scrolls rather than making the window taller than a small or scaled
+        # screen (1280×800 at 150 % leaves 533 px).
+        self.dialer_scroll = _scrolling(self.dialer)
+        self.main_splitter.addWidget(self.dialer_scroll)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setObjectName("rightSplitter")
         self.right_splitter.addWidget(self.calls_view)
@@ -350,12 +422,19 @@ class MainWindow(QMainWindow):
         rect = first_run_rect(area)
         # A screen too small for 90% to hold the window's minimum: as large as that, centred,
         # but never above or left of the screen's top-left corner.
-        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()))
+        # Never larger than the screen, though: panels scroll rather than push the window out.
+        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()).boundedTo(area.size()))
         rect.moveCenter(area.center())
         rect.moveTo(max(rect.left(), area.left()), max(rect.top(), area.top()))
         self.setGeometry(rect)
-        self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.event_log], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
+        # The health dock starts hidden: it gets its width when it is first shown.
+        self.health_dock.visibilityChanged.connect(self._size_health_dock)
+        self.resizeDocks([self.history_dock], [int(self.height() * 0.22)], Qt.Orientation.Vertical)
+
+    def _size_health_dock(self, visible: bool) -> None:
+        if visible and not self._health_dock_sized:
+            self._health_dock_sized = True
+            self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -372,7 +451,8 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut("Ctrl+Q")
         quit_action.triggered.connect(self.close)
-        self._fill(bar.addMenu("&Call"), self.actions.group(CallActions.CALL_MENU))
+        self.call_menu = bar.addMenu("&Call")
+        self._fill(self.call_menu, self.actions.group(CallActions.CALL_MENU))
         self.conference_menu = bar.addMenu("C&onference")
         self._fill(self.conference_menu, self.actions.group(CallActions.CONFERENCE_MENU))
         view_menu = bar.addMenu("&View")
@@ -387,6 +467,21 @@ class MainWindow(QMainWindow):
             if shortcut:
                 toggle.setShortcut(shortcut)
             view_menu.addAction(toggle)
+
+        view_menu.addSeparator()
+        self.zoom_in_action = self._action(
+            "Zoom &in", lambda: self.zoom_by(+1), "Ctrl+=", "Larger text everywhere"
+        )
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_out_action = self._action(
+            "Zoom &out", lambda: self.zoom_by(-1), "Ctrl+-", "Smaller text everywhere"
+        )
+        self.zoom_reset_action = self._action(
+            "&Actual size", lambda: self.set_zoom(1.0), "Ctrl+0", "Text at its normal size"
+        )
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(action)
+            self.addAction(action)  # the keys work wherever the focus is
 
         tools_menu = bar.addMenu("&Tools")
         self.tools_menu = tools_menu
@@ -414,6 +509,7 @@ class MainWindow(QMainWindow):
             if button is not None and action.text():
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
                 button.setAccessibleDescription(action.statusTip())
+        self._steady_toolbar_widths()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         view_menu.addAction(self.toolbar.toggleViewAction())
 
@@ -427,6 +523,54 @@ class MainWindow(QMainWindow):
                 self.conferences_view.viewport().mapToGlobal(pos)
             )
         )
+
+    # --- zoom -----------------------------------------------------------------------------
+
+    def zoom_by(self, steps: int) -> None:
+        levels = ZOOM_LEVELS
+        current = min(range(len(levels)), key=lambda i: abs(levels[i] - self.zoom))
+        self.set_zoom(levels[max(0, min(len(levels) - 1, current + steps))])
+
+    def set_zoom(self, factor: float, remember: bool = True) -> None:
+        """Scale the application's text (and what is sized from it) by ``factor``."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        base = app.property("telnyx_console_base_font")
+        if not isinstance(base, QFont):
+            base = QFont(app.font())
+            app.setProperty("telnyx_console_base_font", base)
+        self.zoom = factor
+        font = QFont(base)
+        if base.pointSizeF() > 0:
+            font.setPointSizeF(base.pointSizeF() * factor)
+        else:
+            font.setPixelSize(max(6, round(base.pixelSize() * factor)))
+        app.setFont(font)
+        rows = max(round(CALL_ROW_PX * factor), QFontMetrics(font).height() + 8)
+        self.calls_view.verticalHeader().setDefaultSectionSize(rows)
+        icon = round(TOOLBAR_ICON_PX * factor)
+        self.toolbar.setIconSize(QSize(icon, icon))
+        self._steady_toolbar_widths()
+        if remember:
+            self.qsettings.setValue("view/zoom", factor)
+        self.show_status(f"Zoom {round(factor * 100)} %")
+
+    def _steady_toolbar_widths(self) -> None:
+        """Each toggling button keeps the width of its longer label ("Hold" / "Unhold"), so
+        the buttons right of it never shift when it toggles under the pointer."""
+        for name, texts in TOGGLE_TEXTS.items():
+            action = self.actions.all[name]
+            button = self.toolbar.widgetForAction(action)
+            if button is None:
+                continue
+            current = action.text()
+            widths = []
+            for text in texts:
+                action.setText(text)
+                widths.append(button.sizeHint().width())
+            action.setText(current)
+            button.setMinimumWidth(max(widths))
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
         action = QAction(text, self)
@@ -543,6 +687,13 @@ class MainWindow(QMainWindow):
             self.select_calls([target.call_control_id])
             self._auto_selected = target.call_control_id
 
+    def _pointer_on_calls(self) -> bool:
+        """The pointer is over the calls table: ended rows wait before they leave it."""
+        viewport = self.calls_view.viewport()
+        if not viewport.isVisible():
+            return False
+        return viewport.rect().contains(viewport.mapFromGlobal(QCursor.pos()))
+
     def _is_operator_leg(self, ccid: str) -> bool:
         """The console's leg to the operator's own phone (the session's ops know; before the
         session started there is none)."""
@@ -590,71 +741,45 @@ class MainWindow(QMainWindow):
         self.dialer.destination_edit.setFocus()
         self.dialer.destination_edit.selectAll()
 
+    # --- dialogs (console/ui/window_dialogs.py owns them) -----------------------------------
+
     def open_settings(self):
-        from console.ui.settings_dialog import SettingsDialog
+        return self.dialogs.open_settings()
 
-        if self.settings_dialog is not None and Shiboken.isValid(self.settings_dialog):
-            self.settings_dialog.raise_()
-            return self.settings_dialog
-        dialog = SettingsDialog(self.session, self)
-        dialog.applied.connect(self._settings_applied)
-        dialog.finished.connect(dialog.deleteLater)
-        self.settings_dialog = dialog
-        dialog.open()
-        return dialog
+    def open_setup_wizard(self):
+        return self.dialogs.open_setup_wizard()
 
-    def _settings_applied(self, settings=None, message: str = "Settings saved") -> None:
+    @property
+    def settings_dialog(self):
+        return self.dialogs.settings_dialog
+
+    @property
+    def setup_wizard(self):
+        return self.dialogs.setup_wizard
+
+    @property
+    def setup_task(self) -> asyncio.Future | None:
+        return self.dialogs.setup_task
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def notify_info(self, text: str) -> None:
+        self.notifications.show_message(text, "info")
+
+    def refresh_from_settings(self, message: str = "Settings saved") -> None:
+        """New settings were applied: every widget that shows one follows."""
         settings = self.session.settings
         self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
         self.dialer.set_default_country(_setting(settings, "default_country", None))
         self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
+        self.apply_timer_thresholds()
+        self.ring_alerts.configure()
         _apply_theme(_setting(settings, "theme", "system"))
         self.status.refresh()
         self.health_panel.refresh()
         self.show_status(message)
-
-    # --- first-run setup ------------------------------------------------------------------
-
-    def open_setup_wizard(self):
-        """Open the setup wizard (non-modal ``open()``); never in demo mode. Returns it or None."""
-        from console.ui.setup_wizard import SetupWizard
-
-        if getattr(self.session, "demo", False):
-            self.show_status("The setup wizard is not available in demo mode.")
-            return None
-        if self.setup_wizard is not None and Shiboken.isValid(self.setup_wizard):
-            self.setup_wizard.raise_()
-            self.setup_wizard.activateWindow()
-            return self.setup_wizard
-        wizard = SetupWizard(self.session.settings, self)
-        wizard.finished_setup.connect(self._apply_setup)
-        wizard.finished.connect(wizard.deleteLater)
-        self.setup_wizard = wizard
-        wizard.open()  # not exec(): the asyncio loop keeps running underneath
-        return wizard
-
-    def _apply_setup(self, result) -> asyncio.Future:
-        self.show_status("Saving the new setup…")
-        self.setup_task = asyncio.ensure_future(self._run_setup(result))
-        return self.setup_task
-
-    async def _run_setup(self, result) -> None:
-        try:
-            notes = await self.session.apply_settings(result.settings, **result.apply_kwargs())
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            if not self._closed:
-                self.notify_error(
-                    f"The setup could not be applied: {describe_error(exc)} "
-                    "Run File → Setup wizard… again to retry."
-                )
-            return
-        if self._closed:
-            return
-        self._settings_applied(message="Setup complete: the console uses your Telnyx account.")
-        for note in notes or ():
-            self.notifications.show_message(note, "info")
 
     # --- webhook path and resync (the health panel does the work) -------------------------
 
@@ -701,19 +826,34 @@ class MainWindow(QMainWindow):
         self.queues_model.apply_changes(changes)
         self.actions.update()
         self.dialer.update_mode()
+        self._count_missed(changes.calls.changed | changes.calls.added)
         if not changes.reset:
             self._select_ringing(changes.calls.added)
-            for ccid in changes.calls.added:
-                call = self.session.store.call(ccid)
-                if (
-                    call is not None
-                    and call.direction == "incoming"
-                    and call.state is CallState.RINGING
-                ):
-                    self.tray.notify(
-                        "Incoming call",
-                        f"Incoming call from {fmt.party(call.from_number, call.caller_name)}",
-                    )
+        self.ring_alerts.update()  # popup, ringtone, taskbar flash and tray (or DND: none)
+
+    def apply_timer_thresholds(self) -> None:
+        """The call timer's amber and red ages (minutes), from the desk's own preferences."""
+        warn = _positive(self.qsettings.value("calls/warn_after_minutes"), 5.0)
+        alert = _positive(self.qsettings.value("calls/alert_after_minutes"), 15.0)
+        self.calls_model.warn_after_secs = warn * 60
+        self.calls_model.alert_after_secs = max(alert, warn) * 60
+
+    def _count_missed(self, ccids: Iterable[str]) -> None:
+        """An incoming call that ended while still ringing, not rejected from here: missed."""
+        for ccid in ccids:
+            call = self.session.store.call(ccid)
+            if (
+                call is None
+                or call.is_live
+                or call.direction != "incoming"
+                or call.answered_at is not None
+                or ccid in self.actions.ended_notes
+                or ccid in self._missed_seen
+            ):
+                continue
+            self._missed_seen.add(ccid)
+            when = fmt.format_time(call.ended_at)
+            self.status.add_missed(f"{when}  {fmt.party(call.from_number, call.caller_name)}")
 
     def _on_system_scheme(self, *_args) -> None:
         # Only a "system" theme follows the desktop; an explicit choice stays put.
@@ -731,7 +871,17 @@ class MainWindow(QMainWindow):
 
     def _dial(self, to: str, from_: str) -> None:
         self._store_recent(self.dialer.recent_numbers)
-        self.actions.run("Dial", lambda: self.session.ops.dial(to, from_))
+        self.actions.place_call(to, from_)
+
+    def _dismiss_try_this(self) -> None:
+        self.qsettings.setValue("demo/try_this_dismissed", True)
+        if self.try_this_dock is not None:
+            self.try_this_dock.close()
+            self.history_dock.raise_()
+
+    def _try_number(self, number: str) -> None:
+        self.dialer.destination_edit.setText(number)
+        self.focus_dialer()
 
     def _send_dtmf_key(self, ccid: str, digit: str) -> None:
         self.actions.send_digits(ccid, digit)
@@ -794,8 +944,8 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             state = s.value("window/state")
-            if state is not None:
-                self.restoreState(state, LAYOUT_VERSION)
+            if state is not None and self.restoreState(state, LAYOUT_VERSION):
+                self._health_dock_sized = True  # the saved layout has its width
             for name, splitter in self._splitters().items():
                 value = s.value(f"splitter/{name}")
                 if value is not None:
@@ -816,9 +966,10 @@ class MainWindow(QMainWindow):
         health = self.health_panel
         health.timer.stop()
         health.detach()
-        for task in (health.test_task, health.resync_task, self.setup_task):
+        for task in (health.test_task, health.resync_task):
             if task is not None and not task.done():
                 task.cancel()
+        self.dialogs.close()
 
     def closeEvent(self, event) -> None:
         if not self._closed:
@@ -829,8 +980,31 @@ class MainWindow(QMainWindow):
                 if callable(unsubscribe):
                     unsubscribe()
             self._close_panels()
+            self.ring_alerts.close()
             self.tray.hide()
         super().closeEvent(event)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(f"{widget.objectName() or 'panel'}Scroll")
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
+def _flag(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("1", "true"))
+
+
+def _positive(value: object, default: float) -> float:
+    """A positive number from a saved preference, else ``default``."""
+    try:
+        minutes = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return minutes if minutes > 0 else default
 
 
 def _expand_inserted(view: QTreeView, parent: QModelIndex, first: int, last: int) -> None:

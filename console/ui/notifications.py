@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+
+#: Lines of text the strip shows; a longer message is cut there (all of it in the tooltip).
+LINES = 2
 
 
 class NotificationArea(QFrame):
-    """Shows the latest message above the calls table; earlier ones stay in ``history``."""
+    """Shows the latest message above the calls table; earlier ones stay in ``history``.
+
+    Its room is kept while it is hidden and its height never changes, so a message coming or
+    going never moves the calls table under the operator's pointer.
+    """
 
     shown = Signal(str)
 
@@ -27,9 +34,19 @@ class NotificationArea(QFrame):
         close.setToolTip("Dismiss")
         close.setAccessibleName("Dismiss notification")
         close.clicked.connect(self.dismiss)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.history: list[str] = []
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(policy)
+        margins = layout.contentsMargins()
+        text_height = self.label.fontMetrics().lineSpacing() * LINES
+        self.setFixedHeight(
+            max(text_height, close.sizeHint().height()) + margins.top() + margins.bottom() + 4
+        )
         self.hide()
 
     @property
@@ -44,6 +61,7 @@ class NotificationArea(QFrame):
             self.style().unpolish(self)
             self.style().polish(self)
         self.label.setText(text)
+        self.label.setToolTip(text)
         self.label.setAccessibleDescription(text)
         self.show()
         self.shown.emit(text)

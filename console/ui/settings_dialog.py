@@ -6,12 +6,13 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSlider,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from console.ui.fields import secret_field
 from console.ui.messages import describe_error
+from console.ui.ringer import AudioUnavailable, SoundDeviceOutput
 from console.ui.validation import check_public_key, normalize_number, normalize_target
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,13 @@ TUNNELS = [
     ("none", "None (local only)"),
 ]
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
+
+
+def _number(value: object, default: float) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
 
 
 def _error_label(parent: QWidget | None) -> QLabel:
@@ -53,9 +63,11 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object)  # the Settings saved
 
-    def __init__(self, session, parent: QWidget | None = None):
+    def __init__(self, session, parent: QWidget | None = None, desk: QSettings | None = None):
         super().__init__(parent)
         self.session = session
+        # The desk's own preferences (ringing, call timer): kept with the window layout.
+        self.desk = desk
         self.setWindowTitle("Settings")
         self.apply_task: asyncio.Future | None = None
         self.apps_task: asyncio.Future | None = None
@@ -69,6 +81,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._numbers_tab(settings), "&Numbers")
         tabs.addTab(self._network_tab(settings), "&Webhooks && tunnel")
         tabs.addTab(self._display_tab(settings), "&Display")
+        if desk is not None:
+            tabs.addTab(self._desk_tab(desk), "D&esk")
         self.error_label = _error_label(self)
         self.error_label.setAccessibleName("Settings problem")
         self.buttons = QDialogButtonBox(
@@ -257,6 +271,55 @@ class SettingsDialog(QDialog):
         self.silence_spin.setAccessibleName("Warn when no events arrive for")
         form.addRow("Warn when &silent for", self.silence_spin)
         return page
+
+    def _desk_tab(self, desk: QSettings) -> QWidget:
+        """Ringtone volume and device, the call timer's colour thresholds."""
+        page = QWidget()
+        form = QFormLayout(page)
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, page)
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(int(_number(desk.value("ringing/volume"), 80)))
+        self.volume_slider.setAccessibleName("Ringtone volume")
+        self.volume_slider.setToolTip("0 rings silently (the popup still shows)")
+        form.addRow("Ringtone &volume", self.volume_slider)
+        self.device_combo = QComboBox(page)
+        self.device_combo.setAccessibleName("Ringtone device")
+        self.device_combo.addItem("System default", "")
+        try:
+            devices = SoundDeviceOutput().output_devices()
+        except AudioUnavailable as exc:
+            devices = []
+            self.device_combo.setToolTip(f"No audio output found: {exc}")
+        for name in devices:
+            self.device_combo.addItem(name, name)
+        saved = str(desk.value("ringing/device") or "")
+        if saved and self.device_combo.findData(saved) < 0:
+            self.device_combo.addItem(f"{saved} (not connected)", saved)
+        self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(saved)))
+        form.addRow("Ringtone &device", self.device_combo)
+        self.warn_spin = QDoubleSpinBox(page)
+        self.alert_spin = QDoubleSpinBox(page)
+        for spin, key, default, name in (
+            (self.warn_spin, "calls/warn_after_minutes", 5.0, "Call timer turns amber after"),
+            (self.alert_spin, "calls/alert_after_minutes", 15.0, "Call timer turns red after"),
+        ):
+            spin.setRange(0.5, 600)
+            spin.setDecimals(1)
+            spin.setSuffix(" min")
+            spin.setValue(_number(desk.value(key), default))
+            spin.setAccessibleName(name)
+        form.addRow("Timer &amber after", self.warn_spin)
+        form.addRow("Timer &red after", self.alert_spin)
+        return page
+
+    def save_desk(self) -> None:
+        if self.desk is None:
+            return
+        self.desk.setValue("ringing/volume", self.volume_slider.value())
+        self.desk.setValue("ringing/device", self.device_combo.currentData() or "")
+        warn = self.warn_spin.value()
+        self.desk.setValue("calls/warn_after_minutes", warn)
+        self.desk.setValue("calls/alert_after_minutes", max(warn, self.alert_spin.value()))
 
     # --- behaviour ------------------------------------------------------------------------
 
@@ -447,5 +510,6 @@ class SettingsDialog(QDialog):
             self.error_label.show()
             return
         self.apply_task = None
+        self.save_desk()
         self.applied.emit(settings)
         super().accept()

@@ -86,9 +86,14 @@ class SetupResult:
     api_key: str = field(repr=False)
     public_key: str = field(repr=False)
     ngrok_authtoken: str | None = field(default=None, repr=False)
+    #: False where no keyring can hold secrets: they come from the environment instead, and
+    #: asking the session to save them would fail after the settings were already written.
+    save_secrets: bool = True
 
     def apply_kwargs(self) -> dict[str, str | None]:
         # None leaves a secret as it is (e.g. an authtoken that comes from the environment).
+        if not self.save_secrets:
+            return {"api_key": None, "public_key": None, "ngrok_authtoken": None}
         return {
             "api_key": self.api_key,
             "public_key": self.public_key,

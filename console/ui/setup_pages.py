@@ -63,6 +63,15 @@ class ApiKeyPage(QWizardPage):
         form = QFormLayout()
         form.addRow("API &key", row)
         layout = QVBoxLayout(self)
+        if owner.secrets_problem:
+            # Said first, before anything is typed: where the secrets will (not) be kept.
+            self.keyring_message = Message(self, "Where secrets are kept")
+            self.keyring_message.show_text(
+                f"{owner.secrets_problem} The key typed here is checked but not saved; set it "
+                "in the environment for the next start.",
+                "warning",
+            )
+            layout.addWidget(self.keyring_message)
         layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(api)
@@ -308,7 +317,7 @@ class NumbersPage(QWizardPage):
         form = QFormLayout()
         form.addRow("Default &country", self.country_edit)
         form.addRow("", self.country_message)
-        form.addRow("&Numbers", self.numbers_edit)
+        form.addRow("N&umbers", self.numbers_edit)  # Alt+N is the wizard's Next
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint_label(

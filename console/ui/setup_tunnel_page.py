@@ -50,7 +50,7 @@ class TunnelPage(QWizardPage):
         self.group = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
         choices = [
-            ("ngrok", "&ngrok: a public https address for this computer (recommended)"),
+            ("ngrok", "ngro&k: a public https address for this computer (recommended)"),
             ("manual", "&Manual: my own https reverse proxy forwards to this computer"),
             ("none", "N&one: no tunnel (Telnyx cannot reach this computer; no live events)"),
         ]
@@ -86,7 +86,7 @@ class TunnelPage(QWizardPage):
         self.agent_edit.setAccessibleName("ngrok agent path")
         self.agent_edit.setPlaceholderText("empty: look for ngrok on PATH")
         self.agent_edit.textChanged.connect(self._validate)
-        self.browse_button = QPushButton("&Browse…", self.ngrok_box)
+        self.browse_button = QPushButton("Bro&wse…", self.ngrok_box)
         self.browse_button.setAccessibleName("Choose the ngrok agent")
         self.browse_button.clicked.connect(self._browse_agent)
         self.agent_message = Message(self.ngrok_box, "ngrok agent problem")

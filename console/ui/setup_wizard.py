@@ -62,8 +62,11 @@ class SetupWizard(QWizard):
         *,
         client_factory: ClientFactory | None = None,
         environ: dict[str, str] | None = None,
+        secrets_problem: str | None = None,
     ):
         super().__init__(parent)
+        #: Why secrets cannot be saved here (no keyring backend); None when they can.
+        self.secrets_problem = secrets_problem
         self.base_settings = settings or Settings()
         self._client_factory = client_factory or _default_client_factory
         env = os.environ if environ is None else environ
@@ -96,6 +99,11 @@ class SetupWizard(QWizard):
             (QWizard.WizardButton.CancelButton, "Cancel"),
         ):
             self.button(which).setAccessibleName(name)
+        # The buttons' keys are fixed here (Alt+B, Alt+N, Alt+F): no page uses those letters.
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Back")
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Next >")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Cancel")
         self.resize(700, 600)
 
     # --- data ------------------------------------------------------------------------------
@@ -158,6 +166,7 @@ class SetupWizard(QWizard):
             api_key=self.api_key,
             public_key=check_webhook_public_key(self.public_key),
             ngrok_authtoken=self.ngrok_authtoken,
+            save_secrets=self.secrets_problem is None,
         )
 
     # --- closing ---------------------------------------------------------------------------

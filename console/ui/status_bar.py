@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from console.ui import formatting as fmt
 
 log = logging.getLogger(__name__)
 
 
-def _set_severity(label: QLabel, severity: str) -> None:
+def _set_severity(label: QWidget, severity: str) -> None:
     # The stylesheet colours labels by this property; re-polish so a change shows at once.
     if label.property("severity") != severity:
         label.setProperty("severity", severity)
@@ -27,9 +27,22 @@ CATCHING_UP_AT = 50
 class StatusBar(QStatusBar):
     """Reads ``session.health`` on every health change and once a second (ages tick)."""
 
+    missed_cleared = Signal()
+
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        # Missed calls first: what an operator looks for; the webhook instruments follow.
+        self.missed_button = QToolButton(self)
+        self.missed_button.setObjectName("missedCalls")
+        self.missed_button.setAutoRaise(True)
+        self.missed_button.setAccessibleName("Missed calls")
+        self.missed_button.clicked.connect(self._clear_missed)
+        self.missed_button.setVisible(False)
+        self.addPermanentWidget(self.missed_button)
+        self.missed: list[str] = []
+        self.sound_label = self._label("soundLabel", "")
+        self.sound_label.setVisible(False)
         self.receiver_label = self._label("receiverLabel", "Where webhooks are received")
         self.tunnel_label = self._label("tunnelLabel", "Public tunnel to the receiver")
         self.api_label = self._label("apiLabel", "Telnyx REST API")
@@ -47,6 +60,29 @@ class StatusBar(QStatusBar):
         self._timer.start()
         self.refresh()
 
+    def add_missed(self, words: str) -> None:
+        """One more call rang out unanswered: count it until the operator has looked."""
+        self.missed.append(words)
+        count = len(self.missed)
+        self.missed_button.setText(f"Missed calls: {count}")
+        recent = "\n".join(self.missed[-10:])
+        self.missed_button.setToolTip(f"{recent}\n\nClick to mark them seen.")
+        _set_severity(self.missed_button, "warning")
+        self.missed_button.setVisible(True)
+
+    def set_sound_problem(self, text: str) -> None:
+        """The ringtone cannot play: say so where it stays in view, in full in the tooltip."""
+        self.sound_label.setText("Ringtone: no sound")
+        self.sound_label.setToolTip(text)
+        self.sound_label.setAccessibleDescription(text)
+        _set_severity(self.sound_label, "warning")
+        self.sound_label.setVisible(True)
+
+    def _clear_missed(self) -> None:
+        self.missed.clear()
+        self.missed_button.setVisible(False)
+        self.missed_cleared.emit()
+
     def _label(self, name: str, tip: str) -> QLabel:
         label = QLabel(self)
         label.setObjectName(name)
@@ -63,6 +99,7 @@ class StatusBar(QStatusBar):
             return
         if health is None:
             return
+        # Short words on the bar (it must fit a small or scaled screen); addresses in tooltips.
         receiver = getattr(health, "receiver_url", None)
         problem = getattr(health, "receiver_problem", None)
         if problem:
@@ -70,15 +107,17 @@ class StatusBar(QStatusBar):
             self.receiver_label.setToolTip(problem)
             _set_severity(self.receiver_label, "error")
         else:
-            self.receiver_label.setText(
-                f"Receiver: {receiver}" if receiver else "Receiver: stopped"
+            self.receiver_label.setText("Receiver: on" if receiver else "Receiver: stopped")
+            self.receiver_label.setToolTip(
+                f"Webhooks are received at {receiver}"
+                if receiver
+                else "The receiver is not running"
             )
-            self.receiver_label.setToolTip("Where webhooks are received")
             _set_severity(self.receiver_label, "" if receiver else "warning")
 
         state = getattr(health, "tunnel_state", None) or "none"
         url = getattr(health, "tunnel_url", None)
-        self.tunnel_label.setText(f"Tunnel: {state}" + (f" — {url}" if url else ""))
+        self.tunnel_label.setText(f"Tunnel: {state}")
         tip = [f"Public tunnel: {state}", url or "no public URL"]
         for name, words in (
             ("tunnel_error", "Tunnel error"),
@@ -94,26 +133,38 @@ class StatusBar(QStatusBar):
             getattr(health, "webhook_problem", None)
         )
         if getattr(health, "webhook_problem", None):
-            self.tunnel_label.setText(self.tunnel_label.text() + " ⚠ webhook URL not set")
+            self.tunnel_label.setText(self.tunnel_label.text() + " (webhook URL not set)")
         _set_severity(
             self.tunnel_label, "error" if bad_tunnel else "warning" if warn_tunnel else ""
         )
 
         reachable = getattr(health, "api_reachable", None)
         error = getattr(health, "api_last_error", None)
-        if reachable is None:
+        # A console not set up yet (no API key) has nothing to be red about: the setup wizard
+        # is open and the operator has typed nothing yet.
+        unconfigured = not getattr(self.session, "demo", False) and (
+            getattr(self.session, "client", True) is None
+        )
+        if unconfigured:
+            self.api_label.setText("API: not set up")
+            _set_severity(self.api_label, "")
+        elif reachable is None:
             self.api_label.setText("API: not checked")
             _set_severity(self.api_label, "")
         elif reachable:
             self.api_label.setText("API: reachable")
             _set_severity(self.api_label, "ok")
         else:
-            self.api_label.setText("API: unreachable" + (f" — {error}" if error else ""))
+            self.api_label.setText("API: unreachable")
             _set_severity(self.api_label, "error")
         self.api_label.setToolTip(f"Telnyx REST API\nLast error: {error or 'none'}")
 
         key_problem = getattr(health, "key_problem", None)
-        if key_problem:
+        if unconfigured and key_problem:
+            self.verification_label.setText("Signatures: not set up")
+            self.verification_label.setToolTip(key_problem)
+            _set_severity(self.verification_label, "")
+        elif key_problem:
             self.verification_label.setText("⚠ Signature key problem")
             self.verification_label.setToolTip(key_problem)
             _set_severity(self.verification_label, "error")

@@ -23,6 +23,10 @@ _COLORS = {
         "error_bg": "#f8d7da",
         "error_fg": "#842029",
         "ok": "#1e7e34",
+        "held": "#e3ecfa",
+        "long": "#fbe3e1",
+        "timer_warn": "#a15c00",
+        "timer_alert": "#b02a20",
     },
     "dark": {
         "ringing": "#4a3f1c",
@@ -35,6 +39,10 @@ _COLORS = {
         "error_bg": "#5c1f25",
         "error_fg": "#f1aeb5",
         "ok": "#75b798",
+        "held": "#23324a",
+        "long": "#4a2623",
+        "timer_warn": "#f0b45a",
+        "timer_alert": "#ff8a80",
     },
 }
 

@@ -6,7 +6,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QTreeView
 
 
-def _within(index: QModelIndex, parent: QModelIndex, first: int, last: int) -> bool:
+def _within(
+    index: QModelIndex, parent: QModelIndex | QPersistentModelIndex, first: int, last: int
+) -> bool:
     """Is ``index`` one of rows first..last under ``parent``, or inside one of them?"""
     while index.isValid():
         if index.parent() == parent and first <= index.row() <= last:
@@ -29,11 +31,8 @@ class StillTreeView(QTreeView):
     ) -> None:
         model = self.selectionModel()
         if model is not None:
-            parent_index = (
-                QModelIndex(parent) if isinstance(parent, QPersistentModelIndex) else parent
-            )
-            going = [idx for idx in model.selectedRows() if _within(idx, parent_index, start, end)]
-            if going or _within(model.currentIndex(), parent_index, start, end):
+            going = [idx for idx in model.selectedRows() if _within(idx, parent, start, end)]
+            if going or _within(model.currentIndex(), parent, start, end):
                 model.clearSelection()
                 model.clearCurrentIndex()
         super().rowsAboutToBeRemoved(parent, start, end)

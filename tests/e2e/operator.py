@@ -10,14 +10,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from console.ui.calls_model import COL_ENDED, COL_FLAGS, COL_FROM, COL_STATE, COL_TO
+from console.ui.calls_model import BADGES_ROLE, COL_ENDED, COL_FLAGS, COL_FROM, COL_STATE, COL_TO
 from console.ui.conferences_model import COL_NAME as CONF_COL_NAME
 from console.ui.conferences_model import COL_STATUS as CONF_COL_STATUS
 from tests.support.qt import run_task
 
 WAIT_MS = 15_000  # generous: a condition, never a timing assertion
 LONG_RING = 100_000.0  # simulated seconds an unanswered inbound call keeps ringing
-PENDING = "⏳"
 
 
 class Operator:
@@ -47,15 +46,19 @@ class Operator:
         return self.text(ccid, COL_STATE)
 
     def flags(self, ccid: str) -> str:
-        return self.text(ccid, COL_FLAGS)
+        """The flags cell's badges in words (the cell shows them as icons)."""
+        model = self.window.calls_model
+        row = model.row_of(ccid)
+        assert row is not None, f"no row for {ccid}"
+        return model.index(row, COL_FLAGS).data(BADGES_ROLE) or ""
 
     def ended(self, ccid: str) -> str:
         return self.text(ccid, COL_ENDED)
 
     def row(self, ccid: str) -> dict[str, str]:
         return {
-            "from": self.text(ccid, COL_FROM),
-            "to": self.text(ccid, COL_TO),
+            "party": self.text(ccid, COL_FROM),  # the caller, or the number dialled
+            "line": self.text(ccid, COL_TO),  # the console's own number on the call
             "state": self.state(ccid),
             "flags": self.flags(ccid),
             "ended": self.ended(ccid),
@@ -160,7 +163,7 @@ class Operator:
         task = self.press(name, *ccids)
         if pending is not None:
             for ccid in ccids:
-                assert self.state(ccid) == f"{PENDING} {pending}", self.row(ccid)
+                assert self.state(ccid) == pending, self.row(ccid)
         self.finish(task)
 
     def answered_inbound(self, **kw: Any) -> str:

@@ -138,6 +138,7 @@ class FakeOps:
         self.gate: asyncio.Event | None = None  # when set, commands wait for it (pending)
         self.transfers: list[AttendedTransfer] = []  # every transfer started, newest last
         self.confirm = True
+        self._transferred: dict[str, str] = {}  # blind transfers, as Operations remembers them
 
     @property
     def attended_transfers(self) -> list[AttendedTransfer]:
@@ -170,6 +171,10 @@ class FakeOps:
 
     async def transfer(self, call_control_id, to):
         await self._do("transfer", call_control_id, to)
+        self._transferred[call_control_id] = to
+
+    def transferred_to(self, call_control_id):
+        return self._transferred.get(call_control_id)
 
     async def start_attended_transfer(self, call_control_id, to):
         await self._do("start_attended_transfer", call_control_id, to)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from console.state.store import Store
 from console.ui import formatting as fmt
 from console.ui.calls_model import (
+    BADGES_ROLE,
     COL_DURATION,
     COL_ENDED,
     COL_FLAGS,
@@ -108,7 +109,8 @@ def test_ended_call_shows_cause_then_leaves_the_model_only(store, events):
     live_call(store, events, "v3:a")
     model = CallsModel(store, retention_secs=3600)
     model.apply_changes(store.apply(events.hangup("v3:a", "normal_clearing", "callee")))
-    assert text(model, 0, COL_ENDED) == "Completed (hung up by callee)"
+    # The callee of an incoming call is this console's side: the end came from here.
+    assert text(model, 0, COL_ENDED) == "Completed (ended here)"
     assert "SIP response: 200" in model.index(0, COL_ENDED).data(Qt.ItemDataRole.ToolTipRole)
     spy = Spy(model)
     model.set_retention(0)
@@ -126,7 +128,7 @@ def test_tick_repaints_only_the_duration_of_live_rows(store, events):
     model.apply_changes(store.apply(events.hangup("v3:b")))
     spy = Spy(model)
     model.tick()
-    assert spy.changed == [(0, 0, COL_DURATION, COL_DURATION)]
+    assert spy.changed == [(0, 0, COL_STATE, COL_DURATION)]  # hold timer and call timer
 
 
 def test_reset_reloads(store, events):
@@ -147,11 +149,13 @@ def test_pending_text_and_badges(store, events):
     model = CallsModel(store, pending)
     spy = Spy(model)
     pending.set("v3:a", "holding…")
-    assert text(model, 0, COL_STATE) == "⏳ holding…"
+    assert text(model, 0, COL_STATE) == "holding…"
     assert spy.changed == [(0, 0, COL_STATE, COL_STATE)]
     pending.clear("v3:a")
     model.apply_changes(store.mark_participants("conf-1", ["v3:a"], on_hold=True, muted=True))
-    assert text(model, 0, COL_FLAGS) == "On hold · Muted"
+    assert text(model, 0, COL_FLAGS) == ""  # icons, with the words in tooltip and role
+    assert model.index(0, COL_FLAGS).data(BADGES_ROLE) == "On hold · Muted · Conference"
+    assert model.index(0, COL_FLAGS).data(Qt.ItemDataRole.DecorationRole) is not None
     assert text(model, 0, COL_WHERE) == "Conference conf-1"  # unnamed, nobody else in it
 
 
@@ -171,7 +175,7 @@ def test_conferences_are_named_by_who_is_in_them(store, events):
     assert fmt.conference_title(merged, calls) == "Ravi Menon, Lucia Ortega"
     assert fmt.conference_title(own, calls) == "Call with Pat Caller"
     assert fmt.conference_place(calls["v3:a"], merged, calls) == "With Lucia Ortega"
-    assert fmt.conference_place(calls["v3:c"], own, calls) == "Own conference"
+    assert fmt.conference_place(calls["v3:c"], own, calls) == ""  # a 1:1 call, held or muted
 
     store.note_conference_name("conf-merged", "Sales stand-up")  # a name a person gave
     merged = store.conferences["conf-merged"]
@@ -180,7 +184,8 @@ def test_conferences_are_named_by_who_is_in_them(store, events):
 
     model = CallsModel(store, PendingOps())
     assert text(model, model.row_of("v3:b"), COL_WHERE) == "Conference Sales stand-up"
-    assert text(model, model.row_of("v3:c"), COL_WHERE) == "Own conference"
+    assert text(model, model.row_of("v3:c"), COL_WHERE) == ""
+    assert text(model, model.row_of("v3:c"), COL_STATE) == "Answered"  # not "In conference"
 
 
 # --- conferences -----------------------------------------------------------------------------

@@ -298,3 +298,65 @@ def test_every_control_has_an_accessible_name(wizard):
         c for c in controls if not c.accessibleName() and not isinstance(c.parent(), QComboBox)
     ]
     assert controls and not unnamed, unnamed
+
+
+# --- issue #12: keys that do not clash, a keyring that is not there ----------------------
+
+
+def _mnemonics(widget) -> list[str]:
+    """The Alt+letter keys of the visible labels and buttons under ``widget``."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    keys = []
+    for child in widget.findChildren(QAbstractButton) + widget.findChildren(QLabel):
+        if not child.isVisibleTo(widget):
+            continue
+        if isinstance(child, QLabel) and child.buddy() is None:
+            continue  # a label's & only works with a buddy
+        text = child.text().replace("&&", "")
+        keys += [m.lower() for m in re.findall(r"&(\w)", text)]
+    return keys
+
+
+def test_no_page_shares_an_alt_key_with_the_wizard_buttons(wizard):
+    buttons = [
+        wizard.button(b)
+        for b in (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton,
+        )
+    ]
+    button_keys = [k for b in buttons for k in _mnemonics_of(b.text())]
+    assert sorted(button_keys) == ["b", "f", "n"]
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        keys = _mnemonics(page)
+        assert not set(keys) & set(button_keys), (page.title(), keys)
+        assert len(keys) == len(set(keys)), (page.title(), keys)
+
+
+def _mnemonics_of(text: str) -> list[str]:
+    import re
+
+    return [m.lower() for m in re.findall(r"&(\w)", text.replace("&&", ""))]
+
+
+def test_without_a_keyring_the_first_page_says_so_and_finish_saves_no_secrets(qtbot, sim):
+    problem = "Secrets cannot be saved: no keyring backend. Use TELNYX_API_KEY instead."
+    w = SetupWizard(
+        Settings(api_base_url=sim.base_url),
+        client_factory=_factory,
+        environ={},
+        secrets_problem=problem,
+    )
+    qtbot.addWidget(w)
+    w.show()
+    message = w.api_key_page.keyring_message
+    assert message.isVisibleTo(w) and problem in message.text()
+    result = SetupResult(
+        settings=Settings(), api_key="KEY1", public_key="x" * 44, save_secrets=False
+    )
+    assert result.apply_kwargs() == {"api_key": None, "public_key": None, "ngrok_authtoken": None}

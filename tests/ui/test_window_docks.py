@@ -102,9 +102,10 @@ def status_text(window) -> str:
 
 
 def test_docks_host_the_panels_in_their_default_areas(window):
-    assert window.history_dock.widget() is window.history_panel
-    assert window.health_dock.widget() is window.health_panel
-    assert window.recordings_dock.widget() is window.recordings_panel
+    # Each panel sits in a scroll area, so its minimum size never outgrows a small screen.
+    assert window.history_dock.widget().widget() is window.history_panel
+    assert window.health_dock.widget().widget() is window.health_panel
+    assert window.recordings_dock.widget().widget() is window.recordings_panel
     names = {d.objectName() for d in window.findChildren(QDockWidget)}
     assert {"eventLogDock", "historyDock", "healthDock", "recordingsDock"} <= names
     assert [d.windowTitle() for d in window.docks().values()] == [
@@ -115,10 +116,22 @@ def test_docks_host_the_panels_in_their_default_areas(window):
     ]
     right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
     assert window.dockWidgetArea(window.health_dock) == right
-    assert window.dockWidgetArea(window.recordings_dock) == right
+    assert window.dockWidgetArea(window.recordings_dock) == bottom
     assert window.dockWidgetArea(window.history_dock) == bottom
-    assert window.recordings_dock in window.tabifiedDockWidgets(window.health_dock)
+    assert window.recordings_dock in window.tabifiedDockWidgets(window.history_dock)
+    window.event_log.show()  # shown from the View menu, it takes its tab beside history
     assert window.history_dock in window.tabifiedDockWidgets(window.event_log)
+
+
+def test_the_operator_layout_hides_the_engineers_docks_by_default(window):
+    """Issue #12: webhook health and the event log are hidden at first; history and
+    recordings show under the calls, so the calls table has the window's width."""
+    assert window.health_dock.isHidden() and window.event_log.isHidden()
+    assert not window.history_dock.isHidden() and not window.recordings_dock.isHidden()
+    assert not window.health_dock.toggleViewAction().isChecked()
+    assert window.health_dock.toggleViewAction() in window.view_menu.actions()
+    central = window.centralWidget().geometry()
+    assert central.right() >= window.width() - 20  # nothing docked beside the calls
 
 
 def test_each_dock_is_toggled_from_the_view_menu(qtbot, window):
@@ -126,12 +139,12 @@ def test_each_dock_is_toggled_from_the_view_menu(qtbot, window):
     for dock in window.docks().values():
         toggle = dock.toggleViewAction()
         assert toggle in view_actions
-        assert not dock.isHidden()
+        shown = not dock.isHidden()
         toggle.trigger()
-        assert dock.isHidden()
-        assert not toggle.isChecked()
+        assert dock.isHidden() is shown
+        assert toggle.isChecked() is not shown
         toggle.trigger()
-        assert not dock.isHidden()
+        assert dock.isHidden() is not shown
     assert window.history_dock.toggleViewAction().shortcut().toString() == "Ctrl+H"
 
 
@@ -139,12 +152,14 @@ def test_dock_visibility_is_restored_across_windows(qtbot, session, qsettings):
     first = make_window(qtbot, session, qsettings)
     first.history_dock.toggleViewAction().trigger()
     first.recordings_dock.toggleViewAction().trigger()
+    first.health_dock.toggleViewAction().trigger()
+    first.event_log.toggleViewAction().trigger()
     first.close()
 
     second = make_window(qtbot, session, qsettings)
     assert second.history_dock.isHidden()
     assert second.recordings_dock.isHidden()
-    assert not second.health_dock.isHidden()
+    assert not second.health_dock.isHidden()  # the engineer's choice is remembered
     assert not second.event_log.isHidden()
     second.history_dock.toggleViewAction().trigger()
     second.close()

@@ -1,0 +1,126 @@
+"""Ringing that cannot be missed: popup, ringtone, taskbar flash and tray, or none of them.
+
+One place decides, from the store, whether anything rings: an incoming call still ringing
+that no command is answering. Do-not-disturb silences all four; the calls table still shows
+the call (tinted), so nothing is lost, only quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+
+from console.state.entities import Call, CallState
+from console.ui import formatting as fmt
+from console.ui.ring_popup import RingPopup
+from console.ui.ringer import AudioOutput, Ringer
+
+
+def _started(call: Call) -> tuple[float, str]:
+    started = fmt.as_aware(call.started_at)
+    return (started.timestamp() if started else float("inf"), call.call_control_id)
+
+
+def called_words(call: Call) -> str:
+    """What the caller reached: a queue, else the number they dialled."""
+    if call.queue_name:
+        return f"Waiting in queue {call.queue_name}"
+    return f"Called {call.to_number}" if call.to_number else "Incoming call"
+
+
+class RingAlerts(QObject):
+    """Keeps the popup, the ringtone and the alerts true to the ringing calls."""
+
+    notice = Signal(str)  # e.g. "no audio device": the window shows it once
+
+    def __init__(
+        self,
+        window: QWidget,
+        store,
+        is_pending: Callable[[str], bool],
+        qsettings: QSettings,
+        notify_tray: Callable[[str, str], None],
+        output: AudioOutput | None = None,
+    ):
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.is_pending = is_pending
+        self.qsettings = qsettings
+        self.notify_tray = notify_tray
+        self.popup = RingPopup(window)
+        self.ringer = Ringer(output, notice=self.notice.emit)
+        self.alerted: set[str] = set()  # calls the taskbar and tray were told about
+        self.dnd_action = QAction("Do not &disturb", self)
+        self.dnd_action.setObjectName("action_do_not_disturb")
+        self.dnd_action.setCheckable(True)
+        self.dnd_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.dnd_action.setStatusTip("Silence the ring popup, ringtone and taskbar flash")
+        self.dnd_action.setToolTip("Do not disturb (Ctrl+Shift+N)\nRinging calls stay in the table")
+        self.dnd_action.setChecked(_flag(qsettings.value("ringing/dnd"), False))
+        self.dnd_action.toggled.connect(self._on_dnd)
+        self.configure()
+        self.ringer.do_not_disturb = self.dnd_action.isChecked()
+
+    def configure(self) -> None:
+        """Volume and device from the desk preferences (Settings → Desk)."""
+        volume = _number(self.qsettings.value("ringing/volume"), 80.0) / 100.0
+        device = self.qsettings.value("ringing/device") or None
+        self.ringer.configure(volume, str(device) if device else None)
+
+    @property
+    def do_not_disturb(self) -> bool:
+        return self.dnd_action.isChecked()
+
+    def _on_dnd(self, on: bool) -> None:
+        self.qsettings.setValue("ringing/dnd", on)
+        self.ringer.do_not_disturb = on
+        self.update()
+
+    def ringing_calls(self) -> list[Call]:
+        calls = [
+            c
+            for c in self.store.live_calls()
+            if c.direction == "incoming"
+            and c.state is CallState.RINGING
+            and not self.is_pending(c.call_control_id)
+        ]
+        return sorted(calls, key=_started)
+
+    def update(self) -> None:
+        calls = [] if self.do_not_disturb else self.ringing_calls()
+        if not calls:
+            self.popup.dismiss()
+            self.ringer.stop()
+            return
+        first = calls[0]
+        self.popup.show_call(first, called_words(first), len(calls) - 1)
+        self.ringer.start()
+        for call in calls:
+            if call.call_control_id not in self.alerted:
+                self.alerted.add(call.call_control_id)
+                QApplication.alert(self.window)  # flash the taskbar entry until looked at
+                words = fmt.party(call.from_number, call.caller_name)
+                self.notify_tray("Incoming call", f"Incoming call from {words}")
+
+    def close(self) -> None:
+        self.ringer.stop()
+        self.popup.dismiss()
+
+
+def _flag(value: object, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes")
+    return default
+
+
+def _number(value: object, default: float) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
