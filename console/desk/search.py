@@ -15,9 +15,9 @@ from typing import Protocol
 
 from console.desk.contacts import Contact, ContactBook
 from console.desk.context import other_party
-from console.desk.fts import WRAPUP
+from console.desk.fts import wrapup_keys_matching
 from console.desk.numbers import digits
-from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
+from console.desk.schema import MIN_INDEXED_TEXT
 from console.desk.wrapups import WrapUp, WrapUps
 from console.history import CallHistoryEntry, HistoryTable, call_key
 
@@ -80,17 +80,13 @@ def match_live(
 def wrapup_keys(conn: sqlite3.Connection, text: str, limit: int) -> list[str]:
     """Call keys whose notes, disposition or tags contain ``text`` (by index)."""
     if len(text) >= MIN_INDEXED_TEXT:
-        rows = conn.execute(
-            "SELECT ref FROM desk_fts WHERE kind = ? AND body LIKE ? LIMIT ?",
-            (WRAPUP, like_pattern(text), limit),
-        )
-    else:
-        # Too short for a trigram: only a whole disposition word this short is looked for.
-        rows = conn.execute(
-            "SELECT call_key FROM desk_wrapups WHERE disposition = ? COLLATE NOCASE "
-            "ORDER BY started_at DESC LIMIT ?",
-            (text, limit),
-        )
+        return wrapup_keys_matching(conn, text, limit)
+    # Too short for a trigram: only a whole disposition word this short is looked for.
+    rows = conn.execute(
+        "SELECT call_key FROM desk_wrapups WHERE disposition = ? COLLATE NOCASE "
+        "ORDER BY started_at DESC LIMIT ?",
+        (text, limit),
+    )
     return [str(r[0]) for r in rows]
 
 
