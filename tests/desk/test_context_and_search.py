@@ -155,3 +155,17 @@ def test_the_desk_imports_no_qt():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("broad", [1000, 2])
+def test_history_part_of_the_search_is_newest_first_whether_narrow_or_broad(
+    desk, monkeypatch, broad
+):
+    from console.desk import history_search
+
+    monkeypatch.setattr(history_search, "BROAD", broad)  # 2: the walk over the newest rows
+    _calls(desk)
+    keys = [h.key for h in desk.search("+1312555", limit=3).calls]
+    assert keys == ["v3:o1", "v3:p1", "v3:s1"]
+    assert [h.key for h in desk.search("session-v3:p2").calls] == ["v3:p2"]  # an id
+    assert [h.key for h in desk.search("31").calls][:2] == ["v3:o1", "v3:p1"]  # too short
