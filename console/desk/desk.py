@@ -68,6 +68,17 @@ class Desk:
         """Open (creating and migrating) the console database at ``path``."""
         return cls(connect(path), **options)  # type: ignore[arg-type]
 
+    @classmethod
+    def in_memory(cls, **options: object) -> Desk:
+        """A desk that lasts as long as the process (no data folder, or it cannot be opened)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        # What console.db.connect creates in a file: the table the migrations record into.
+        conn.execute(
+            "CREATE TABLE schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        return cls(conn, **options)  # type: ignore[arg-type]
+
     def close(self) -> None:
         self.conn.close()
 
