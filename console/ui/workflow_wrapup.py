@@ -145,6 +145,10 @@ class WrapUpCard(QWidget):
         """Notes during a call (the card keeps an ended call's wrap-up in front)."""
         if self.busy:
             return
+        if self.entry is not None and self.call_key == call_key(entry):
+            self.entry = entry  # the same call, newer facts: keep what is being typed
+            self.title.setText(self._title(entry, True))
+            return
         self._show(entry, live=True)
 
     def add_ended(self, entry: CallHistoryEntry) -> None:
@@ -166,6 +170,8 @@ class WrapUpCard(QWidget):
         self._show(entry, live=False)
 
     def _show(self, entry: CallHistoryEntry | None, live: bool = False) -> None:
+        if self._save_timer.isActive():
+            self.save_notes()  # typed moments ago for the call being left
         self._save_timer.stop()
         self.entry, self.live = entry, live
         self.error_label.clear()
