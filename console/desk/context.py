@@ -126,8 +126,8 @@ def caller_context(
     counts_today = sum(count_calls_with(conn, n, today) for n in numbers)
     counts_week = sum(count_calls_with(conn, n, week) for n in numbers)
     for skip in exclude:  # the live call, once written, is not one of "their other calls"
-        entry = history.get(skip)
-        when = entry.when.timestamp() if entry is not None and entry.when else None
+        row = history.get(skip)
+        when = row.when.timestamp() if row is not None and row.when else None
         if when is not None and when >= week:
             counts_week -= 1
             if when >= today:

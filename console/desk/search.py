@@ -111,18 +111,18 @@ def search_all(
         entries[call_key(entry)] = entry
     for key in wrapup_keys(conn, text, limit):
         if key not in entries:
-            entry = history.get(key)
-            if entry is not None:
-                entries[key] = entry
+            noted = history.get(key)
+            if noted is not None:
+                entries[key] = noted
     specific = found_contacts if len(found_contacts) <= CONTACT_CALLS else []
     for contact in specific:
         for number in [n for n in contact.numbers if n.e164][:NUMBERS_PER_CONTACT]:
             if number.e164:
                 for key in calls_with_number(conn, number.e164, limit=10):
                     if key not in entries:
-                        entry = history.get(key)
-                        if entry is not None:
-                            entries[key] = entry
+                        theirs = history.get(key)
+                        if theirs is not None:
+                            entries[key] = theirs
     newest = sorted(
         entries.values(),
         key=lambda e: (e.when.timestamp() if e.when else 0.0, call_key(e)),

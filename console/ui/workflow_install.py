@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from console.desk import Desk, DeskError, database_path, other_party
+from console.desk import Desk, DeskError, WrapUp, database_path, other_party
 from console.desk.calls import entry_from_call, handled
 from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
@@ -45,7 +45,7 @@ from console.ui.messages import describe_error
 from console.ui.workflow_caller_panel import CallerPanel
 from console.ui.workflow_contacts import CONTACTS_SHORTCUT, ContactEditor, ContactsDialog
 from console.ui.workflow_directory import DIRECTORY_SHORTCUT, DirectoryPicker
-from console.ui.workflow_names import ContactNameDelegate, NameCache
+from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
 from console.ui.workflow_search import SEARCH_SHORTCUT, SearchDialog
 from console.ui.workflow_status import StatusSelector
 from console.ui.workflow_wrapup import WrapUpCard
@@ -353,6 +353,23 @@ class Workflow(QObject):
         self.history_to = ContactNameDelegate(self.names, entry_party("to_number"), table)
         table.setItemDelegateForColumn(hp.COL_FROM, self.history_from)
         table.setItemDelegateForColumn(hp.COL_TO, self.history_to)
+        self._wrapups: dict[str, WrapUp | None] = {}
+
+        def wrapup_of(index: QModelIndex | QPersistentModelIndex) -> WrapUp | None:
+            entry = index.data(hp.ENTRY_ROLE)
+            if entry is None:
+                return None
+            key = call_key(entry)
+            if key not in self._wrapups:
+                if len(self._wrapups) > 5000:
+                    self._wrapups.clear()
+                self._wrapups[key] = self.desk.wrapups.get(key)
+            return self._wrapups[key]
+
+        self.history_result = WrapUpDelegate(wrapup_of, table)
+        table.setItemDelegateForColumn(hp.COL_RESULT, self.history_result)
+        for signal in (self.card.saved, self.card.finished):
+            signal.connect(self._wrapup_changed)
         # Double-click copied an internal call id; an operator expects to call back.
         table.doubleClicked.disconnect()
         table.doubleClicked.connect(
@@ -456,6 +473,10 @@ class Workflow(QObject):
             key = call_key(entry)
             self.desk.status.begin_wrap_up(key, self.desk.wrap_up_secs)
 
+    def _wrapup_changed(self, key: str) -> None:
+        self._wrapups.pop(key, None)
+        self.window.history_panel.table.viewport().update()
+
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
         self.on_selection()
@@ -544,9 +565,11 @@ class Workflow(QObject):
             return
         entry = entry_from_call(call)
         if call.is_live:
-            if self.card.busy:
+            waiting = self.card.entry
+            if self.card.busy and waiting is not None:
+                # An ended call's wrap-up goes back in line while the live call gets its notes.
                 self.card.save_notes()
-                self.card.pending.insert(0, self.card.entry)
+                self.card.pending.insert(0, waiting)
                 self.card.entry = None
             self.card.show_live(entry)
         else:

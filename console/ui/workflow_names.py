@@ -1,5 +1,6 @@
-"""Contact names in the calls table and the history: a delegate that shows ``Pat Lee <+1…>``
-where the model shows a bare number.
+"""Contact names in the calls table and the history (``Pat Lee <+1…>`` where the model shows
+a bare number), and each history row's disposition beside its result, with the notes in its
+tooltip.
 
 The calls and history models belong to other modules; a delegate set on their views changes
 what is painted without touching the models (a ``contact_name`` hook in the models would also
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip, QWidget
+
+from console.desk import WrapUp
 
 NumberOf = Callable[[QModelIndex | QPersistentModelIndex], str | None]
 
@@ -55,3 +58,37 @@ class ContactNameDelegate(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         option.text = self.text(index)  # type: ignore[attr-defined]
+
+
+class WrapUpDelegate(QStyledItemDelegate):
+    """A history row's result with what the operator wrote: ``Completed · Call back``; the
+    notes in the tooltip."""
+
+    def __init__(
+        self,
+        wrapup_of: Callable[[QModelIndex | QPersistentModelIndex], WrapUp | None],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.wrapup_of = wrapup_of
+
+    def text(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        shown = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        wrapup = self.wrapup_of(index)
+        if wrapup is None or not wrapup.disposition:
+            return shown
+        return f"{shown} · {wrapup.disposition}" if shown else wrapup.disposition
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.text = self.text(index)  # type: ignore[attr-defined]
+
+    def helpEvent(self, event, view, option, index) -> bool:  # type: ignore[no-untyped-def]
+        wrapup = self.wrapup_of(index)
+        if event.type() == QEvent.Type.ToolTip and wrapup is not None and wrapup.notes:
+            tags = f"\nTags: {' '.join(wrapup.tags)}" if wrapup.tags else ""
+            QToolTip.showText(event.globalPos(), f"{wrapup.summary}\n\n{wrapup.notes}{tags}", view)
+            return True
+        return super().helpEvent(event, view, option, index)

@@ -155,7 +155,7 @@ class SearchDialog(QDialog):
         for group in self.groups.values():
             for i in range(group.childCount()):
                 child = group.child(i)
-                if kind is None or child.data(0, KIND_ROLE) == kind:
+                if child is not None and (kind is None or child.data(0, KIND_ROLE) == kind):
                     out.append(child)
         return out
 

@@ -53,8 +53,8 @@ class WorkflowSettingsDialog(QDialog):
         for text, slot, tip in (
             ("&Add", self.add_disposition, "Add a disposition"),
             ("&Remove", self.remove_disposition, "Remove the selected disposition"),
-            ("&Up", lambda: self.move(-1), "Move it up"),
-            ("Do&wn", lambda: self.move(1), "Move it down"),
+            ("&Up", lambda: self.move_disposition(-1), "Move it up"),
+            ("Do&wn", lambda: self.move_disposition(1), "Move it down"),
         ):
             button = QPushButton(text, self)
             button.setAccessibleName(text.replace("&", ""))
@@ -123,7 +123,7 @@ class WorkflowSettingsDialog(QDialog):
         if row >= 0:
             self.dispositions.takeItem(row)
 
-    def move(self, step: int) -> None:
+    def move_disposition(self, step: int) -> None:
         row = self.dispositions.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.dispositions.count():

@@ -42,11 +42,11 @@ class StatusSelector(QToolButton):
         self.setAutoRaise(True)
         self.last_prompt: PromptDialog | None = None
 
-        self.menu = QMenu(self)
-        self.menu.setObjectName("statusMenu")
-        self.menu.setAccessibleName("Choose your status")
+        self.status_menu = QMenu(self)
+        self.status_menu.setObjectName("statusMenu")
+        self.status_menu.setAccessibleName("Choose your status")
         self.available_action = self._choice("&Available", Status.AVAILABLE)
-        away = self.menu.addMenu("A&way")
+        away = self.status_menu.addMenu("A&way")
         away.setAccessibleName("Away, with a reason")
         self.away_actions: dict[str, QAction] = {}
         for reason in AWAY_REASONS:
@@ -82,7 +82,7 @@ class StatusSelector(QToolButton):
         self.refresh()
 
     def _choice(self, text: str, status: Status) -> QAction:
-        action = self.menu.addAction(text)
+        action = self.status_menu.addAction(text)
         action.triggered.connect(lambda _=False: self.choose(status))
         return action
 
@@ -94,7 +94,7 @@ class StatusSelector(QToolButton):
         self.model.set(Status.DND if on else Status.AVAILABLE)
 
     def open_menu(self) -> None:
-        self.menu.popup(self.mapToGlobal(QPoint(0, self.height())))
+        self.status_menu.popup(self.mapToGlobal(QPoint(0, self.height())))
 
     def ask_reason(self) -> PromptDialog:
         def check(text: str) -> str:

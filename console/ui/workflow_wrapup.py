@@ -42,6 +42,7 @@ class WrapUpCard(QWidget):
     """Shows one call's wrap-up; ``finished(call_key)`` after Done."""
 
     finished = Signal(str)
+    saved = Signal(str)  # call_key: notes or tags were saved (the wrap-up is not finished)
 
     def __init__(
         self,
@@ -225,11 +226,13 @@ class WrapUpCard(QWidget):
         if self.entry is None:
             return
         try:
-            self.desk.save_notes(self.entry, self.notes.toPlainText(), self.tags.text())
+            wrapup = self.desk.save_notes(self.entry, self.notes.toPlainText(), self.tags.text())
         except DeskError as exc:
             self._error(exc.user_message)
         except Exception as exc:
             self._error(f"The notes could not be saved: {describe_error(exc)}")
+        else:
+            self.saved.emit(wrapup.call_key)
 
     def done(self) -> bool:
         if self.entry is None or self.live:

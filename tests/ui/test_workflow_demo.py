@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from console.ui.calls_model import COL_FROM
+from console.ui.history_panel import COL_RESULT
 from tests.e2e.conftest import session, transport, window  # noqa: F401  (fixtures)
 from tests.e2e.operator import Operator
 
@@ -96,6 +97,8 @@ def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
     panel.refresh()
     op.wait(lambda: any(e.call_control_id == ccid for e in panel.entries))
     row = next(i for i, e in enumerate(panel.entries) if e.call_control_id == ccid)
+    result = panel.table.model().index(row, COL_RESULT)
+    assert workflow.history_result.text(result).endswith(" · Call back")  # shown in history
     panel.table.selectRow(row)
     panel.table.setFocus()
     before = len(op.transport.posts("/v2/calls"))
