@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -226,7 +226,21 @@ class ContactsDialog(QDialog):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.installEventFilter(self)
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box goes to the list; Enter there calls the selected contact.
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Down:
+                self.table.setFocus()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.refresh()
+                self.call_selected()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- listing ------------------------------------------------------------------------------
 

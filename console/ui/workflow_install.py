@@ -561,7 +561,13 @@ class Workflow(QObject):
     def notes_for_selected(self) -> None:
         call = self._selected_call()
         if call is None:
-            self.window.notify_error("Select a call to write notes for.")
+            if self.card.entry is None:
+                self.window.notify_error("Select a call to write notes for.")
+                return
+            # No call selected: the key goes to the wrap-up waiting in the card.
+            self.wrapup_dock.show()
+            self.wrapup_dock.raise_()
+            self.card.notes.setFocus()
             return
         entry = entry_from_call(call)
         if call.is_live:

@@ -203,3 +203,39 @@ def test_settings_edit_dispositions_timer_and_speed_dials(qtbot, workflow):
     assert desk.wrap_up_secs == 30
     assert desk.speed_dials.get(1).label == "Support"
     assert workflow.card.disposition.findText("Fixed") > 0
+
+
+def test_contacts_dialog_by_keyboard_import_and_export(qtbot, window, session, workflow, tmp_path):
+    vcf = tmp_path / "people.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nFN:Pat Lee\nTEL:+1 312 555 0142\nEND:VCARD\n"
+        "BEGIN:VCARD\nFN:Desk\nTEL:ext 12\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    dialog = workflow.open_contacts()
+    report = dialog.import_from(vcf)
+    assert (report.added, report.unnormalised) == (2, 1)
+    table_text = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert "ext 12 (not a valid number)" in table_text  # kept as typed, and marked
+    assert dialog.import_from(tmp_path / "missing.csv") is None
+    assert dialog.report_label.text().startswith("Nothing imported: Cannot read")
+
+    qtbot.keyClicks(dialog.search, "pat")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # Enter calls the (only) match
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls[-1][0] == "dial" and session.ops.calls[-1][1][0] == "+13125550142"
+
+    out = tmp_path / "out.csv"
+    assert dialog.export_to(out) == 2
+    assert "Pat Lee" in out.read_text(encoding="utf-8-sig")
+
+
+def test_notes_key_with_nothing_selected_goes_to_the_waiting_wrap_up(
+    qtbot, window, session, events, workflow
+):
+    deliver(window, session, events.initiated("v3:n"), events.answered("v3:n"))
+    deliver(window, session, events.hangup("v3:n"))
+    window.select_calls([])
+    workflow.notes_action.trigger()
+    assert workflow.card.call_key == "v3:n"
+    assert workflow.card.window().focusWidget() is workflow.card.notes
