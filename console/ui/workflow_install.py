@@ -22,16 +22,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QDockWidget,
-    QFileDialog,
-    QMenu,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QWidget
 from shiboken6 import Shiboken
 
 from console.desk import Desk, DeskError, WrapUp, database_path, other_party
@@ -39,28 +32,24 @@ from console.desk.calls import entry_from_call, handled
 from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
-from console.state.entities import CallState
-from console.ui import formatting as fmt
 from console.ui.messages import describe_error
 from console.ui.workflow_caller_panel import CallerPanel
-from console.ui.workflow_contacts import CONTACTS_SHORTCUT, ContactEditor, ContactsDialog
-from console.ui.workflow_directory import DIRECTORY_SHORTCUT, DirectoryPicker
+from console.ui.workflow_contacts import ContactEditor, ContactsDialog
+from console.ui.workflow_directory import DirectoryPicker
+from console.ui.workflow_hooks import (
+    TARGET_PROMPTS,
+    hook_dialer_and_prompts,
+    hook_tray,
+    hook_views,
+    restore_layout,
+)
+from console.ui.workflow_menu import build_actions, build_menu
 from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
-from console.ui.workflow_search import SEARCH_SHORTCUT, SearchDialog
+from console.ui.workflow_search import SearchDialog
 from console.ui.workflow_status import StatusSelector
 from console.ui.workflow_wrapup import WrapUpCard
 
 log = logging.getLogger(__name__)
-
-NOTES_SHORTCUT = "Ctrl+Shift+W"
-ADD_CONTACT_SHORTCUT = "Ctrl+Shift+C"
-CALL_BACK_SHORTCUT = "Ctrl+Shift+B"
-#: Prompts (by title) whose value is a number: they get the directory and speed dials.
-TARGET_PROMPTS = ("Transfer call", "Attended transfer", "Add participant")
-
-
-def _keys(sequence: str) -> str:
-    return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def open_desk(session: Any) -> tuple[Desk, str | None]:
@@ -84,6 +73,25 @@ def open_desk(session: Any) -> tuple[Desk, str | None]:
 class Workflow(QObject):
     """Everything install_workflow adds, and the glue between it and the window."""
 
+    # Built by workflow_menu.build_actions.
+    notes_action: QAction
+    contacts_action: QAction
+    add_contact_action: QAction
+    call_back_action: QAction
+    directory_action: QAction
+    search_action: QAction
+    export_action: QAction
+    settings_action: QAction
+    speed_actions: list[QAction]
+    menu: QMenu
+    speed_menu: QMenu
+    # Set by workflow_hooks.hook_views.
+    calls_from: ContactNameDelegate
+    calls_to: ContactNameDelegate
+    history_from: ContactNameDelegate
+    history_to: ContactNameDelegate
+    history_result: WrapUpDelegate
+
     def __init__(self, window: Any, session: Any, desk: Desk | None = None):
         super().__init__(window)
         self.window = window
@@ -103,6 +111,7 @@ class Workflow(QObject):
         self.editor: ContactEditor | None = None
         self.settings_dialog: QDialog | None = None
         self.names = NameCache(self.desk.name_for)
+        self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
         self._ended: set[str] = {
             ccid for ccid, call in session.store.calls.items() if not call.is_live
@@ -110,20 +119,20 @@ class Workflow(QObject):
 
         self._build_status()
         self._build_docks()
-        self._build_actions()
-        self._build_menu()
-        self._hook_views()
-        self._hook_dialer_and_prompts()
-        self._hook_tray()
-        self._restore_layout()
+        build_actions(self)
+        build_menu(self)
+        hook_views(self)
+        hook_dialer_and_prompts(self)
+        hook_tray(self)
+        restore_layout(self)
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        window.store_bridge.changes_ready.connect(self._guard(self.on_store_changes))
+        window.store_bridge.changes_ready.connect(self.guard(self.on_store_changes))
         window.calls_view.selectionModel().selectionChanged.connect(
-            self._guard(lambda *_a: self.on_selection())
+            self.guard(lambda *_a: self.on_selection())
         )
         window.installEventFilter(self)
         if problem:
@@ -132,7 +141,7 @@ class Workflow(QObject):
 
     # --- construction -------------------------------------------------------------------------
 
-    def _guard(self, slot: Any) -> Any:
+    def guard(self, slot: Any) -> Any:
         def guarded(*args: Any) -> None:
             if self.closed:
                 return
@@ -162,7 +171,7 @@ class Workflow(QObject):
     def _build_docks(self) -> None:
         self.caller_panel = CallerPanel(self.desk)
         self.card = WrapUpCard(self.desk, self.names)
-        self.card.finished.connect(self._guard(self._wrap_up_finished))
+        self.card.finished.connect(self.guard(self._wrap_up_finished))
         self.caller_dock = self._dock("callerDock", "Caller", self.caller_panel)
         self.wrapup_dock = self._dock("wrapUpDock", "Wrap-up", self.card)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -178,251 +187,6 @@ class Workflow(QObject):
         front = getattr(self.window, "event_log", None)
         if front is not None:
             front.raise_()  # the tab the window chose stays in front until a call is selected
-
-    def _action(self, text: str, slot: Any, shortcut: str = "", tip: str = "") -> QAction:
-        action = QAction(text, self.window)
-        words = text.replace("&", "").rstrip("…")
-        if shortcut:
-            action.setShortcut(shortcut)
-            action.setToolTip(f"{tip or words} ({_keys(shortcut)})")
-        else:
-            action.setToolTip(tip or words)
-        action.setStatusTip(tip or words)
-        action.triggered.connect(self._guard(lambda *_a: slot()))
-        self.window.addAction(action)  # the shortcut works wherever the focus is
-        return action
-
-    def _build_actions(self) -> None:
-        selector = self.status_selector
-        for action in (selector.open_action, selector.dnd_action):
-            self.window.addAction(action)
-        self.notes_action = self._action(
-            "&Notes for the selected call",
-            self.notes_for_selected,
-            NOTES_SHORTCUT,
-            "Write notes for the selected call (kept with it in history)",
-        )
-        self.contacts_action = self._action(
-            "&Contacts…", self.open_contacts, CONTACTS_SHORTCUT, "The address book"
-        )
-        self.add_contact_action = self._action(
-            "&Add caller to contacts…",
-            self.add_caller_to_contacts,
-            ADD_CONTACT_SHORTCUT,
-            "Save the selected call's number as a contact",
-        )
-        self.call_back_action = self._action(
-            "Call &back",
-            self.call_back,
-            CALL_BACK_SHORTCUT,
-            "Call the far end of the selected call or history row back",
-        )
-        self.directory_action = self._action(
-            "&Directory…",
-            self.open_directory,
-            DIRECTORY_SHORTCUT,
-            "Pick a contact, favourite, speed dial or recent number",
-        )
-        self.search_action = self._action(
-            "&Search…", self.open_search, SEARCH_SHORTCUT, "Find live calls, history and contacts"
-        )
-        self.export_action = self._action(
-            "&Export history with notes…",
-            self.choose_history_export,
-            "",
-            "Call history as CSV, with each call's contact, disposition, notes and tags",
-        )
-        self.settings_action = self._action(
-            "Workflow se&ttings…",
-            self.open_settings,
-            "",
-            "Dispositions, the wrap-up timer and speed dials",
-        )
-        self.speed_actions: list[QAction] = []
-        for slot in range(1, 11):
-            key = f"Alt+{slot % 10}"
-            action = self._action(
-                f"Speed dial {slot}",
-                lambda s=slot: self.speed_dial(s),
-                key,
-                f"Speed dial {slot}: call it, or fill the open transfer prompt",
-            )
-            self.speed_actions.append(action)
-        self.caller_panel.add_button(self.add_contact_action)
-        self.caller_panel.add_button(self.call_back_action)
-
-    def _build_menu(self) -> None:
-        window = self.window
-        self.menu = QMenu("&Workflow", window)
-        self.menu.setObjectName("workflowMenu")
-        self.menu.addAction(self.status_selector.open_action)
-        self.menu.addAction(self.status_selector.dnd_action)
-        self.menu.addSeparator()
-        for action in (self.notes_action, self.call_back_action, self.add_contact_action):
-            self.menu.addAction(action)
-        self.menu.addSeparator()
-        for action in (self.search_action, self.directory_action, self.contacts_action):
-            self.menu.addAction(action)
-        speed = self.menu.addMenu("S&peed dials")
-        for action in self.speed_actions:
-            speed.addAction(action)
-        self.speed_menu = speed
-        speed.aboutToShow.connect(self._label_speed_dials)
-        self.menu.addSeparator()
-        self.menu.addAction(self.export_action)
-        self.menu.addAction(self.settings_action)
-        bar = window.menuBar()
-        tools = getattr(window, "tools_menu", None)
-        before = tools.menuAction() if tools is not None else None
-        if before is not None:
-            bar.insertMenu(before, self.menu)
-        else:
-            bar.addMenu(self.menu)
-        view = getattr(window, "view_menu", None)
-        if view is not None:
-            view.addSeparator()
-            view.addAction(self.caller_dock.toggleViewAction())
-            view.addAction(self.wrapup_dock.toggleViewAction())
-        calls_menu = getattr(window, "calls_menu", None)
-        if calls_menu is not None:
-            calls_menu.addSeparator()
-            for action in (self.notes_action, self.call_back_action, self.add_contact_action):
-                calls_menu.addAction(action)
-
-    def _label_speed_dials(self) -> None:
-        for slot, action in enumerate(self.speed_actions, start=1):
-            dial = self.desk.speed_dials.get(slot)
-            action.setText(
-                f"{slot % 10}: {dial.label or dial.number}" if dial else f"{slot % 10}: (empty)"
-            )
-            action.setEnabled(dial is not None)
-
-    def _restore_layout(self) -> None:
-        # The window restored its layout before these docks existed: restore it again so the
-        # operator's placement of Caller and Wrap-up comes back too.
-        from console.ui import main_window
-
-        window = self.window
-        state = window.qsettings.value("window/state")
-        if state is None:
-            # First run: tabbing the new docks in re-laid the bottom area out; give it back the
-            # share of the height the window chose for it.
-            log_dock = getattr(window, "event_log", None)
-            if log_dock is not None:
-                window.resizeDocks(
-                    [log_dock], [int(window.height() * 0.28)], Qt.Orientation.Vertical
-                )
-        else:
-            try:
-                self.window.restoreState(state, main_window.LAYOUT_VERSION)
-            except (TypeError, ValueError):
-                log.warning("Ignoring an unreadable saved window layout")
-
-    # --- hooks into the window's views ---------------------------------------------------------
-
-    def _hook_views(self) -> None:
-        from console.ui import history_panel as hp
-        from console.ui.calls_model import CALL_ROLE, COL_FROM, COL_TO
-
-        view = self.window.calls_view
-
-        def party(field: str):
-            def number_of(index: QModelIndex) -> str | None:
-                call = index.data(CALL_ROLE)
-                return getattr(call, field, None)
-
-            return number_of
-
-        self.calls_from = ContactNameDelegate(self.names, party("from_number"), view)
-        self.calls_to = ContactNameDelegate(self.names, party("to_number"), view)
-        view.setItemDelegateForColumn(COL_FROM, self.calls_from)
-        view.setItemDelegateForColumn(COL_TO, self.calls_to)
-        view.doubleClicked.connect(self._guard(self._calls_double_clicked))
-        view.installEventFilter(self)
-
-        table = self.window.history_panel.table
-
-        def entry_party(field: str):
-            def number_of(index: QModelIndex) -> str | None:
-                entry = index.data(hp.ENTRY_ROLE)
-                return getattr(entry, field, None)
-
-            return number_of
-
-        self.history_from = ContactNameDelegate(self.names, entry_party("from_number"), table)
-        self.history_to = ContactNameDelegate(self.names, entry_party("to_number"), table)
-        table.setItemDelegateForColumn(hp.COL_FROM, self.history_from)
-        table.setItemDelegateForColumn(hp.COL_TO, self.history_to)
-        self._wrapups: dict[str, WrapUp | None] = {}
-
-        def wrapup_of(index: QModelIndex | QPersistentModelIndex) -> WrapUp | None:
-            entry = index.data(hp.ENTRY_ROLE)
-            if entry is None:
-                return None
-            key = call_key(entry)
-            if key not in self._wrapups:
-                if len(self._wrapups) > 5000:
-                    self._wrapups.clear()
-                self._wrapups[key] = self.desk.wrapups.get(key)
-            return self._wrapups[key]
-
-        self.history_result = WrapUpDelegate(wrapup_of, table)
-        table.setItemDelegateForColumn(hp.COL_RESULT, self.history_result)
-        for signal in (self.card.saved, self.card.finished):
-            signal.connect(self._wrapup_changed)
-        # Double-click copied an internal call id; an operator expects to call back.
-        table.doubleClicked.disconnect()
-        table.doubleClicked.connect(
-            self._guard(lambda index: self.call_back_entry(index.data(hp.ENTRY_ROLE)))
-        )
-        table.installEventFilter(self)
-
-    def _hook_dialer_and_prompts(self) -> None:
-        dialer = self.window.dialer
-        # (An icon inside the To field would widen the dialer past small screens: F3 and the
-        # Workflow menu open the directory for it.)
-        dialer.dial_requested.connect(self._guard(lambda to, _from: self.desk.recent.note(to)))
-        original = self.window.open_prompt
-
-        def open_prompt(title, label, validate, on_value, placeholder=""):
-            dialog = original(title, label, validate, on_value, placeholder)
-            if title in TARGET_PROMPTS and not self.closed:
-                self._add_directory(dialog)
-            return dialog
-
-        self.window.open_prompt = open_prompt  # the actions call it through the window
-
-    def _add_directory(self, dialog: Any) -> None:
-        button = dialog.buttons.addButton("Director&y…", QDialogButtonBox.ButtonRole.ActionRole)
-        button.setAccessibleName("Directory")
-        button.setToolTip(f"Pick from contacts, favourites and recent numbers ({_keys('F3')})")
-        button.clicked.connect(lambda: self.open_directory(dialog))
-        dialog.submitted.connect(self._guard(self.desk.recent.note))
-
-    def _hook_tray(self) -> None:
-        tray = getattr(self.window, "tray", None)
-        if tray is None:
-            return
-        original = tray.notify
-
-        def notify(title: str, text: str) -> None:
-            if not self.closed and not self.desk.status.rings and "Incoming" in title:
-                self.silenced.append(text)  # Away / Do not disturb: no popup, no sound
-                return
-            original(title, self._named(text) if not self.closed else text)
-
-        tray.notify = notify
-
-    def _named(self, text: str) -> str:
-        for call in self.session.store.calls.values():
-            if call.state is CallState.RINGING and call.from_number and call.from_number in text:
-                name = self.names(call.from_number)
-                if name:
-                    return text.replace(
-                        fmt.party(call.from_number, call.caller_name),
-                        f"{name} <{call.from_number}>",
-                    )
-        return text
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and watched is self.window:
@@ -473,15 +237,15 @@ class Workflow(QObject):
             key = call_key(entry)
             self.desk.status.begin_wrap_up(key, self.desk.wrap_up_secs)
 
-    def _wrapup_changed(self, key: str) -> None:
-        self._wrapups.pop(key, None)
+    def wrapup_changed(self, key: str) -> None:
+        self.wrapups_shown.pop(key, None)
         self.window.history_panel.table.viewport().update()
 
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
         self.on_selection()
 
-    def _calls_double_clicked(self, _index: QModelIndex) -> None:
+    def calls_double_clicked(self, _index: QModelIndex) -> None:
         # A live row's double-click answers (the window's own handler); an ended one calls back.
         if self._selected_ended() is not None:
             self.call_back()
@@ -609,7 +373,7 @@ class Workflow(QObject):
         dialog = self.contacts_dialog
         if dialog is None or not Shiboken.isValid(dialog):
             dialog = ContactsDialog(self.desk, self.window)
-            dialog.call_requested.connect(self._guard(self.call_number))
+            dialog.call_requested.connect(self.guard(self.call_number))
             self.contacts_dialog = dialog
         dialog.show()
         dialog.raise_()
@@ -621,8 +385,8 @@ class Workflow(QObject):
         dialog = self.search_dialog
         if dialog is None or not Shiboken.isValid(dialog):
             dialog = SearchDialog(self.desk, self.session.store, self.window)
-            dialog.live_chosen.connect(self._guard(lambda ccid: self.window.select_calls([ccid])))
-            dialog.number_chosen.connect(self._guard(self.call_number))
+            dialog.live_chosen.connect(self.guard(lambda ccid: self.window.select_calls([ccid])))
+            dialog.number_chosen.connect(self.guard(self.call_number))
             self.search_dialog = dialog
         dialog.open_for()
         return dialog
@@ -672,7 +436,7 @@ class Workflow(QObject):
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setDefaultSuffix("csv")
         dialog.selectFile("call-history-with-notes.csv")
-        dialog.fileSelected.connect(self._guard(self.export_history_to))
+        dialog.fileSelected.connect(self.guard(self.export_history_to))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
@@ -692,7 +456,7 @@ class Workflow(QObject):
         dialog = self.settings_dialog
         if dialog is None or not Shiboken.isValid(dialog):
             dialog = WorkflowSettingsDialog(self.desk, self.window)
-            dialog.applied.connect(self._guard(self.card.reload_dispositions))
+            dialog.applied.connect(self.guard(self.card.reload_dispositions))
             dialog.finished.connect(dialog.deleteLater)
             self.settings_dialog = dialog
         dialog.open()

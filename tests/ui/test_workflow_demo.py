@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from console.ui.calls_model import COL_FROM
 from console.ui.history_panel import COL_RESULT
+from console.ui.workflow_hooks import named
 from tests.e2e.conftest import session, transport, window  # noqa: F401  (fixtures)
 from tests.e2e.operator import Operator
 
@@ -148,7 +149,7 @@ def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
     op.wait(lambda: window.selected_ccids() == [ccid])
     op.wait(lambda: workflow.caller_panel.name_label.text() == "Pat Lee")
     assert "First call this week" in workflow.caller_panel.headline.text()
-    assert workflow._named(f"Incoming call from PAT CALLER <{PAT}>") == (
+    assert named(workflow, f"Incoming call from PAT CALLER <{PAT}>") == (
         f"Incoming call from Pat Lee (Acme) <{PAT}>"
     )
     op.act("reject", ccid)
