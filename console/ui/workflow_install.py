@@ -32,6 +32,7 @@ from console.desk.calls import entry_from_call, handled
 from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
+from console.ui import formatting as fmt
 from console.ui.messages import describe_error
 from console.ui.workflow_caller_panel import CallerPanel
 from console.ui.workflow_contacts import ContactEditor, ContactsDialog
@@ -272,6 +273,18 @@ class Workflow(QObject):
             self.card.show_live(entry_from_call(call))
             if not self.window.history_dock.isVisible() and not self.wrapup_dock.isVisible():
                 self.caller_dock.raise_()  # a live call's caller, unless history is being read
+
+    # --- for the window's other parts (the ringing popup, the team panel) ------------------------
+
+    def rings(self) -> bool:
+        """Whether an incoming call may pop up and ring now (False when Away, DND, Offline).
+        Queue pick-ups are the operator's own act and are never held back by it."""
+        return not self.closed and self.desk.status.rings
+
+    def party_words(self, number: str | None, caller_name: str | None = None) -> str:
+        """``Pat Lee (Acme) <+13125550142>`` for a known number, else as the window writes it."""
+        name = self.names(number)
+        return f"{name} <{number}>" if name else fmt.party(number, caller_name)
 
     def tick(self) -> None:
         self.desk.status.tick()

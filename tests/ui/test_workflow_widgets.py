@@ -239,3 +239,12 @@ def test_notes_key_with_nothing_selected_goes_to_the_waiting_wrap_up(
     workflow.notes_action.trigger()
     assert workflow.card.call_key == "v3:n"
     assert workflow.card.window().focusWidget() is workflow.card.notes
+
+
+def test_hooks_for_the_ringing_popup(workflow):
+    workflow.desk.contacts.add(make_contact("Pat Lee", ["+13125550142"]))
+    assert workflow.party_words("+13125550142", "PAT CALLER") == "Pat Lee <+13125550142>"
+    assert workflow.party_words("+13125550143", "Sam") == "Sam <+13125550143>"
+    assert workflow.rings()
+    workflow.status_selector.away_actions["Break"].trigger()
+    assert not workflow.rings()
