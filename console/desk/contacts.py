@@ -13,6 +13,7 @@ already there never doubles it silently:
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +24,8 @@ from console.desk.fts import contact_ids_matching, forget_contact, index_contact
 from console.desk.numbers import PhoneNumber, lookup_key, phone
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
 from console.desk.wrapups import parse_tags
+
+log = logging.getLogger(__name__)
 
 MAX_FIELD = 200
 MAX_NOTES = 5000
@@ -137,7 +140,11 @@ class ContactBook:
 
     def _changed(self) -> None:
         for listener in list(self._listeners):
-            listener()
+            try:
+                listener()
+            except Exception:
+                # The change is saved; a broken view must not make it look as if it failed.
+                log.exception("contacts listener %r failed", listener)
 
     # --- reading ------------------------------------------------------------------------------
 

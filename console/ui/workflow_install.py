@@ -29,6 +29,7 @@ from shiboken6 import Shiboken
 
 from console.desk import Desk, DeskError, WrapUp, database_path, other_party
 from console.desk.calls import entry_from_call, handled
+from console.desk.demo import seed_demo
 from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
@@ -59,8 +60,11 @@ def open_desk(session: Any) -> tuple[Desk, str | None]:
     data_dir = getattr(session, "data_dir", None)
     if data_dir is not None:
         try:
-            path = database_path(data_dir, bool(getattr(session, "demo", False)))
-            return Desk.open(path, default_country=country), None
+            demo = bool(getattr(session, "demo", False))
+            desk = Desk.open(database_path(data_dir, demo), default_country=country)
+            if demo:
+                seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
+            return desk, None
         except Exception as exc:
             problem = (
                 f"Contacts, notes and your status cannot be kept: {describe_error(exc)} "
@@ -138,6 +142,7 @@ class Workflow(QObject):
         window.installEventFilter(self)
         if problem:
             window.notifications.show_message(problem)
+        self._backfill_history()
         self.on_selection()
 
     # --- construction -------------------------------------------------------------------------
@@ -221,6 +226,20 @@ class Workflow(QObject):
         selected = self.window.selected_ccids()
         if len(selected) == 1 and selected[0] in touched:
             self.on_selection()
+
+    def _backfill_history(self) -> None:
+        """Calls the store knows have ended (folded from the journal at start-up, after a
+        crash) but that have no history row yet get one."""
+        if getattr(self.session, "writes_history", False):
+            return
+        for ccid in sorted(self._ended):
+            call = self.session.store.call(ccid)
+            if call is None or self._is_operator_leg(ccid) or self.desk.history.get(ccid):
+                continue
+            try:
+                self.desk.record_call(entry_from_call(call))
+            except Exception as exc:
+                log.warning("could not write the history row of %s: %s", ccid, exc)
 
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):

@@ -248,3 +248,18 @@ def test_hooks_for_the_ringing_popup(workflow):
     assert workflow.rings()
     workflow.status_selector.away_actions["Break"].trigger()
     assert not workflow.rings()
+
+
+def test_calls_that_ended_before_the_window_opened_get_history_rows(qtbot, qsettings, events):
+    session = FakeSession()
+    for envelope in (
+        events.initiated("v3:old"),
+        events.answered("v3:old"),
+        events.hangup("v3:old"),
+    ):
+        session.store.apply(envelope)
+    window = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(window)
+    assert window.workflow.desk.history.get("v3:old").from_number == "+13125550100"
+    assert window.workflow.card.entry is None  # no wrap-up for a call from before
+    window.close()
