@@ -70,6 +70,7 @@ class CallerPanel(QWidget):
         self.recent.setAccessibleName("Last calls with this caller")
         self.recent.setWordWrap(True)
         self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.name_label)
@@ -83,7 +84,7 @@ class CallerPanel(QWidget):
         button.setDefaultAction(action)
         button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.buttons.addWidget(button)
+        self.buttons.insertWidget(self.buttons.count() - 1, button)  # before the stretch
         return button
 
     def clear(self) -> None:

@@ -129,6 +129,7 @@ class SearchDialog(QDialog):
             if total
             else f"Nothing found for “{text}”."
         )
+        self.results.resizeColumnToContents(0)
         first = self._first()
         if first is not None:
             self.results.setCurrentItem(first)

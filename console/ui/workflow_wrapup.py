@@ -66,6 +66,7 @@ class WrapUpCard(QWidget):
         self.title.setAccessibleName("Call being wrapped up")
         self.timer_label = QLabel("", self)
         self.timer_label.setAccessibleName("Wrap-up time left")
+        self.timer_label.setVisible(False)
         self.disposition = QComboBox(self)
         self.disposition.setObjectName("dispositionCombo")
         self.disposition.setAccessibleName("Disposition")
@@ -86,6 +87,7 @@ class WrapUpCard(QWidget):
         self.error_label.setObjectName("inlineError")
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Wrap-up problem")
+        self.error_label.setVisible(False)
         keys = QKeySequence(DONE_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.done_button = QPushButton("&Done", self)
         self.done_button.setObjectName("wrapUpDone")
@@ -97,8 +99,10 @@ class WrapUpCard(QWidget):
 
         form = QFormLayout()
         form.addRow("D&isposition", self.disposition)
-        form.addRow("&Notes", self.notes)
-        form.addRow("T&ags", self.tags)
+        notes_label = QLabel("&Notes", self)
+        notes_label.setBuddy(self.notes)
+        tags_row = QFormLayout()
+        tags_row.addRow("T&ags", self.tags)
         bottom = QHBoxLayout()
         bottom.addWidget(self.next_label, 1)
         bottom.addWidget(self.done_button)
@@ -106,7 +110,10 @@ class WrapUpCard(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.timer_label)
-        layout.addLayout(form, 1)
+        layout.addLayout(form)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes, 1)  # the notes take the height the dock has
+        layout.addLayout(tags_row)
         layout.addWidget(self.error_label)
         layout.addLayout(bottom)
 
@@ -175,8 +182,7 @@ class WrapUpCard(QWidget):
             self.save_notes()  # typed moments ago for the call being left
         self._save_timer.stop()
         self.entry, self.live = entry, live
-        self.error_label.clear()
-        self.last_error = ""
+        self._error("")
         enabled = entry is not None
         for widget in (self.disposition, self.notes, self.tags):
             widget.setEnabled(enabled)
@@ -210,6 +216,7 @@ class WrapUpCard(QWidget):
         self.next_label.setText(f"{count} more to wrap up" if count else "")
 
     def set_time_left(self, seconds: float | None) -> None:
+        self.timer_label.setVisible(seconds is not None)
         self.timer_label.setText(
             "" if seconds is None else f"Wrap-up time left: {format_time_in(seconds)}"
         )
@@ -260,3 +267,4 @@ class WrapUpCard(QWidget):
     def _error(self, text: str) -> None:
         self.last_error = text
         self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
