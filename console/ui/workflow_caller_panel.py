@@ -69,6 +69,7 @@ class CallerPanel(QWidget):
         self.recent.setObjectName("callerRecentCalls")
         self.recent.setAccessibleName("Last calls with this caller")
         self.recent.setWordWrap(True)
+        self.recent.setToolTip("Enter or double-click calls this caller back")
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)

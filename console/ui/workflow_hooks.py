@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox
 
 from console.desk import WrapUp
@@ -103,6 +104,14 @@ def hook_views(wf: Workflow) -> None:
         wf.guard(lambda index: wf.call_back_entry(index.data(hp.ENTRY_ROLE)))
     )
     table.installEventFilter(wf)
+    # Copying the id stays one right-click away, beside calling back and saving the caller.
+    panel = wf.window.history_panel
+    copy = QAction("Copy call &id", table)
+    copy.triggered.connect(wf.guard(lambda *_a: panel.copy_call_id(table.currentIndex().row())))
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    for action in (wf.call_back_action, wf.add_contact_action, copy):
+        table.addAction(action)
+    wf.copy_call_id_action = copy
 
 
 def hook_dialer_and_prompts(wf: Workflow) -> None:

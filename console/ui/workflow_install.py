@@ -96,6 +96,7 @@ class Workflow(QObject):
     history_from: ContactNameDelegate
     history_to: ContactNameDelegate
     history_result: WrapUpDelegate
+    copy_call_id_action: QAction
 
     def __init__(self, window: Any, session: Any, desk: Desk | None = None):
         super().__init__(window)
@@ -117,6 +118,7 @@ class Workflow(QObject):
         self.settings_dialog: QDialog | None = None
         self.names = NameCache(self.desk.name_for)
         self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
+        self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
         self._ended: set[str] = {
             ccid for ccid, call in session.store.calls.items() if not call.is_live
@@ -130,6 +132,9 @@ class Workflow(QObject):
         hook_dialer_and_prompts(self)
         hook_tray(self)
         restore_layout(self)
+        self.caller_panel.recent.itemActivated.connect(
+            self.guard(lambda _item: self.call_number(self.caller_panel.number))
+        )
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -263,7 +268,7 @@ class Workflow(QObject):
 
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
-        self.on_selection()
+        self.on_selection(force=True)
 
     def calls_double_clicked(self, _index: QModelIndex) -> None:
         # A live row's double-click answers (the window's own handler); an ended one calls back.
@@ -278,12 +283,19 @@ class Workflow(QObject):
         call = self._selected_call()
         return call if call is not None and not call.is_live else None
 
-    def on_selection(self) -> None:
+    def on_selection(self, *, force: bool = False) -> None:
         call = self._selected_call()
         if call is None:
+            self._shown = None
             if not self.caller_panel.number:
                 self.caller_panel.clear()
             return
+        # Events for the selected call arrive many times a second: the panel is read again only
+        # when the selection, the call's state or the contacts changed.
+        shown = (call.call_control_id, call.state)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
         number = other_party(call.direction, call.from_number, call.to_number)
         self.caller_panel.show_number(
             number, call.caller_name, live=call.is_live, exclude=(call.call_control_id,)
@@ -313,9 +325,8 @@ class Workflow(QObject):
         self.names.clear()
         for view in (self.window.calls_view, self.window.history_panel.table):
             view.viewport().update()
-        call = self._selected_call()
-        if call is not None:
-            self.on_selection()
+        if self._selected_call() is not None:
+            self.on_selection(force=True)
 
     # --- operator actions ----------------------------------------------------------------------
 

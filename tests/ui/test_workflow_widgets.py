@@ -263,3 +263,21 @@ def test_calls_that_ended_before_the_window_opened_get_history_rows(qtbot, qsett
     assert window.workflow.desk.history.get("v3:old").from_number == "+13125550100"
     assert window.workflow.card.entry is None  # no wrap-up for a call from before
     window.close()
+
+
+def test_history_row_menu_calls_back_saves_or_copies_the_id(qtbot, window, session, workflow):
+    from console.history import CallHistoryEntry
+
+    table = window.history_panel.table
+    assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert workflow.call_back_action in table.actions()
+    assert workflow.copy_call_id_action in table.actions()
+    # The caller panel's past calls call the caller back on Enter.
+    workflow.desk.record_call(
+        CallHistoryEntry(call_control_id="v3:p", direction="incoming", from_number="+13125550142")
+    )
+    workflow.caller_panel.show_number("+13125550142", live=False)
+    item = workflow.caller_panel.recent.item(0)
+    workflow.caller_panel.recent.itemActivated.emit(item)
+    qtbot.waitUntil(window.actions.idle)
+    assert session.ops.calls[-1][0] == "dial" and session.ops.calls[-1][1][0] == "+13125550142"
