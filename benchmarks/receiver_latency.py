@@ -42,10 +42,10 @@ class TimedJournal:
         self.journal = journal
         self.times: list[float] = []
 
-    def append(self, envelope: Envelope, raw: str, received_at: float) -> bool:
+    async def commit(self, envelope: Envelope, raw: str, received_at: float) -> int | None:
         start = time.perf_counter()
         try:
-            return self.journal.append(envelope, raw, received_at)
+            return await self.journal.commit(envelope, raw, received_at)
         finally:
             self.times.append(time.perf_counter() - start)
 

@@ -91,7 +91,9 @@ class AppController:
         secrets = SecretStore()
         if not secrets.backend_available:
             notices.append(secrets.backend_message)
-        self.session = ConsoleSession(settings, secrets, demo=self.demo, notices=notices)
+        self.session = ConsoleSession(
+            settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
+        )
         try:
             await self.session.start()
         except Exception as exc:
@@ -116,6 +118,11 @@ class AppController:
         self._close_filter = _close_filter(self)
         self.window.installEventFilter(self._close_filter)
         self.window.show()
+        from console.ui.lag_probe import LagProbe
+
+        # How late the window's loop runs, for /metrics (the benchmarks read it there too).
+        self.lag_probe = LagProbe(self.session.metrics.observe_loop_lag, self.window)
+        self.lag_probe.start()
         # The window already read the journal when it was built; this is a no-op then, and
         # fills the event log and history if the window was made before the journal opened.
         self.window.load_event_history()

@@ -56,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "restore_webhook_url_on_exit": "true or false",
     "ended_call_retention_secs": "a whole number of seconds from 0 to 86400",
     "event_silence_warning_secs": "a whole number of seconds from 0 (off) to 86400",
+    "event_retention_days": "a whole number of days from 1 to 3650",
     "hold_audio_url": "an absolute http(s) URL of an audio file, or empty",
     "theme": '"system", "light" or "dark"',
 }
@@ -123,6 +124,8 @@ class Settings(BaseModel):
     restore_webhook_url_on_exit: bool = True
     ended_call_retention_secs: int = Field(default=60, ge=0, le=86400)
     event_silence_warning_secs: int = Field(default=120, ge=0, le=86400)
+    # Raw webhooks kept in the journal; call history rows are kept regardless.
+    event_retention_days: int = Field(default=30, ge=1, le=3650)
     hold_audio_url: str | None = None
     theme: Literal["system", "light", "dark"] = "system"
 

@@ -2,10 +2,13 @@
 
 Start order (stop is the reverse):
 
-1. the event journal is opened and the store rebuilt from its replay;
-2. the webhook receiver starts on 127.0.0.1 (events → store → listeners); a demo takes any
-   free port (two demo consoles on one machine must not collide) and knows the simulator's
-   signing key from the start;
+1. the ingest component starts (by default in a child process): the webhook receiver on
+   127.0.0.1 and the journal it commits to. A demo takes any free port (two demo consoles on
+   one machine must not collide), a fresh journal of its own, and knows the simulator's signing
+   key from the start;
+2. the store is restored from the last checkpoint, and the journal's tail is folded in from
+   the checkpoint's cursor on, in batches, off the GUI thread's critical path (``EventFeed``);
+   the history recorder writes call history rows on its own thread;
 3. demo mode: the simulator starts in-process, delivering to the receiver, and its API URL,
    key, signing key, connection id and numbers are wired in; demo traffic starts.
    Otherwise: the tunnel starts (if configured), and the selected Call Control application's
@@ -15,7 +18,8 @@ Start order (stop is the reverse):
    wake-from-sleep detection, pruning of ended calls, health notifications.
 
 A resync also runs (debounced) after a tunnel reconnect, an event about a leg the store never
-saw start (``needs_resync``), and a clock jump.
+saw start (``needs_resync``), a clock jump, and now and then while calls are live but no
+event arrives (a lost hangup would otherwise leave a call live until a restart).
 
 Nothing that depends on the outside world stops the console from opening: a tunnel that does
 not start, an application that cannot be re-pointed or a start-up resync that fails is reported
@@ -27,22 +31,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from console import paths
 from console.config import Settings, save_settings, validate_settings
-from console.events.journal import Journal
-from console.events.receiver import ReceivedEvent, Rejection, WebhookReceiver
+from console.console_metrics import ConsoleMetrics
+from console.db import DATABASE_FILENAME
+from console.db import connect as connect_database
+from console.event_feed import EventFeed
+from console.events.journal import Journal, JournalRecord
+from console.events.models import Envelope
+from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
+from console.history.entry import CallHistoryEntry
+from console.history.recorder import HistoryRecorder
+from console.history.table import HistoryTable
+from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
+from console.ingest.service import IngestConfig
+from console.ingest.tail import JournalTail
+from console.ingest.view import ReceiverView
 from console.operations import Operations
 from console.operations.errors import OperationError
 from console.operations.health import ClockWatch, Health
 from console.operations.resync import fetch_snapshot
 from console.operations.webhook_target import WebhookPointError, WebhookTarget
 from console.secrets import Secret
-from console.state.changes import Changes
+from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,6 +71,17 @@ log = logging.getLogger(__name__)
 RESYNC_DEBOUNCE_SECS = 2.0
 TICK_SECS = 1.0
 PRUNE_EVERY_TICKS = 10
+CHECKPOINT_EVERY_TICKS = 30
+HEALTH_EVERY_SECS = 0.2
+#: With calls live and no event for this long, resync (then back off, up to the maximum).
+QUIET_RESYNC_SECS = 60.0
+QUIET_RESYNC_MAX_SECS = 600.0
+#: Without a checkpoint (a first start), the journal is folded from this far back: older
+#: calls have ended and are history (the history recorder folds all of it, in the background).
+NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
+#: A receiver process that stopped by itself is restarted after these waits (then the last).
+INGEST_RESTART_WAITS = (0.5, 2.0, 5.0, 15.0, 30.0)
+IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
 WEBHOOK_MEMORY_FILENAME = "webhook-target.json"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
@@ -87,6 +118,7 @@ class ConsoleSession:
         client_factory: Callable[..., Any] | None = None,
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
+        ingest_mode: IngestMode = "thread",
     ):
         self.settings = settings
         self.secrets = secrets
@@ -102,10 +134,23 @@ class ConsoleSession:
         self._client_factory = client_factory
         self._resync_debounce = resync_debounce
         self._start_notices = list(notices or [])  # e.g. "the settings file was reset"
+        # "process" is what the app runs (the 2xx path has its own interpreter); tests mostly
+        # use "thread" (the same component, started in milliseconds).
+        self._ingest_mode: IngestMode = ingest_mode
 
         self.store = Store()
-        self.journal: Journal | None = None
-        self.receiver: WebhookReceiver | None = None
+        self.journal: Journal | None = None  # read-only: the event log and self-test read it
+        self.receiver = ReceiverView()
+        self.ingest: Ingest | None = None
+        self.metrics = ConsoleMetrics()  # served by ingest's /metrics with its own
+        self.tail: JournalTail | None = None
+        self.recorder: HistoryRecorder | None = None
+        self.feed = EventFeed(
+            self.store,
+            on_event=self._on_event,
+            request_resync=self.request_resync,
+            verified=lambda: self.receiver.verification_enabled,
+        )
         self.simulator: Any = None
         self.tunnel: Any = None
         self.client: Any = None
@@ -115,12 +160,19 @@ class ConsoleSession:
         self._event_listeners: list[Listener] = []
         self._rejected_listeners: list[Listener] = []
         self._health_listeners: list[Listener] = []
+        self._history_listeners: list[Listener] = []
+        self._demo_files: Path | None = None
+        self._history_conn: sqlite3.Connection | None = None
+        self._history_table: HistoryTable | None = None
+        self._ingest_restart: asyncio.Task[None] | None = None
+        self._last_resync_monotonic = time.monotonic()
+        self._quiet_resync_wait = QUIET_RESYNC_SECS
+        self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
         self._resync_task: asyncio.Task[None] | None = None
         self._resync_lock = asyncio.Lock()
         self._resync_reasons: list[str] = []
-        self._resync_requested_for: set[str] = set()
         self._tunnel_unsubscribe: Callable[[], None] | None = None
         self._webhook = WebhookTarget(None)
         self._started = False
@@ -137,9 +189,25 @@ class ConsoleSession:
         self._data_dir.mkdir(parents=True, exist_ok=True)
         return self._data_dir
 
+    @property
+    def files_dir(self) -> Path:
+        """Where the journal and the console database live: the data dir, or for a demo a
+        fresh folder of its own for this run (a demo never mixes simulated calls into the
+        real history, nor last demo's calls into this one)."""
+        if not self.demo:
+            return self.data_dir
+        if self._demo_files is None:
+            demos = paths.private_dir(self.data_dir / "demo")
+            _remove_old_demo_runs(demos)
+            self._demo_files = Path(tempfile.mkdtemp(prefix="run-", dir=demos))
+        return self._demo_files
+
     def _journal_path(self) -> Path:
-        name = "demo-" + paths.JOURNAL_FILENAME if self.demo else paths.JOURNAL_FILENAME
-        return self.data_dir / name  # a demo never mixes simulated calls into the real history
+        return self.files_dir / paths.JOURNAL_FILENAME
+
+    @property
+    def database_path(self) -> Path:
+        return self.files_dir / DATABASE_FILENAME
 
     # --- listeners ------------------------------------------------------------------------
 
@@ -154,6 +222,28 @@ class ConsoleSession:
     def on_health(self, callback: Listener) -> Callable[[], None]:
         """``callback()`` whenever ``session.health`` changed."""
         return _add(self._health_listeners, callback)
+
+    def on_history(self, callback: Listener) -> Callable[[], None]:
+        """``callback(entries)`` with the call history rows written in each batch."""
+        return _add(self._history_listeners, callback)
+
+    def history_table(self) -> HistoryTable | None:
+        """The call history for the window to read (its own connection, on the loop's thread);
+        None before the session started or when the console database cannot be opened."""
+        if self._history_table is None and self.journal is not None:
+            try:
+                self._history_conn = connect_database(self.database_path)
+                self._history_table = HistoryTable(self._history_conn)
+            except Exception as exc:
+                log.error("call history cannot be read: %s", _words(exc))
+                self._close_history_table()
+        return self._history_table
+
+    def _close_history_table(self) -> None:
+        if self._history_conn is not None:
+            self._history_conn.close()
+        self._history_conn = None
+        self._history_table = None
 
     def _set_health(self, **changes: Any) -> None:
         updated = self.health.with_(**changes)
@@ -175,8 +265,6 @@ class ConsoleSession:
             raise
 
     async def _start(self) -> None:
-        self.journal = Journal(self._journal_path())
-        self.store.rebuild(self.journal.replay())
         self._webhook = WebhookTarget(
             None if self.demo else self.data_dir / WEBHOOK_MEMORY_FILENAME
         )
@@ -190,6 +278,7 @@ class ConsoleSession:
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
         await self._start_receiver(public_key)
+        await self._start_state()
 
         notices: list[str] = list(self._start_notices)
         if self.demo:
@@ -233,31 +322,127 @@ class ConsoleSession:
         # A demo has no tunnel pointing at a fixed port: any free one, so demos never collide.
         return 0 if self.demo else self.settings.receiver_port
 
-    async def _start_receiver(self, public_key: str | None) -> None:
-        port = self._receiver_port_setting()
-        self.receiver = WebhookReceiver(
-            self.journal,
-            on_event=self._on_event,
+    def _ingest_config(self, public_key: str | None) -> IngestConfig:
+        return IngestConfig(
+            journal_path=str(self._journal_path()),
+            port=self._receiver_port_setting(),
+            path=self.settings.receiver_path,
             public_key=public_key,
             verify_signatures=self.settings.verify_signatures,
-            host="127.0.0.1",
-            port=port,
-            path=self.settings.receiver_path,
-            on_rejected=self._on_rejected,
+            retention_days=self.settings.event_retention_days,
         )
+
+    async def _start_receiver(self, public_key: str | None) -> None:
+        """Start the ingest component: the receiver answers Telnyx from now on."""
+        config = self._ingest_config(public_key)
+        listeners = IngestListeners(
+            committed=self._on_committed,
+            rejected=self._on_rejected,
+            stats=self._on_receiver_stats,
+            lost=self._on_ingest_lost,
+            key_error=self._on_key_refused,
+        )
+        ingest: Ingest
+        if self._ingest_mode == "process":
+            ingest = IngestProcess(config, listeners)
+        else:
+            ingest = IngestThread(config, listeners)
         try:
-            url = await self.receiver.start()
+            ready = await ingest.start()
         except OSError as exc:
             raise OSError(
-                f"The webhook receiver cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}). "
-                "Another program (or another copy of the console) uses that port: close it or "
-                "choose another receiver port in Settings."
+                f"The webhook receiver cannot listen on 127.0.0.1:{config.port} "
+                f"({exc.strerror or exc}). Another program (or another copy of the console) "
+                "uses that port: close it or choose another receiver port in Settings."
             ) from exc
+        except IngestError as exc:
+            if "address already in use" in exc.user_message.lower():
+                raise IngestError(
+                    f"The webhook receiver cannot listen on 127.0.0.1:{config.port}: another "
+                    "program (or another copy of the console) uses that port. Close it or "
+                    "choose another receiver port in Settings."
+                ) from exc
+            raise
+        self.ingest = ingest
+        self.receiver.started(ready)
+        if self.tail is not None:
+            self.tail.notify(ready.last_seq)
         self._set_health(
-            receiver_url=url,
-            verification_enabled=self.receiver.verification_enabled,
-            key_problem=self.receiver.key_problem,
+            receiver_url=ready.url,
+            receiver_problem=None,
+            verification_enabled=ready.verification_enabled,
+            key_problem=ready.key_problem,
         )
+
+    async def _start_state(self) -> None:
+        """Restore the store from the checkpoint, then fold the journal's tail from there."""
+        journal_path = self._journal_path()
+        self.journal = await asyncio.to_thread(Journal, journal_path, readonly=True)
+        checkpoint = await asyncio.to_thread(_load_checkpoint, self.database_path)
+        cursor, envelopes = await asyncio.to_thread(self._checkpoint_events, checkpoint)
+        if checkpoint is not None:
+            self.store.restore(
+                envelopes,
+                pruned_legs=checkpoint.pruned_legs,
+                pruned_conferences=checkpoint.pruned_conferences,
+                conference_names=checkpoint.conference_names,
+            )
+        self.feed.start_at(cursor)
+        self.tail = JournalTail(journal_path)
+        await self.tail.start(cursor, self._fold)
+        self.recorder = HistoryRecorder(
+            journal_path, self.database_path, on_written=self._on_history_written
+        )
+        try:
+            await self.recorder.start()
+        except Exception as exc:
+            # History is a convenience: the live console works without it.
+            log.error("call history is unavailable: %s", _words(exc))
+            self.recorder = None
+
+    def _checkpoint_events(self, checkpoint: Checkpoint | None) -> tuple[int, list[Envelope]]:
+        """The cursor to tail from and the checkpoint's events, read and parsed on a worker
+        thread (the store itself is restored on the loop, where its listeners live)."""
+        journal = self.journal
+        assert journal is not None
+        if checkpoint is None:
+            first = journal.first_seq_received_since(time.time() - NO_CHECKPOINT_WINDOW_SECS)
+            return ((first - 1) if first is not None else journal.last_seq()), []
+        envelopes: list[Envelope] = []
+        for record in journal.records_with_ids(checkpoint.retained_event_ids):
+            try:
+                envelopes.append(record.envelope())
+            except Exception as exc:  # cannot happen for rows the receiver parsed first
+                log.error("journal row %d does not parse: %s", record.seq, exc)
+        return checkpoint.cursor, envelopes
+
+    def checkpoint(self) -> Checkpoint:
+        """The live state as a checkpoint (read on the loop, where the store is folded)."""
+        legs, conferences = self.store.pruned_ids()
+        return Checkpoint(
+            cursor=self.feed.folded_seq,
+            retained_event_ids=tuple(self.store.retained_event_ids()),
+            pruned_legs=tuple(legs),
+            pruned_conferences=tuple(conferences),
+            conference_names=self.store.conference_names(),
+            saved_at=time.time(),
+        )
+
+    async def save_checkpoint(self) -> None:
+        """Save the checkpoint (off the loop), then let ingest compact what all readers took."""
+        if self.tail is None:
+            return
+        checkpoint = self.checkpoint()
+        try:
+            await asyncio.to_thread(_save_checkpoint, self.database_path, checkpoint)
+        except Exception as exc:
+            log.warning("the state checkpoint was not saved: %s", _words(exc))
+            return
+        taken = checkpoint.cursor
+        if self.recorder is not None:
+            taken = min(taken, self.recorder.folded_seq)
+        if self.ingest is not None:
+            self.ingest.compact_below(taken)
 
     async def _start_simulator(self) -> None:
         from console.simulator import TelnyxSimulator
@@ -416,28 +601,79 @@ class ConsoleSession:
 
     # --- events ---------------------------------------------------------------------------
 
-    def _on_event(self, envelope: Any, received: ReceivedEvent) -> None:
-        changes: Changes = self.store.apply(envelope)
+    def _on_event(self, envelope: Envelope, received: ReceivedEvent) -> None:
         _fire(self._event_listeners, envelope, received)
-        self._refresh_receiver_health()
-        self._check_unknown_legs(changes)
+
+    def _fold(self, records: Sequence[JournalRecord]) -> None:
+        self.feed.deliver(records)
+        # Health (and the status bar that repaints on it) at most every HEALTH_EVERY_SECS
+        # under load, not once per batch; the first event after a quiet spell shows at once.
+        now = time.monotonic()
+        if now - self._health_refreshed_at >= HEALTH_EVERY_SECS:
+            self._health_refreshed_at = now
+            self._refresh_receiver_health()
+
+    def _on_committed(self, seq: int) -> None:
+        if self.tail is not None:
+            self.tail.notify(seq)
+        if self.recorder is not None:
+            self.recorder.notify(seq)
+
+    def _on_history_written(self, entries: Sequence[CallHistoryEntry]) -> None:
+        _fire(self._history_listeners, entries)
 
     def _on_rejected(self, rejection: Rejection) -> None:
         _fire(self._rejected_listeners, rejection)
+
+    def _on_receiver_stats(self, stats: ReceiverStats) -> None:
+        self.receiver.stats = stats
         self._refresh_receiver_health()
 
-    def _check_unknown_legs(self, changes: Changes) -> None:
-        for ccid in changes.calls.added | changes.calls.changed:
-            call = self.store.call(ccid)
-            if call is not None and call.needs_resync and ccid not in self._resync_requested_for:
-                self._resync_requested_for.add(ccid)
-                self.request_resync("an event named a call the console had not seen")
+    def _on_key_refused(self, detail: str) -> None:
+        self.receiver.key_refused(detail)
+        self._refresh_receiver_health()
+
+    def _on_ingest_lost(self, why: str) -> None:
+        """The receiver process stopped by itself: say so, and start it again."""
+        log.error("%s; restarting it", why)
+        self.receiver.stopped()
+        self._set_health(
+            receiver_problem=(
+                f"The webhook receiver stopped ({why}). The console is restarting it; Telnyx "
+                "retries what was not answered meanwhile."
+            )
+        )
+        if self._stopping or (self._ingest_restart is not None and not self._ingest_restart.done()):
+            return
+        self._ingest_restart = asyncio.create_task(self._restart_ingest(), name="ingest-restart")
+
+    async def _restart_ingest(self) -> None:
+        for attempt in range(1_000_000):
+            wait = INGEST_RESTART_WAITS[min(attempt, len(INGEST_RESTART_WAITS) - 1)]
+            await asyncio.sleep(wait)
+            if self._stopping:
+                return
+            old_url = self.health.receiver_url
+            try:
+                await self._start_receiver(await self._current_public_key())
+                await self._follow_receiver_in_demo(old_url)
+            except Exception as exc:
+                log.error("restarting the webhook receiver failed: %s", _words(exc))
+                continue
+            log.info("the webhook receiver is running again at %s", self.receiver.url)
+            return
+
+    async def _current_public_key(self) -> str | None:
+        if self.demo:
+            return self.simulator.public_key_b64 if self.simulator is not None else None
+        key: str | None = await self.secrets.aget(Secret.PUBLIC_KEY)
+        return key
 
     def _refresh_receiver_health(self) -> None:
-        if self.receiver is None:
-            return
         stats = self.receiver.stats
-        last = stats.last_event_at
+        # The receiver's counters come every quarter second; what was folded is known now.
+        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
+        pending = self.tail.pending if self.tail is not None else 0
         self._set_health(
             last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
             last_delivery_delay=stats.last_delivery_delay,
@@ -447,22 +683,35 @@ class ConsoleSession:
             verification_enabled=self.receiver.verification_enabled,
             key_problem=self.receiver.key_problem,
             silence_warning=self._silence(),
+            events_pending=pending,
         )
 
-    def _silence(self) -> bool:
-        limit = self.settings.event_silence_warning_secs
-        if not limit or self.receiver is None or not self.store.live_calls():
-            return False
+    def _quiet_for(self) -> float | None:
+        """Seconds since the last event (or since the receiver started), if known."""
         stats = self.receiver.stats
-        last = stats.last_event_at or stats.started_at
-        if last is None:
+        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0)
+        last = last or stats.started_at or 0.0
+        return None if not last else time.time() - last
+
+    def _silence(self) -> bool:
+        # A counter, not a scan: this runs on every stats report.
+        limit = self.settings.event_silence_warning_secs
+        if not limit or self.store.live_count == 0:
             return False
-        return datetime.now(UTC).timestamp() - last > limit
+        quiet = self._quiet_for()
+        return quiet is not None and quiet > limit
 
     # --- resync ---------------------------------------------------------------------------
 
     def request_resync(self, reason: str) -> None:
-        """Ask for a resync soon; requests within the debounce window become one."""
+        """Ask for a resync soon; requests within the debounce window become one.
+
+        Without an API key or an application there is nothing to ask: the request is dropped
+        quietly (health already says what setup is missing).
+        """
+        if self.client is None or not self.settings.connection_id:
+            log.debug("resync (%s) skipped: no API key or application yet", reason)
+            return
         self._resync_reasons.append(reason)
         if self._stopping or (self._resync_task is not None and not self._resync_task.done()):
             return
@@ -474,8 +723,14 @@ class ConsoleSession:
         self._resync_reasons.clear()
         try:
             await self.resync("; ".join(reasons) or "requested")
-        except Exception:
-            log.exception("background resync failed")
+        except (OperationError, ValueError) as exc:
+            log.warning("background resync not possible: %s", _words(exc))
+        except Exception as exc:
+            # Recorded in health (last_resync_error); a traceback helps only when it is ours.
+            if getattr(exc, "user_message", None):
+                log.warning("background resync failed: %s", _words(exc))
+            else:
+                log.exception("background resync failed")
 
     async def resync(self, reason: str) -> None:
         """Fetch what is live from the REST API and let the store reconcile (one at a time)."""
@@ -486,6 +741,7 @@ class ConsoleSession:
             raise ValueError("Choose the Call Control application in Settings first.")
         async with self._resync_lock:
             log.info("resync (%s)", reason)
+            self._last_resync_monotonic = time.monotonic()
             try:
                 snapshot = await fetch_snapshot(self.client, connection_id, now=self._api_now)
             except Exception as exc:
@@ -513,11 +769,38 @@ class ConsoleSession:
                     log.warning("wall clock moved %.0f s against the monotonic clock", drift)
                     self.request_resync("clock jump or wake from sleep")
                 self._refresh_receiver_health()
+                self._publish_metrics()
+                self._resync_if_quiet()
                 if ticks % PRUNE_EVERY_TICKS == 0:
                     retention = timedelta(seconds=self.settings.ended_call_retention_secs)
                     self.store.prune_ended(retention)
+                if ticks % CHECKPOINT_EVERY_TICKS == 0:
+                    await self.save_checkpoint()
             except Exception:
                 log.exception("session housekeeping failed")
+
+    def _publish_metrics(self) -> None:
+        self.metrics.update(
+            pending=self.tail.pending if self.tail is not None else 0,
+            folded=self.feed.folded_events,
+            live=self.store.live_count,
+            known=len(self.store.calls),
+        )
+        if self.ingest is not None:
+            self.ingest.set_console_metrics(self.metrics.exposition())
+
+    def _resync_if_quiet(self) -> None:
+        """Calls are live but no event came for a while: a lost hangup leaves a call live
+        forever, so ask the API; while it stays quiet, ask less and less often."""
+        quiet = self._quiet_for()
+        if self.store.live_count == 0 or quiet is None or quiet < QUIET_RESYNC_SECS:
+            self._quiet_resync_wait = QUIET_RESYNC_SECS
+            return
+        if time.monotonic() - self._last_resync_monotonic < self._quiet_resync_wait:
+            return
+        self._quiet_resync_wait = min(self._quiet_resync_wait * 2, QUIET_RESYNC_MAX_SECS)
+        self._last_resync_monotonic = time.monotonic()
+        self.request_resync("calls are live but no event arrived for a while")
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -536,7 +819,11 @@ class ConsoleSession:
         if self._stopping:
             return
         self._stopping = True
-        tasks = [t for t in (self._tick_task, self._resync_task, *self._tasks) if t is not None]
+        tasks = [
+            t
+            for t in (self._tick_task, self._resync_task, self._ingest_restart, *self._tasks)
+            if t is not None
+        ]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -555,11 +842,29 @@ class ConsoleSession:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
             await _quietly("client close", self.client.aclose())
-        if self.receiver is not None:
-            await _quietly("receiver stop", self.receiver.stop())
+        if self.ingest is not None:
+            # The receiver stops answering first; what it committed is folded below.
+            await _quietly("receiver stop", self.ingest.stop())
+            self.ingest = None
+            self.receiver.stopped()
+        if self.tail is not None:
+            await _quietly("journal tail stop", self.tail.stop())
+            await _quietly("checkpoint", self._save_final_checkpoint())
+            self.tail = None
+        if self.recorder is not None:
+            await _quietly("history recorder stop", self.recorder.stop())
+            self.recorder = None
+        self._close_history_table()
         if self.journal is not None:
             self.journal.close()
+            self.journal = None
+        if self._demo_files is not None:
+            await asyncio.to_thread(shutil.rmtree, self._demo_files, True)
+            self._demo_files = None
         self._started = False
+
+    async def _save_final_checkpoint(self) -> None:
+        await asyncio.to_thread(_save_checkpoint, self.database_path, self.checkpoint())
 
     # --- settings -------------------------------------------------------------------------
 
@@ -611,9 +916,10 @@ class ConsoleSession:
             self.ops.hold_music_url = self._hold_music_url()
 
         receiver_moved = False
-        if self.receiver is not None:
+        if self.ingest is not None:
             if public_key is not None and not self.demo:
-                self.receiver.set_public_key(public_key or None)
+                self.ingest.set_public_key(public_key or None)
+                self.receiver.key_changed(public_key or None)
             receiver_changed = (
                 settings.verify_signatures != old.verify_signatures
                 or settings.receiver_path != old.receiver_path
@@ -668,13 +974,14 @@ class ConsoleSession:
     async def _restart_receiver(self) -> bool:
         """Restart the receiver (verification switch, path, port); True if its URL moved."""
         old_url = self.receiver.url
-        await self.receiver.stop()
-        public_key = (
-            self.simulator.public_key_b64
-            if self.demo
-            else await self.secrets.aget(Secret.PUBLIC_KEY)
-        )
-        await self._start_receiver(public_key)
+        if self.ingest is not None:
+            await self.ingest.stop()
+            self.ingest = None
+        await self._start_receiver(await self._current_public_key())
+        return await self._follow_receiver_in_demo(old_url)
+
+    async def _follow_receiver_in_demo(self, old_url: str | None) -> bool:
+        """True if the receiver's URL moved; a demo's simulator then delivers to the new one."""
         moved = self.receiver.url != old_url
         if moved and self.demo and self.client is not None:
             # The simulator delivers where its application points: follow the receiver.
@@ -755,3 +1062,36 @@ async def _quietly(what: str, awaitable: Any) -> None:
         await awaitable
     except Exception:
         log.exception("%s failed during shutdown", what)
+
+
+def _load_checkpoint(database_path: Path) -> Checkpoint | None:
+    try:
+        conn = connect_database(database_path)
+    except Exception as exc:
+        log.error("the console database cannot be read; starting from the journal: %s", exc)
+        return None
+    try:
+        return CheckpointTable(conn).load()
+    except Exception as exc:
+        log.error("the state checkpoint cannot be read; starting from the journal: %s", exc)
+        return None
+    finally:
+        conn.close()
+
+
+def _save_checkpoint(database_path: Path, checkpoint: Checkpoint) -> None:
+    conn = connect_database(database_path)
+    try:
+        CheckpointTable(conn).save(checkpoint)
+    finally:
+        conn.close()
+
+
+def _remove_old_demo_runs(demos: Path, older_than_secs: float = 86400.0) -> None:
+    """Demo folders a crashed demo left behind (a running demo's folder is younger)."""
+    cutoff = time.time() - older_than_secs
+    with contextlib.suppress(OSError):
+        for run in demos.iterdir():
+            with contextlib.suppress(OSError):
+                if run.is_dir() and run.stat().st_mtime < cutoff:
+                    shutil.rmtree(run, ignore_errors=True)

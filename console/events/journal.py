@@ -21,7 +21,7 @@ import logging
 import math
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,9 +89,11 @@ class JournalRecord:
     from_number: str | None
     to_number: str | None
     raw: str
+    # The envelope parsed once, off the GUI thread, by whoever read the row (the journal tail).
+    parsed: Envelope | None = field(default=None, compare=False, repr=False)
 
     def envelope(self) -> Envelope:
-        return parse_envelope(self.raw)
+        return self.parsed if self.parsed is not None else parse_envelope(self.raw)
 
 
 def _text(value: object) -> str | None:
@@ -314,6 +316,23 @@ class Journal:
     def records_after(self, seq: int, *, limit: int = 500) -> list[JournalRecord]:
         """Up to ``limit`` records with a sequence above ``seq``, in arrival order."""
         return self._records("WHERE seq > ?", (int(seq),), limit=limit)
+
+    def records_with_ids(self, event_ids: Sequence[str]) -> list[JournalRecord]:
+        """The records of these event ids that are still journalled, in arrival order."""
+        found: list[JournalRecord] = []
+        for start in range(0, len(event_ids), 500):  # SQLite's bound on host parameters
+            chunk = [_text(i) for i in event_ids[start : start + 500]]
+            marks = ", ".join("?" * len(chunk))
+            found += self._records(f"WHERE event_id IN ({marks})", tuple(chunk))
+        found.sort(key=lambda record: record.seq)
+        return found
+
+    def first_seq_received_since(self, received_at: float) -> int | None:
+        """The oldest sequence received at or after ``received_at`` (None when there is none)."""
+        row = self._db.execute(
+            "SELECT min(seq) FROM events WHERE received_at >= ?", (float(received_at),)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def last_seq(self) -> int:
         """The sequence of the newest record (0 for an empty journal)."""

@@ -63,6 +63,12 @@ HISTORY_SCHEMA = Schema(
             call_key UNINDEXED, parties, ids, tokenize = 'trigram'
         );
         """,
+        """
+        CREATE TABLE history_progress (
+            slot        INTEGER PRIMARY KEY CHECK (slot = 1),
+            journal_seq INTEGER NOT NULL    -- every journal row up to here is folded in
+        );
+        """,
     ],
 )
 
@@ -133,10 +139,15 @@ class HistoryTable:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def upsert(self, entries: Iterable[tuple[CallHistoryEntry, int | None]]) -> int:
+    def upsert(
+        self,
+        entries: Iterable[tuple[CallHistoryEntry, int | None]],
+        *,
+        journal_seq: int | None = None,
+    ) -> int:
         """Write ``(entry, journal_seq)`` pairs in one transaction; returns how many."""
         rows = [(_row(entry, seq), entry) for entry, seq in entries]
-        if not rows:
+        if not rows and journal_seq is None:
             return 0
         db = self._db
         db.execute("BEGIN")
@@ -149,11 +160,22 @@ class HistoryTable:
                     "INSERT INTO call_history_fts (call_key, parties, ids) VALUES (?, ?, ?)",
                     (key, _parties(entry), _ids(entry)),
                 )
+            if journal_seq is not None:
+                db.execute(
+                    "INSERT INTO history_progress (slot, journal_seq) VALUES (1, ?) "
+                    "ON CONFLICT (slot) DO UPDATE SET journal_seq = excluded.journal_seq",
+                    (int(journal_seq),),
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         return len(rows)
+
+    def folded_through(self) -> int:
+        """The journal sequence folded into the table so far (0: nothing yet)."""
+        row = self._db.execute("SELECT journal_seq FROM history_progress WHERE slot = 1").fetchone()
+        return int(row[0]) if row else 0
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -9,7 +9,12 @@ from typing import Any, TypeVar
 
 from console.operations.audit import AuditLog
 from console.operations.errors import OperationError
-from console.operations.ids import CONSOLE_TAG_PREFIX, OPERATOR_TAG, is_own_conference_name
+from console.operations.ids import (
+    CONSOLE_TAG_PREFIX,
+    OPERATOR_TAG,
+    default_operator_id,
+    is_own_conference_name,
+)
 from console.operations.waiting import wait_for
 from console.state.entities import Call, CallState, Conference, Participant
 
@@ -33,6 +38,8 @@ class OpsContext:
     connection_id: str | None = None
     confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT
     ring_timeout: int = DEFAULT_RING_TIMEOUT
+    #: Who this console acts for: part of the command ids of the operator's own steps.
+    operator_id: str = field(default_factory=default_operator_id)
     #: Legs given park_after_unbridge=self whose client_state could not carry a console tag.
     parking: set[str] = field(default_factory=set)
 

@@ -40,6 +40,7 @@ from console.operations.ids import (
     OPERATOR_TAG,
     PARTICIPANT_TAG,
     new_operation_id,
+    operator_step_id,
     own_conference_name,
     step_command_id,
 )
@@ -68,6 +69,7 @@ class Operations:
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         ring_timeout: int = DEFAULT_RING_TIMEOUT,
         recording_format: str = "mp3",
+        operator_id: str | None = None,
     ):
         if not isinstance(audit, AuditLog):
             audit = AuditLog(audit)
@@ -81,6 +83,8 @@ class Operations:
             confirm_timeout=confirm_timeout,
             ring_timeout=ring_timeout,
         )
+        if operator_id:
+            self._ctx.operator_id = operator_id
         self._transfers = TransferRunner(self._ctx)
         self.recording_format = recording_format
 
@@ -105,6 +109,15 @@ class Operations:
     @client.setter
     def client(self, client: Any) -> None:
         self._ctx.client = client  # a new API key or base URL: the session swaps the client
+
+    @property
+    def operator_id(self) -> str:
+        """Who this console acts for (part of the command ids of the operator's own steps)."""
+        return self._ctx.operator_id
+
+    @operator_id.setter
+    def operator_id(self, value: str) -> None:
+        self._ctx.operator_id = value
 
     @property
     def hold_music_url(self) -> str | None:
@@ -160,6 +173,9 @@ class Operations:
         leg = self._ctx.operator_leg_in(conference)
         return leg.call_control_id if leg else None
 
+    def _operator_step(self, call_control_id: str, step: str) -> str:
+        return operator_step_id(self._ctx.operator_id, call_control_id, step)
+
     @contextlib.asynccontextmanager
     async def _audited(self, what: str, target: str | None, **detail: Any) -> AsyncIterator[None]:
         try:
@@ -207,7 +223,7 @@ class Operations:
         endpoint = ctx.settings.operator_endpoint
         async with self._audited("answer", call_control_id, operator_endpoint=endpoint):
             await ctx.client.calls.answer(
-                call_control_id, command_id=step_command_id(call_control_id, "answer")
+                call_control_id, command_id=self._operator_step(call_control_id, "answer")
             )
             # Return once call.answered is in: the next click (hold, transfer...) needs it.
             try:
@@ -218,7 +234,7 @@ class Operations:
                 ) from None
             if endpoint:
                 await self._connect_operator(
-                    call_control_id, step_command_id(call_control_id, "op")
+                    call_control_id, self._operator_step(call_control_id, "op")
                 )
 
     async def _connect_operator(self, call_control_id: str, operation_id: str) -> str:
@@ -601,7 +617,7 @@ class Operations:
         call = ctx.require_call(call_control_id)
         if call.state is not CallState.QUEUED:
             raise ValueError("That call is not waiting in a queue.")
-        op = step_command_id(call_control_id, "pick")
+        op = self._operator_step(call_control_id, "pick")
         async with self._audited("pick from queue", call_control_id, queue=call.queue_name):
             await ctx.client.calls.leave_queue(
                 call_control_id, command_id=step_command_id(op, "leave_queue")

@@ -28,6 +28,8 @@ class Health:
     duplicates_seen: int = 0
     rejected_count: int = 0
     silence_warning: bool = False
+    events_pending: int = 0  # committed by the receiver, not yet folded into the state
+    receiver_problem: str | None = None  # the receiver process stopped: what happens now
     last_resync_at: datetime | None = None
     last_resync_reason: str | None = None
     last_resync_error: str | None = None

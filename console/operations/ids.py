@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 import uuid
 
 # A fixed namespace so the same (operation, step) always yields the same command_id, also
@@ -27,6 +29,24 @@ def new_operation_id() -> str:
 def step_command_id(operation_id: str, step: str) -> str:
     """The command_id of one step of one operation: the same inputs, the same id."""
     return str(uuid.uuid5(_NAMESPACE, f"{operation_id}:{step}"))
+
+
+def default_operator_id() -> str:
+    """Who this console acts for when no operator name is set: ``user@host`` (stable)."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "operator"
+    return f"{user}@{socket.gethostname()}"
+
+
+def operator_step_id(operator_id: str, call_control_id: str, step: str) -> str:
+    """The id of one operator's own step on a call (answer, dialling their phone...).
+
+    Two consoles answering one call must not send the same command_id: Telnyx would drop the
+    second as a repeat and its operator would never learn they lost.
+    """
+    return step_command_id(f"{operator_id}|{call_control_id}", step)
 
 
 def own_conference_name(call_control_id: str) -> str:

@@ -138,45 +138,61 @@ def _check_speak(body: dict[str, Any]) -> None:
 
 CALL_ACTIONS: dict[str, Action] = {
     "answer": Action(
-        "AnswerRequest", lambda s, c, b: s.world.answer(c, b), check=_check_webhook_url
+        "AnswerRequest", lambda s, c, b: s.world.legs.answer(c, b), check=_check_webhook_url
     ),
-    "reject": Action("RejectRequest", lambda s, c, b: s.world.reject(c, b)),
-    "hangup": Action("HangupRequest", lambda s, c, b: s.world.hangup(c, b)),
+    "reject": Action("RejectRequest", lambda s, c, b: s.world.legs.reject(c, b)),
+    "hangup": Action("HangupRequest", lambda s, c, b: s.world.legs.hangup(c, b)),
     "transfer": Action(
-        "TransferCallRequest", lambda s, c, b: s.world.transfer(c, b), check=_check_transfer
+        "TransferCallRequest", lambda s, c, b: s.world.bridges.transfer(c, b), check=_check_transfer
     ),
-    "bridge": Action("BridgeRequest", lambda s, c, b: s.world.bridge(c, b)),
-    "refer": Action("ReferRequest", lambda s, c, b: s.world.refer(c, b), True, check=_check_refer),
+    "bridge": Action("BridgeRequest", lambda s, c, b: s.world.bridges.bridge(c, b)),
+    "refer": Action(
+        "ReferRequest", lambda s, c, b: s.world.bridges.refer(c, b), True, check=_check_refer
+    ),
     "send_sip_info": Action("SendSIPInfoRequest", lambda s, c, b: None, True),
     "record_start": Action(
-        "StartRecordingRequest", lambda s, c, b: s.world.record_start(c, b), True
+        "StartRecordingRequest", lambda s, c, b: s.world.recorder.record_start(c, b), True
     ),
-    "record_stop": Action("StopRecordingRequest", lambda s, c, b: s.world.record_stop(c, b)),
-    "record_pause": Action("PauseRecordingRequest", lambda s, c, b: s.world.record_pause(c, b)),
-    "record_resume": Action("ResumeRecordingRequest", lambda s, c, b: s.world.record_resume(c, b)),
+    "record_stop": Action(
+        "StopRecordingRequest", lambda s, c, b: s.world.recorder.record_stop(c, b)
+    ),
+    "record_pause": Action(
+        "PauseRecordingRequest", lambda s, c, b: s.world.recorder.record_pause(c, b)
+    ),
+    "record_resume": Action(
+        "ResumeRecordingRequest", lambda s, c, b: s.world.recorder.record_resume(c, b)
+    ),
     "playback_start": Action(
         "PlayAudioUrlRequest",
-        lambda s, c, b: s.world.playback_start(c, b, validation.check_loop(b.get("loop"))),
+        lambda s, c, b: s.world.call_media.playback_start(
+            c, b, validation.check_loop(b.get("loop"))
+        ),
         True,
         check=_check_playback,
     ),
-    "playback_stop": Action("PlaybackStopRequest", lambda s, c, b: s.world.playback_stop(c, b)),
-    "speak": Action("SpeakRequest", lambda s, c, b: s.world.speak(c, b), True, check=_check_speak),
+    "playback_stop": Action(
+        "PlaybackStopRequest", lambda s, c, b: s.world.call_media.playback_stop(c, b)
+    ),
+    "speak": Action(
+        "SpeakRequest", lambda s, c, b: s.world.call_media.speak(c, b), True, check=_check_speak
+    ),
     "send_dtmf": Action(
         "SendDTMFRequest",
-        lambda s, c, b: s.world._apply_common(c, b),
+        lambda s, c, b: s.world.apply_common(c, b),
         True,
         check=lambda b: validation.check_digits(b["digits"]),
     ),
     "gather_using_audio": Action(
-        "GatherUsingAudioRequest", lambda s, c, b: s.world.gather_using_audio(c, b), True
+        "GatherUsingAudioRequest", lambda s, c, b: s.world.call_media.gather_using_audio(c, b), True
     ),
-    "enqueue": Action("EnqueueRequest", lambda s, c, b: s.world.enqueue(c, b), True),
-    "leave_queue": Action("LeaveQueueRequest", lambda s, c, b: s.world.leave_queue(c, b)),
+    "enqueue": Action("EnqueueRequest", lambda s, c, b: s.world.queueing.enqueue(c, b), True),
+    "leave_queue": Action("LeaveQueueRequest", lambda s, c, b: s.world.queueing.leave_queue(c, b)),
     "streaming_start": Action(
-        "StartStreamingRequest", lambda s, c, b: s.world.streaming_start(c, b), True
+        "StartStreamingRequest", lambda s, c, b: s.world.call_media.streaming_start(c, b), True
     ),
-    "streaming_stop": Action("StopStreamingRequest", lambda s, c, b: s.world.streaming_stop(c, b)),
+    "streaming_stop": Action(
+        "StopStreamingRequest", lambda s, c, b: s.world.call_media.streaming_stop(c, b)
+    ),
     "switch_supervisor_role": Action(
         "SwitchSupervisorRoleRequest", lambda s, c, b: setattr(c, "supervisor_role", b["role"])
     ),
@@ -191,15 +207,15 @@ async def dial(request: web.Request) -> web.Response:
     _check_webhook_url(body)
     _check_range(body, "timeout_secs", 5, 600)
     _check_range(body, "time_limit_secs", 30, 14400)
-    duplicate = sim.world.duplicate("dial", "", body.get("command_id"))
+    duplicate = sim.world.dedupe.duplicate("dial", "", body.get("command_id"))
     if duplicate is not None:
         return ok(duplicate)
-    call = sim.world.dial(body, destinations)
+    call = sim.world.legs.dial(body, destinations)
     data = call.to_api(sim.world.now())
     data["is_alive"] = False  # "always false for dial" (the call is only being set up)
     if call.recording is not None:
         data["recording_id"] = call.recording.id
-    sim.world.remember("dial", "", body.get("command_id"), data)
+    sim.world.dedupe.remember("dial", "", body.get("command_id"), data)
     return ok(data)
 
 
@@ -225,7 +241,7 @@ def _run_call_command(
     sim: TelnyxSimulator, ccid: str, name: str, body: dict[str, Any], action: Action
 ) -> web.Response:
     call = sim.world.known_call(ccid)
-    duplicate = sim.world.duplicate("call", ccid, body.get("command_id"))
+    duplicate = sim.world.dedupe.duplicate("call", ccid, body.get("command_id"))
     if duplicate is not None:
         return ok(duplicate)  # accepted, not executed again
     if call.ended:
@@ -234,14 +250,14 @@ def _run_call_command(
         raise errors.not_answered()
     result = action.run(sim, call, body)
     data = result if isinstance(result, dict) else {"result": "ok"}
-    sim.world.remember("call", ccid, body.get("command_id"), data)
+    sim.world.dedupe.remember("call", ccid, body.get("command_id"), data)
     return ok(data)
 
 
 async def client_state_update(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body = validation.check("ClientStateUpdateRequest", await read_json(request))
-    action = Action("ClientStateUpdateRequest", lambda s, c, b: s.world._apply_common(c, b))
+    action = Action("ClientStateUpdateRequest", lambda s, c, b: s.world.apply_common(c, b))
     return _run_call_command(sim, request.match_info["call_control_id"], "csu", body, action)
 
 
@@ -293,15 +309,15 @@ async def list_conferences(request: web.Request) -> web.Response:
 async def create_conference(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body = validation.check("CreateConferenceRequest", await read_json(request))
-    duplicate = sim.world.duplicate("conference_create", "", body.get("command_id"))
+    duplicate = sim.world.dedupe.duplicate("conference_create", "", body.get("command_id"))
     if duplicate is not None:
         return ok(duplicate)
     call = sim.world.live_call(body["call_control_id"])
     if not call.answered:
         raise errors.not_answered()
-    conf = sim.world.create_conference(call, body)
+    conf = sim.world.conferencing.create_conference(call, body)
     data = conf.to_api()
-    sim.world.remember("conference_create", "", body.get("command_id"), data)
+    sim.world.dedupe.remember("conference_create", "", body.get("command_id"), data)
     return ok(data)
 
 
@@ -342,47 +358,59 @@ CONF_ACTIONS: dict[str, tuple[str, ConfRun]] = {
     # "End a conference and terminate all active participants" (spec3.yml EndConference).
     "end": (
         "EndConferenceRequest",
-        lambda s, c, b: s.world.end_conference(c, "ended_via_api", hang_up=True),
+        lambda s, c, b: s.world.conferencing.end_conference(c, "ended_via_api", hang_up=True),
     ),
-    "join": ("JoinConferenceRequest", lambda s, c, b: s.world.join(c, _conf_call(s, b), b)),
+    "join": (
+        "JoinConferenceRequest",
+        lambda s, c, b: s.world.conferencing.join(c, _conf_call(s, b), b),
+    ),
     "leave": (
         "LeaveConferenceRequest",
-        lambda s, c, b: s.world.leave(c, s.world.live_call(b["call_control_id"]), b),
+        lambda s, c, b: s.world.conferencing.leave(c, s.world.live_call(b["call_control_id"]), b),
     ),
-    "mute": ("ConferenceMuteRequest", lambda s, c, b: s.world.set_flag(c, _ids(b), "muted", True)),
+    "mute": (
+        "ConferenceMuteRequest",
+        lambda s, c, b: s.world.conferencing.set_flag(c, _ids(b), "muted", True),
+    ),
     "unmute": (
         "ConferenceUnmuteRequest",
-        lambda s, c, b: s.world.set_flag(c, _ids(b), "muted", False),
+        lambda s, c, b: s.world.conferencing.set_flag(c, _ids(b), "muted", False),
     ),
     "hold": (
         "ConferenceHoldRequest",
-        lambda s, c, b: s.world.set_flag(c, _ids(b), "on_hold", True),
+        lambda s, c, b: s.world.conferencing.set_flag(c, _ids(b), "on_hold", True),
     ),
     "unhold": (
         "ConferenceUnholdRequest",
-        lambda s, c, b: s.world.set_flag(c, _unhold_ids(b), "on_hold", False),
+        lambda s, c, b: s.world.conferencing.set_flag(c, _unhold_ids(b), "on_hold", False),
     ),
     "record_start": (
         "StartConferenceRecordingRequest",
-        lambda s, c, b: s.world.conference_record_start(c, b),
+        lambda s, c, b: s.world.recorder.conference_record_start(c, b),
     ),
     "record_stop": (
         "StopRecordingConferenceRequest",
-        lambda s, c, b: s.world.conference_record_stop(c, b),
+        lambda s, c, b: s.world.recorder.conference_record_stop(c, b),
     ),
-    "record_pause": ("PauseConferenceRecordingRequest", lambda s, c, b: s.world.record_pause(c, b)),
+    "record_pause": (
+        "PauseConferenceRecordingRequest",
+        lambda s, c, b: s.world.recorder.record_pause(c, b),
+    ),
     "record_resume": (
         "ResumeConferenceRecordingRequest",
-        lambda s, c, b: s.world.record_resume(c, b),
+        lambda s, c, b: s.world.recorder.record_resume(c, b),
     ),
-    "speak": ("ConferenceSpeakRequest", lambda s, c, b: s.world.conference_media(c, "speak", b, 1)),
+    "speak": (
+        "ConferenceSpeakRequest",
+        lambda s, c, b: s.world.conferencing.conference_media(c, "speak", b, 1),
+    ),
     "play": (
         "ConferencePlayRequest",
-        lambda s, c, b: s.world.conference_media(
+        lambda s, c, b: s.world.conferencing.conference_media(
             c, "playback", b, validation.check_loop(b.get("loop"))
         ),
     ),
-    "stop": ("ConferenceStopRequest", lambda s, c, b: s.world.conference_stop(c)),
+    "stop": ("ConferenceStopRequest", lambda s, c, b: s.world.conferencing.conference_stop(c)),
     "send_dtmf": (
         "ConferenceSendDTMFRequest",
         lambda s, c, b: validation.check_digits(b["digits"]),
@@ -405,14 +433,14 @@ async def conference_action(request: web.Request) -> web.Response:
         raise errors.missing("audio_url")
     conf_id = request.match_info["id"]
     conf = sim.world.conference(conf_id, status=422 if name in CONF_422_ACTIONS else 404)
-    duplicate = sim.world.duplicate("conference", conf_id, body.get("command_id"))
+    duplicate = sim.world.dedupe.duplicate("conference", conf_id, body.get("command_id"))
     if duplicate is not None:
         return ok(duplicate)
     if conf.ended:
         raise errors.conference_ended()
     run(sim, conf, body)
     data = {"result": "ok"}
-    sim.world.remember("conference", conf_id, body.get("command_id"), data)
+    sim.world.dedupe.remember("conference", conf_id, body.get("command_id"), data)
     return ok(data)
 
 
@@ -503,7 +531,7 @@ async def create_queue(request: web.Request) -> web.Response:
         raise errors.TelnyxError(
             422, "10015", "Bad Request", "A queue with this name exists.", pointer="/queue_name"
         )
-    queue = sim.world.create_queue(body["queue_name"], int(body.get("max_size") or 300))
+    queue = sim.world.queueing.create_queue(body["queue_name"], int(body.get("max_size") or 300))
     return ok(queue.to_api(sim.world.now()))
 
 
@@ -526,7 +554,7 @@ async def delete_queue(request: web.Request) -> web.Response:
     for entry in list(queue.calls):
         call = sim.world.calls.get(entry.call_control_id)
         if call is not None and call.queue_name == queue.name and call.alive:
-            sim.world.leave_queue(call, {})
+            sim.world.queueing.leave_queue(call, {})
     del sim.world.queues[queue.name]
     return web.Response(status=204)
 
@@ -564,7 +592,7 @@ async def remove_queue_call(request: web.Request) -> web.Response:
     queue, ccid = _queued(request)
     call = sim.world.calls.get(ccid)
     if call is not None and call.queue_name == queue.name:
-        sim.world.leave_queue(call, {})
+        sim.world.queueing.leave_queue(call, {})
     else:
         queue.calls.pop(queue.position(ccid) - 1)
     return web.Response(status=204)
@@ -601,7 +629,7 @@ async def create_app(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body = validation.check("CreateCallControlApplicationRequest", await read_json(request))
     _check_app(body)
-    app = sim.world.create_app(dict(body))
+    app = sim.world.applications.create_app(dict(body))
     return ok(app.to_api(), status=201)
 
 
@@ -614,7 +642,7 @@ async def update_app(request: web.Request) -> web.Response:
     app = _app(request)
     body = validation.check("UpdateCallControlApplicationRequest", await read_json(request))
     _check_app(body)
-    return ok(sim.world.update_app(app, dict(body)).to_api())
+    return ok(sim.world.applications.update_app(app, dict(body)).to_api())
 
 
 async def delete_app(request: web.Request) -> web.Response:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .entities import Application, new_numeric_id
 
+if TYPE_CHECKING:
+    from .world import World
+
 
 class ApplicationCommands:
-    """World's /call_control_applications handlers (mixed into World)."""
+    """/call_control_applications handlers: the World's ``applications`` part."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def create_app(self, fields: dict[str, Any]) -> Application:
-        now = self.now()
+        now = self.world.now()
         defaults: dict[str, Any] = {
             "active": True,
             "anchorsite_override": "Latency",
@@ -37,7 +43,7 @@ class ApplicationCommands:
         for key in ("inbound", "outbound"):
             defaults[key] = {k: v for k, v in defaults[key].items() if v is not None}
         app = Application(new_numeric_id(), defaults, now, now)
-        self.apps[app.id] = app
+        self.world.apps[app.id] = app
         return app
 
     def update_app(self, app: Application, fields: dict[str, Any]) -> Application:
@@ -46,5 +52,5 @@ class ApplicationCommands:
                 merged = {**app.fields.get(key, {}), **fields.pop(key)}
                 app.fields[key] = {k: v for k, v in merged.items() if v is not None}
         app.fields.update(fields)
-        app.updated_at = self.now()
+        app.updated_at = self.world.now()
         return app

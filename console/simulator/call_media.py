@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .entities import Activity, Call
+
+if TYPE_CHECKING:
+    from .world import World
 
 PLAYBACK_SECS = 3.0  # length of any audio file the simulator "plays"
 
 
 class CallMediaCommands:
-    """World's media commands on a single leg (mixed into World)."""
+    """Media commands on a single leg: the World's ``call_media`` part."""
 
-    def _stop_activity(self, call: Call, status: str) -> None:
-        activity = self.take_activity(call)
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def stop_activity(self, call: Call, status: str) -> None:
+        activity = self.world.take_activity(call)
         if activity is None:
             return
         if activity.kind == "speak":
-            self.emit(
+            self.world.webhooks.emit(
                 call, "call.speak.ended", status="completed" if status == "cancelled" else status
             )
         else:
-            self.emit(
+            self.world.webhooks.emit(
                 call,
                 "call.playback.ended",
                 media_url=activity.media_url,
@@ -31,8 +37,8 @@ class CallMediaCommands:
             )
 
     def playback_start(self, call: Call, body: dict[str, Any], loops: int | None) -> None:
-        self._apply_common(call, body)
-        self._stop_activity(call, "cancelled")
+        self.world.apply_common(call, body)
+        self.stop_activity(call, "cancelled")
         media_url = body.get("audio_url")
         if media_url is None and body.get("playback_content"):
             media_url = "data:audio"  # inline base64 audio has no URL
@@ -40,7 +46,7 @@ class CallMediaCommands:
             "playback", media_url, body.get("media_name"), bool(body.get("overlay"))
         )
         call.activity = activity
-        self.emit(
+        self.world.webhooks.emit(
             call,
             "call.playback.started",
             media_url=activity.media_url,
@@ -48,31 +54,31 @@ class CallMediaCommands:
             overlay=activity.overlay,
         )
         if loops is not None:
-            self.end_activity_after(
+            self.world.end_activity_after(
                 call,
                 activity,
                 PLAYBACK_SECS * loops,
-                lambda: self._stop_activity(call, "completed"),
+                lambda: self.stop_activity(call, "completed"),
             )
 
     def playback_stop(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
-        self._stop_activity(call, "cancelled")
+        self.world.apply_common(call, body)
+        self.stop_activity(call, "cancelled")
 
     def speak(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
-        self._stop_activity(call, "cancelled")
+        self.world.apply_common(call, body)
+        self.stop_activity(call, "cancelled")
         activity = Activity("speak")
         call.activity = activity
-        self.emit(call, "call.speak.started")
+        self.world.webhooks.emit(call, "call.speak.started")
         seconds = max(1.0, 0.06 * len(str(body["payload"])))
-        self.end_activity_after(
-            call, activity, seconds, lambda: self._stop_activity(call, "completed")
+        self.world.end_activity_after(
+            call, activity, seconds, lambda: self.stop_activity(call, "completed")
         )
 
     def gather_using_audio(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
-        self._stop_activity(call, "cancelled")
+        self.world.apply_common(call, body)
+        self.stop_activity(call, "cancelled")
         media_url, media_name = body.get("audio_url"), body.get("media_name")
         valid = body.get("valid_digits") or "0123456789#*"
         maximum = body.get("maximum_digits") or 128
@@ -84,12 +90,14 @@ class CallMediaCommands:
             if media_url or media_name:
                 activity = Activity("playback", media_url, media_name)
                 call.activity = activity
-                self.emit(call, "call.playback.started", media_url=media_url, media_name=media_name)
-                await self.clock.sleep(PLAYBACK_SECS)
+                self.world.webhooks.emit(
+                    call, "call.playback.started", media_url=media_url, media_name=media_name
+                )
+                await self.world.clock.sleep(PLAYBACK_SECS)
                 if call.activity is not activity or call.ended:
                     return
                 call.activity = None
-                self.emit(
+                self.world.webhooks.emit(
                     call,
                     "call.playback.ended",
                     media_url=media_url,
@@ -98,10 +106,10 @@ class CallMediaCommands:
                 )
             digits = ""
             for digit in pressed:
-                await self.clock.sleep(0.3)
+                await self.world.clock.sleep(0.3)
                 if call.ended:
                     return
-                self.emit(call, "call.dtmf.received", digit=digit)
+                self.world.webhooks.emit(call, "call.dtmf.received", digit=digit)
                 if digit == terminator:
                     break
                 digits += digit
@@ -109,17 +117,17 @@ class CallMediaCommands:
                     break
             ok = minimum <= len(digits) <= maximum and all(d in valid for d in digits)
             status = "valid" if ok else ("timeout" if not digits else "invalid")
-            self.emit(call, "call.gather.ended", digits=digits, status=status)
+            self.world.webhooks.emit(call, "call.gather.ended", digits=digits, status=status)
 
-        call.timers["gather"] = self.tracker.spawn(run())
+        call.timers["gather"] = self.world.tracker.spawn(run())
 
     def streaming_start(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
+        self.world.apply_common(call, body)
         call.streaming = True
-        self.emit(call, "streaming.started", stream_url=body.get("stream_url") or "")
+        self.world.webhooks.emit(call, "streaming.started", stream_url=body.get("stream_url") or "")
 
     def streaming_stop(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
+        self.world.apply_common(call, body)
         if call.streaming:
             call.streaming = False
-            self.emit(call, "streaming.stopped", stream_url="")
+            self.world.webhooks.emit(call, "streaming.stopped", stream_url="")

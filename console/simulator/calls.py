@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors, phones
 from .clock import iso
 from .entities import Call, new_call_control_id, new_uuid
 
+if TYPE_CHECKING:
+    from .world import World
+
 INBOUND_RING_SECS = 30.0  # an unanswered inbound call rings out after this long
 
 
+def our_side(call: Call) -> str:
+    """The hangup_source when the API hangs up ``call``."""
+    # The API speaks for the Telnyx side of the leg: the caller of an outgoing leg,
+    # the callee of an incoming one.
+    return "caller" if call.direction == "outgoing" else "callee"
+
+
 class CallLegCommands:
-    """World's call-leg commands (mixed into World)."""
+    """Call legs: the World's ``legs`` part."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def new_call(
         self,
@@ -33,15 +46,15 @@ class CallLegCommands:
             direction=direction,
             from_=from_,
             to=to,
-            start_time=self.now(),
+            start_time=self.world.now(),
             caller_name=caller_name,
             client_state=client_state,
         )
-        self.calls[call.call_control_id] = call
+        self.world.calls[call.call_control_id] = call
         return call
 
     def dial(self, body: dict[str, Any], destinations: list[str]) -> Call:
-        app = self.app(body["connection_id"])
+        app = self.world.app(body["connection_id"])
         call = self.new_call(
             direction="outgoing",
             from_=body["from"],
@@ -52,9 +65,9 @@ class CallLegCommands:
         )
         call.webhook_url = body.get("webhook_url") or None
         call.park_after_unbridge = body.get("park_after_unbridge") == "self"
-        self._ring_outbound(call, int(body.get("timeout_secs") or 30))
+        self.ring_outbound(call, int(body.get("timeout_secs") or 30))
         limit = body.get("time_limit_secs") or 14400
-        self.spawn_timer(
+        self.world.spawn_timer(
             call,
             "time_limit",
             limit,
@@ -62,14 +75,14 @@ class CallLegCommands:
             tracked=False,
         )
         if body.get("record") == "record-from-answer":
-            call.recording = self._new_call_recording(
+            call.recording = self.world.recorder.new_call_recording(
                 call, body.get("record_format") or "mp3", body.get("record_channels") or "dual"
             )
         return call
 
-    def _ring_outbound(self, call: Call, timeout_secs: int) -> None:
+    def ring_outbound(self, call: Call, timeout_secs: int) -> None:
         """Announce a new outgoing leg (a dial or a transfer's target) and start it ringing."""
-        self.emit(
+        self.world.webhooks.emit(
             call,
             "call.initiated",
             direction="outgoing",
@@ -80,17 +93,19 @@ class CallLegCommands:
         outcome = phones.resolve(call.to)
         call.outcome = outcome
         if outcome.kind == "no_answer" or (outcome.answers and outcome.ring_secs >= timeout_secs):
-            self.spawn_timer(
+            self.world.spawn_timer(
                 call,
                 "ring",
                 timeout_secs,
                 lambda: self.end(call, "timeout", "caller", sip="unspecified"),
             )
         elif outcome.answers:
-            self.spawn_timer(call, "ring", outcome.ring_secs, lambda: self._remote_answer(call))
+            self.world.spawn_timer(
+                call, "ring", outcome.ring_secs, lambda: self._remote_answer(call)
+            )
         else:
             cause, source = phones.FAILURE_CAUSES[outcome.kind]
-            self.spawn_timer(
+            self.world.spawn_timer(
                 call,
                 "ring",
                 outcome.ring_secs,
@@ -102,12 +117,12 @@ class CallLegCommands:
             return
         self._mark_answered(call)
         if call.recording is not None and call.recording.ended_at is None:
-            call.recording.started_at = call.answered_at or self.now()
-        original = self.calls.get(call.transfer_from or "")
+            call.recording.started_at = call.answered_at or self.world.now()
+        original = self.world.calls.get(call.transfer_from or "")
         if original is not None and original.alive:
-            self._complete_transfer(original, call)
+            self.world.bridges.complete_transfer(original, call)
         if call.outcome is not None and call.outcome.hangup_after is not None:
-            self.spawn_timer(
+            self.world.spawn_timer(
                 call,
                 "remote_hangup",
                 call.outcome.hangup_after,
@@ -116,9 +131,11 @@ class CallLegCommands:
 
     def _mark_answered(self, call: Call) -> None:
         call.answered = True
-        call.answered_at = self.now()
-        self.cancel_timers(call, keep=("time_limit",))
-        self.emit(call, "call.answered", state="answered", start_time=iso(call.start_time))
+        call.answered_at = self.world.now()
+        self.world.cancel_timers(call, keep=("time_limit",))
+        self.world.webhooks.emit(
+            call, "call.answered", state="answered", start_time=iso(call.start_time)
+        )
 
     def place_inbound(
         self,
@@ -142,7 +159,7 @@ class CallLegCommands:
         call.hangup_after = hangup_after
         call.hangup_after_tracked = tracked
         call.gather_digits = gather_digits
-        self.emit(
+        self.world.webhooks.emit(
             call,
             "call.initiated",
             direction="incoming",
@@ -152,7 +169,7 @@ class CallLegCommands:
             connection_codecs="G722,PCMU,PCMA,G729,OPUS",
             offered_codecs="PCMU,PCMA,G722",
         )
-        self.spawn_timer(
+        self.world.spawn_timer(
             call,
             "ring_out",
             ring_secs,
@@ -166,16 +183,16 @@ class CallLegCommands:
             raise errors.answer_outbound()
         if call.answered:
             raise errors.unable("The call has already been answered.")
-        self._apply_common(call, body)
+        self.world.apply_common(call, body)
         call.webhook_url = body.get("webhook_url") or call.webhook_url
         self._mark_answered(call)
         result: dict[str, Any] = {"result": "ok"}
         if body.get("record") == "record-from-answer":
-            call.recording = self._new_call_recording(
+            call.recording = self.world.recorder.new_call_recording(
                 call, body.get("record_format") or "mp3", body.get("record_channels") or "dual"
             )
             result["recording_id"] = call.recording.id
-        self.spawn_timer(
+        self.world.spawn_timer(
             call,
             "time_limit",
             14400,
@@ -183,7 +200,7 @@ class CallLegCommands:
             tracked=False,
         )
         if call.hangup_after is not None:
-            self.spawn_timer(
+            self.world.spawn_timer(
                 call,
                 "remote_hangup",
                 call.hangup_after,
@@ -192,33 +209,23 @@ class CallLegCommands:
             )
         return result
 
-    def _apply_common(self, call: Call, body: dict[str, Any]) -> None:
-        if body.get("client_state") is not None:
-            call.client_state = body["client_state"]
-
     def reject(self, call: Call, body: dict[str, Any]) -> None:
         if call.direction != "incoming":
             raise errors.unable("Only incoming calls can be rejected.")
         if call.answered:
             raise errors.unable("The call has already been answered.")
-        self._apply_common(call, body)
+        self.world.apply_common(call, body)
         if body["cause"] == "USER_BUSY":
             self.end(call, "user_busy", "callee", sip="486")
         else:
             self.end(call, "call_rejected", "callee", sip="603")
 
     def hangup(self, call: Call, body: dict[str, Any]) -> None:
-        self._apply_common(call, body)
+        self.world.apply_common(call, body)
         if not call.answered and call.direction == "outgoing":
             self.end(call, "originator_cancel", "caller", sip="487")
         else:
-            self.end(call, "normal_clearing", self._our_side(call))
-
-    @staticmethod
-    def _our_side(call: Call) -> str:
-        # The API speaks for the Telnyx side of the leg: the caller of an outgoing leg,
-        # the callee of an incoming one.
-        return "caller" if call.direction == "outgoing" else "callee"
+            self.end(call, "normal_clearing", our_side(call))
 
     def remote_hangup(self, call: Call) -> None:
         """The far end hangs up (a caller giving up, a callee putting the phone down)."""
@@ -234,17 +241,17 @@ class CallLegCommands:
         """Hang up a leg and everything that hangs off it, with the webhooks in Telnyx order."""
         if call.ended:
             return
-        self.cancel_timers(call)
-        self._stop_activity(call, "call_hangup")
+        self.world.cancel_timers(call)
+        self.world.call_media.stop_activity(call, "call_hangup")
         if call.queue_name:
-            self._dequeue(call, "hangup")
+            self.world.queueing.dequeue(call, "hangup")
         if call.conference_id:
-            self._leave_conference(call, hung_up=True)
+            self.world.conferencing.leave_conference(call)
         call.ended = True
-        call.end_time = self.now()
+        call.end_time = self.world.now()
         call.hangup_cause, call.hangup_source = cause, source
         answered = call.answered
-        self.emit(
+        self.world.webhooks.emit(
             call,
             "call.hangup",
             state="hangup",
@@ -255,27 +262,27 @@ class CallLegCommands:
             call_quality_stats=self._quality_stats() if answered else None,
         )
         if call.recording is not None:
-            self._save_call_recording(call)
+            self.world.recorder.save_call_recording(call)
         if call.streaming:
             call.streaming = False
-        peer = self.calls.get(call.bridged_with or "")
+        peer = self.world.calls.get(call.bridged_with or "")
         call.bridged_with = None
         if peer is not None:
-            self._unbridged(peer)
+            self.world.bridges.unbridged(peer)
         # a transfer still ringing for this leg is cancelled with it
-        for leg in list(self.calls.values()):
+        for leg in list(self.world.calls.values()):
             if leg.transfer_from == call.call_control_id and leg.alive and not leg.answered:
                 self.end(leg, "originator_cancel", "caller", sip="487")
 
     def _quality_stats(self) -> dict[str, Any]:
-        packets = self.rng.randint(500, 5000)
+        packets = self.world.rng.randint(500, 5000)
         return {
             "inbound": {
-                "jitter_max_variance": f"{self.rng.uniform(0.5, 4):.2f}",
+                "jitter_max_variance": f"{self.world.rng.uniform(0.5, 4):.2f}",
                 "jitter_packet_count": "0",
-                "mos": f"{self.rng.uniform(4.1, 4.5):.2f}",
+                "mos": f"{self.world.rng.uniform(4.1, 4.5):.2f}",
                 "packet_count": str(packets),
-                "skip_packet_count": str(self.rng.randint(0, 20)),
+                "skip_packet_count": str(self.world.rng.randint(0, 20)),
             },
             "outbound": {"packet_count": str(packets), "skip_packet_count": "0"},
         }

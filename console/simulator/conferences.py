@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .call_media import PLAYBACK_SECS
+from .calls import our_side
 from .entities import Activity, Call, Conference, Participant, new_uuid
+
+if TYPE_CHECKING:
+    from .world import World
 
 CONFERENCE_LIFETIME = timedelta(hours=4)
 
 
 class ConferenceCommands:
-    """World's conference commands (mixed into World)."""
+    """Conference commands: the World's ``conferencing`` part."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def create_conference(self, call: Call, body: dict[str, Any]) -> Conference:
         name = body["name"]
-        for other in self.conferences.values():
+        for other in self.world.conferences.values():
             if other.name == name and not other.ended:
                 raise errors.conference_name_taken()
         if call.conference_id:
             raise errors.join_not_allowed("The call is already in a conference.")
-        now = self.now()
+        now = self.world.now()
         minutes = body.get("duration_minutes")
         conf = Conference(
             id=new_uuid(),
@@ -37,13 +44,13 @@ class ConferenceCommands:
         )
         if body.get("start_conference_on_create") is False:
             conf.status = "init"
-        self.conferences[conf.id] = conf
-        self._apply_common(call, body)
-        self._detach(call)
-        self.emit_conf(conf, "conference.created", call)
+        self.world.conferences[conf.id] = conf
+        self.world.apply_common(call, body)
+        self.world.bridges.detach(call)
+        self.world.webhooks.emit_conf(conf, "conference.created", call)
         self._add_participant(conf, call, {})
         if minutes:
-            self.spawn_timer(
+            self.world.spawn_timer(
                 conf,
                 "duration",
                 minutes * 60,
@@ -66,12 +73,12 @@ class ConferenceCommands:
                 f"The maximum allowed value of `max_participants` has been reached at "
                 f"{conf.max_participants}.",
             )
-        self._apply_common(call, body)
-        self._detach(call)
+        self.world.apply_common(call, body)
+        self.world.bridges.detach(call)
         self._add_participant(conf, call, body)
 
     def _add_participant(self, conf: Conference, call: Call, body: dict[str, Any]) -> None:
-        now = self.now()
+        now = self.world.now()
         participant = Participant(
             id=new_uuid(),
             call_control_id=call.call_control_id,
@@ -100,16 +107,16 @@ class ConferenceCommands:
         conf.participants[call.call_control_id] = participant
         conf.updated_at = now
         call.conference_id = conf.id
-        self.emit_conf(conf, "conference.participant.joined", call)
+        self.world.webhooks.emit_conf(conf, "conference.participant.joined", call)
 
     def leave(self, conf: Conference, call: Call, body: dict[str, Any]) -> None:
         participant = conf.participants.get(call.call_control_id)
         if participant is None or participant.status != "joined":
             raise errors.unable("The call is not a participant of this conference.")
-        self._leave_conference(call)
+        self.leave_conference(call)
 
-    def _leave_conference(self, call: Call, *, hung_up: bool = False) -> None:
-        conf = self.conferences.get(call.conference_id or "")
+    def leave_conference(self, call: Call) -> None:
+        conf = self.world.conferences.get(call.conference_id or "")
         call.conference_id = None
         if conf is None:
             return
@@ -117,8 +124,8 @@ class ConferenceCommands:
         if participant is None or participant.status != "joined":
             return
         participant.status = "left"
-        participant.updated_at = conf.updated_at = self.now()
-        self.emit_conf(conf, "conference.participant.left", call)
+        participant.updated_at = conf.updated_at = self.world.now()
+        self.world.webhooks.emit_conf(conf, "conference.participant.left", call)
         if conf.ended:
             return
         if participant.end_conference_on_exit:
@@ -140,22 +147,22 @@ class ConferenceCommands:
                 "call_control_id": by.call_control_id,
                 "call_session_id": by.call_session_id,
             }
-        self.cancel_timers(conf)
+        self.world.cancel_timers(conf)
         self._stop_conf_activity(conf)
         if conf.recording is not None:
-            self._save_conf_recording(conf)
+            self.world.recorder.save_conf_recording(conf)
         for participant in conf.joined():
-            call = self.calls[participant.call_control_id]
+            call = self.world.calls[participant.call_control_id]
             if hang_up:
-                self.end(call, "normal_clearing", self._our_side(call))
+                self.world.legs.end(call, "normal_clearing", our_side(call))
             else:
-                self._leave_conference(call)  # "leave" returns the leg to parked
-        conf.updated_at = self.now()
+                self.leave_conference(call)  # "leave" returns the leg to parked
+        conf.updated_at = self.world.now()
         # The webhook's reason enum has no ended_via_api: the API end reports all_left
         # there while the REST resource says ended_via_api.
         webhook_reason = "all_left" if reason == "ended_via_api" else reason
-        creator = self.calls.get(conf.creator_call_control_id)
-        self.emit_conf(conf, "conference.ended", creator, reason=webhook_reason)
+        creator = self.world.calls.get(conf.creator_call_control_id)
+        self.world.webhooks.emit_conf(conf, "conference.ended", creator, reason=webhook_reason)
 
     def _targets(self, conf: Conference, ids: list[str] | None) -> list[Participant]:
         if not ids:
@@ -169,7 +176,7 @@ class ConferenceCommands:
         return chosen
 
     def set_flag(self, conf: Conference, ids: list[str] | None, flag: str, value: bool) -> None:
-        now = self.now()
+        now = self.world.now()
         for participant in self._targets(conf, ids):
             setattr(participant, flag, value)
             if flag == "on_hold":
@@ -177,14 +184,14 @@ class ConferenceCommands:
             participant.updated_at = now
 
     def _stop_conf_activity(self, conf: Conference) -> None:
-        activity = self.take_activity(conf)
+        activity = self.world.take_activity(conf)
         if activity is None:
             return
         kind = "speak" if activity.kind == "speak" else "playback"
         fields: dict[str, Any] = {"creator_call_session_id": conf.creator_call_session_id}
         if kind == "playback":
             fields.update(media_url=activity.media_url, media_name=activity.media_name)
-        self.emit_conf(conf, f"conference.{kind}.ended", **fields)
+        self.world.webhooks.emit_conf(conf, f"conference.{kind}.ended", **fields)
 
     def conference_media(
         self, conf: Conference, kind: str, body: dict[str, Any], loops: int | None
@@ -198,9 +205,11 @@ class ConferenceCommands:
             seconds = None if loops is None else PLAYBACK_SECS * loops
         else:
             seconds = max(1.0, 0.06 * len(str(body.get("payload", ""))))
-        self.emit_conf(conf, f"conference.{kind}.started", **fields)
+        self.world.webhooks.emit_conf(conf, f"conference.{kind}.started", **fields)
         if seconds is not None:
-            self.end_activity_after(conf, activity, seconds, lambda: self._stop_conf_activity(conf))
+            self.world.end_activity_after(
+                conf, activity, seconds, lambda: self._stop_conf_activity(conf)
+            )
 
     def conference_stop(self, conf: Conference) -> None:
         self._stop_conf_activity(conf)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import iso
 from .delivery import Target
 from .entities import Call, Conference, new_uuid
+
+if TYPE_CHECKING:
+    from .world import World
 
 # Conference events whose spec schema carries occurred_at inside payload, not in data.
 PAYLOAD_OCCURRED_AT = {
@@ -32,10 +35,13 @@ NO_CALL_IDS = {
 
 
 class WebhookEmitter:
-    """World's webhooks (mixed into World): build each event and hand it to the deliverer."""
+    """The World's ``webhooks`` part: build each event and hand it to the deliverer."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def target_for(self, call: Call | None, connection_id: str) -> Target:
-        app = self.apps.get(connection_id)
+        app = self.world.apps.get(connection_id)
         fields = app.fields if app else {}
         url = (call.webhook_url if call else None) or fields.get("webhook_event_url")
         failover = (call.webhook_failover_url if call else None) or fields.get(
@@ -51,7 +57,7 @@ class WebhookEmitter:
     def _submit(
         self, key: str, data: dict[str, Any], call: Call | None, connection_id: str
     ) -> None:
-        self.deliverer.submit(key, data, lambda: self.target_for(call, connection_id))
+        self.world.deliverer.submit(key, data, lambda: self.target_for(call, connection_id))
 
     def common(self, call: Call) -> dict[str, Any]:
         return {
@@ -70,7 +76,7 @@ class WebhookEmitter:
             "record_type": "event",
             "event_type": event_type,
             "id": new_uuid(),
-            "occurred_at": iso(self.now()),
+            "occurred_at": iso(self.world.now()),
             "payload": payload,
         }
         self._submit(call.call_control_id, data, call, call.connection_id)
@@ -85,7 +91,7 @@ class WebhookEmitter:
         payload["conference_id"] = conf.id
         payload.update({k: v for k, v in fields.items() if v is not None})
         data: dict[str, Any] = {"record_type": "event", "event_type": event_type, "id": new_uuid()}
-        occurred = iso(self.now())
+        occurred = iso(self.world.now())
         if event_type in PAYLOAD_OCCURRED_AT:
             payload["occurred_at"] = occurred
         else:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .entities import Call, Queue, QueuedCall, new_uuid
 
+if TYPE_CHECKING:
+    from .world import World
+
 
 class QueueCommands:
-    """World's queue commands (mixed into World)."""
+    """Queue commands: the World's ``queueing`` part."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     def create_queue(self, name: str, max_size: int) -> Queue:
-        now = self.now()
+        now = self.world.now()
         queue = Queue(new_uuid(), name, max_size, now, now)
-        self.queues[name] = queue
+        self.world.queues[name] = queue
         return queue
 
     def enqueue(self, call: Call, body: dict[str, Any]) -> None:
@@ -23,16 +29,20 @@ class QueueCommands:
             raise errors.already_in_queue()
         if call.queue_name:
             raise errors.already_in_queue()
-        queue = self.queues.get(name) or self.create_queue(name, int(body.get("max_size") or 100))
+        queue = self.world.queues.get(name) or self.create_queue(
+            name, int(body.get("max_size") or 100)
+        )
         if len(queue.calls) >= queue.max_size:
             raise errors.queue_full(name)
-        self._apply_common(call, body)
-        self._detach(call)
-        average = queue.average_wait(self.now())
-        queued = QueuedCall(call.call_control_id, self.now(), bool(body.get("keep_after_hangup")))
+        self.world.apply_common(call, body)
+        self.world.bridges.detach(call)
+        average = queue.average_wait(self.world.now())
+        queued = QueuedCall(
+            call.call_control_id, self.world.now(), bool(body.get("keep_after_hangup"))
+        )
         queue.calls.append(queued)
         call.queue_name = name
-        self.emit(
+        self.world.webhooks.emit(
             call,
             "call.enqueued",
             queue=name,
@@ -40,22 +50,22 @@ class QueueCommands:
             queue_avg_wait_time_secs=average,
         )
         if body.get("max_wait_time_secs"):
-            self.spawn_timer(
+            self.world.spawn_timer(
                 call,
                 "queue_timeout",
                 body["max_wait_time_secs"],
-                lambda: self._dequeue(call, "timeout") if call.queue_name == name else None,
+                lambda: self.dequeue(call, "timeout") if call.queue_name == name else None,
                 tracked=False,
             )
 
     def leave_queue(self, call: Call, body: dict[str, Any]) -> None:
         if not call.queue_name:
             raise errors.not_in_queue()
-        self._apply_common(call, body)
-        self._dequeue(call, "leave")
+        self.world.apply_common(call, body)
+        self.dequeue(call, "leave")
 
-    def _dequeue(self, call: Call, reason: str) -> None:
-        queue = self.queues.get(call.queue_name or "")
+    def dequeue(self, call: Call, reason: str) -> None:
+        queue = self.world.queues.get(call.queue_name or "")
         call.queue_name = None
         timer = call.timers.pop("queue_timeout", None)
         if timer is not None:
@@ -66,8 +76,8 @@ class QueueCommands:
         entry = queue.calls[position - 1] if position else None
         if entry is not None:
             queue.calls.remove(entry)
-        waited = int((self.now() - entry.enqueued_at).total_seconds()) if entry else 0
-        self.emit(
+        waited = int((self.world.now() - entry.enqueued_at).total_seconds()) if entry else 0
+        self.world.webhooks.emit(
             call,
             "call.dequeued",
             queue=queue.name,

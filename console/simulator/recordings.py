@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .clock import iso
 from .entities import Call, Conference, Recording, new_uuid
 
+if TYPE_CHECKING:
+    from .world import World
+
 
 class RecordingCommands:
-    """World's recording commands (mixed into World); finished recordings go to ``recordings``."""
+    """Call and conference recordings: the World's ``recorder`` part (finished: ``recordings``)."""
 
-    def _new_call_recording(self, call: Call, fmt: str, channels: str) -> Recording:
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def new_call_recording(self, call: Call, fmt: str, channels: str) -> Recording:
         return Recording(
             id=new_uuid(),
             source="call",
             format=fmt,
             channels=channels,
-            started_at=self.now(),
+            started_at=self.world.now(),
             connection_id=call.connection_id,
             call_control_id=call.call_control_id,
             call_leg_id=call.call_leg_id,
@@ -30,8 +36,8 @@ class RecordingCommands:
     def record_start(self, call: Call, body: dict[str, Any]) -> None:
         if call.recording is not None:
             raise errors.unable("A recording is already in progress on this call.")
-        self._apply_common(call, body)
-        call.recording = self._new_call_recording(call, body["format"], body["channels"])
+        self.world.apply_common(call, body)
+        call.recording = self.new_call_recording(call, body["format"], body["channels"])
 
     def _recording_of(self, holder: Call | Conference, recording_id: Any) -> Recording:
         recording = holder.recording
@@ -43,28 +49,28 @@ class RecordingCommands:
 
     def record_stop(self, call: Call, body: dict[str, Any]) -> None:
         self._recording_of(call, body.get("recording_id"))
-        self._apply_common(call, body)
-        self._save_call_recording(call)
+        self.world.apply_common(call, body)
+        self.save_call_recording(call)
 
     def record_pause(self, holder: Call | Conference, body: dict[str, Any]) -> None:
         recording = self._recording_of(holder, body.get("recording_id"))
         if recording.paused_since is None:
-            recording.paused_since = self.now()
+            recording.paused_since = self.world.now()
 
     def record_resume(self, holder: Call | Conference, body: dict[str, Any]) -> None:
         recording = self._recording_of(holder, body.get("recording_id"))
         if recording.paused_since is not None:
-            recording.paused_secs += (self.now() - recording.paused_since).total_seconds()
+            recording.paused_secs += (self.world.now() - recording.paused_since).total_seconds()
             recording.paused_since = None
 
     def _finish(self, recording: Recording) -> None:
-        recording.ended_at = self.now()
+        recording.ended_at = self.world.now()
         if recording.paused_since is not None:
             recording.paused_secs += (recording.ended_at - recording.paused_since).total_seconds()
             recording.paused_since = None
-        self.recordings[recording.id] = recording
+        self.world.recordings[recording.id] = recording
 
-    def _save_call_recording(self, call: Call) -> None:
+    def save_call_recording(self, call: Call) -> None:
         recording = call.recording
         if recording is None:
             return
@@ -73,8 +79,8 @@ class RecordingCommands:
             return  # nothing was recorded on a call that never had audio
         self._finish(recording)
         recording.client_state = call.client_state
-        urls = recording.urls(self.media_base)
-        self.emit(
+        urls = recording.urls(self.world.media_base)
+        self.world.webhooks.emit(
             call,
             "call.recording.saved",
             recording_id=recording.id,
@@ -91,13 +97,13 @@ class RecordingCommands:
     def conference_record_start(self, conf: Conference, body: dict[str, Any]) -> None:
         if conf.recording is not None:
             raise errors.unable("A recording is already in progress on this conference.")
-        creator = self.calls.get(conf.creator_call_control_id)
+        creator = self.world.calls.get(conf.creator_call_control_id)
         conf.recording = Recording(
             id=new_uuid(),
             source="conference",
             format=body["format"],
             channels=body.get("channels") or "single",
-            started_at=self.now(),
+            started_at=self.world.now(),
             connection_id=conf.connection_id,
             conference_id=conf.id,
             call_control_id=conf.creator_call_control_id,
@@ -108,17 +114,17 @@ class RecordingCommands:
 
     def conference_record_stop(self, conf: Conference, body: dict[str, Any]) -> None:
         self._recording_of(conf, body.get("recording_id"))
-        self._save_conf_recording(conf)
+        self.save_conf_recording(conf)
 
-    def _save_conf_recording(self, conf: Conference) -> None:
+    def save_conf_recording(self, conf: Conference) -> None:
         recording = conf.recording
         if recording is None:
             return
         conf.recording = None
         self._finish(recording)
-        urls = recording.urls(self.media_base)
-        creator = self.calls.get(conf.creator_call_control_id)
-        self.emit_conf(
+        urls = recording.urls(self.world.media_base)
+        creator = self.world.calls.get(conf.creator_call_control_id)
+        self.world.webhooks.emit_conf(
             conf,
             "conference.recording.saved",
             creator,

@@ -64,10 +64,10 @@ class TelnyxSimulator:
             tracker=self.tracker,
             policy=delivery_policy,
         )
-        self.world = World(
+        self.world: World = World(
             clock=self.clock, deliverer=self.deliverer, tracker=self.tracker, rng=self._world_rng
         )
-        default = self.world.create_app(
+        default = self.world.applications.create_app(
             {
                 "application_name": "Telnyx simulator",
                 "webhook_event_url": webhook_url or "",
@@ -147,7 +147,7 @@ class TelnyxSimulator:
         ``hangup_after``: the caller hangs up this long after being answered.
         ``ring_secs``: an unanswered call rings out (caller gives up) after this long.
         """
-        call = self.world.place_inbound(
+        call = self.world.legs.place_inbound(
             from_=from_,
             to=to or self.from_numbers[0],
             connection_id=connection_id or self.connection_id,
@@ -164,7 +164,7 @@ class TelnyxSimulator:
         call = self.world.calls.get(call_control_id)
         if call is None:
             raise errors.invalid_call_control_id()
-        self.world.remote_hangup(call)
+        self.world.legs.remote_hangup(call)
 
     def start_demo_traffic(self, rate: float = 2.0) -> None:
         """Inbound calls at about ``rate`` per simulated minute (demo mode)."""

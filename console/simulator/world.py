@@ -3,8 +3,18 @@
 Commands arrive here already validated (shape) from ``app.py``; World checks the call's
 state (90015/90018/90034...), changes it and emits the webhooks Telnyx documents for it.
 Timers (ringing, talk time, playback length) run as tasks in simulated seconds.
-The commands live in one mixin per subject (calls, bridges, call_media, recordings, queues,
-conferences, applications); this module holds the shared state, timers and id lookups.
+World holds the shared state, timers and id lookups; the commands live in one named part per
+subject, each a plain object that reaches the others through its ``world``:
+
+- ``legs`` (calls.py): dial, inbound arrival, answer, reject, hangup
+- ``bridges`` (bridges.py): transfer, refer, bridge, what a broken bridge does
+- ``call_media`` (call_media.py): playback, speak, gather, streaming on one leg
+- ``recorder`` (recordings.py): call and conference recordings
+- ``queueing`` (queues.py): enqueue, leave, dequeue
+- ``conferencing`` (conferences.py): conferences and their participants
+- ``applications`` (applications.py): Call Control applications
+- ``webhooks`` (events.py): the event envelopes and where they are delivered
+- ``dedupe`` (dedupe.py): recent command_ids
 """
 
 from __future__ import annotations
@@ -34,17 +44,9 @@ __all__ = ["INBOUND_RING_SECS", "STATUS_RETENTION", "World"]
 STATUS_RETENTION = 600.0  # GET /calls/{id} works for 10 minutes after the call ended
 
 
-class World(
-    CommandDedupe,
-    WebhookEmitter,
-    ApplicationCommands,
-    CallLegCommands,
-    BridgeCommands,
-    CallMediaCommands,
-    RecordingCommands,
-    QueueCommands,
-    ConferenceCommands,
-):
+class World:
+    """The simulated account: its state, and the parts that command it (see the module doc)."""
+
     def __init__(
         self,
         *,
@@ -64,7 +66,16 @@ class World(
         self.conferences: dict[str, Conference] = {}
         self.queues: dict[str, Queue] = {}
         self.recordings: dict[str, Recording] = {}
-        self._commands: dict[tuple[str, str, str], tuple[float, Any]] = {}
+        # Annotated because each part imports World back: a checker cannot infer across that.
+        self.dedupe: CommandDedupe = CommandDedupe(clock)
+        self.webhooks: WebhookEmitter = WebhookEmitter(self)
+        self.applications: ApplicationCommands = ApplicationCommands(self)
+        self.legs: CallLegCommands = CallLegCommands(self)
+        self.bridges: BridgeCommands = BridgeCommands(self)
+        self.call_media: CallMediaCommands = CallMediaCommands(self)
+        self.recorder: RecordingCommands = RecordingCommands(self)
+        self.queueing: QueueCommands = QueueCommands(self)
+        self.conferencing: ConferenceCommands = ConferenceCommands(self)
 
     # --- timers ---------------------------------------------
 
@@ -115,6 +126,11 @@ class World(
                 stop()
 
         activity.task = self.tracker.spawn(finish())
+
+    def apply_common(self, call: Call, body: dict[str, Any]) -> None:
+        """What every call command does first: take the client_state it carries, if any."""
+        if body.get("client_state") is not None:
+            call.client_state = body["client_state"]
 
     # --- lookups ---------------------------------------------
 

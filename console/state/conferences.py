@@ -32,14 +32,6 @@ def proves_conference(entries: Iterable[Entry]) -> bool:
     return any(e.kind in CONFERENCE_KINDS for e in entries)
 
 
-def fold_conference(conference_id: str, entries: Iterable[Entry], name: str | None) -> Conference:
-    """The conference as its entries describe it; ``name`` is what we knew before any resync."""
-    fold = ConferenceFold(conference_id, name)
-    for entry in sorted(entries, key=lambda e: e.key):
-        fold.step(entry)
-    return fold.conference
-
-
 class ConferenceFold:
     """A conference's fold in progress: :attr:`conference` as the entries stepped so far say."""
 

@@ -48,14 +48,6 @@ def proves_leg(entries: Iterable[Entry]) -> bool:
     return any(e.kind in LIFECYCLE_KINDS for e in entries)
 
 
-def fold_leg(call_control_id: str, entries: Iterable[Entry]) -> Call:
-    """The leg as its entries describe it, folded in (occurred_at, rank, id) order."""
-    fold = LegFold(call_control_id)
-    for entry in sorted(entries, key=lambda e: e.key):
-        fold.step(entry)
-    return fold.call
-
-
 class LegFold:
     """A leg's fold in progress: :attr:`call` is the leg as the entries stepped so far say."""
 

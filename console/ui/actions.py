@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
-from console.ui.formatting import party
+from console.ui.formatting import conference_title, party, state_text
 from console.ui.messages import action_failed
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
@@ -32,6 +32,7 @@ class ActionContext(Protocol):
     def open_prompt(
         self, title: str, label: str, validate: Callable[[str], str], on_value, placeholder: str
     ) -> Any: ...
+    def confirm(self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> Any: ...
     def notify_error(self, text: str) -> None: ...
     def show_status(self, text: str) -> None: ...
     def focus_dialer(self) -> None: ...
@@ -98,17 +99,27 @@ class CallActions(QObject):
         self.last_task: asyncio.Future | None = None
         self._busy: set[str] = set()  # actions without a call row (conference, transfer)
         self.all: dict[str, QAction] = {}
-        for name, (text, icon_name, shortcut, tip) in SPECS.items():
-            action = QAction(icons.icon(icon_name) if icon_name else icons.icon(""), text, self)
-            action.setObjectName(f"action_{name}")
-            action.setShortcut(QKeySequence(shortcut))
-            plain = text.replace("&", "").rstrip("…")
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{plain} ({keys})\n{tip}")
-            action.setStatusTip(tip)
-            action.setWhatsThis(tip)
-            setattr(self, name, action)
-            self.all[name] = action
+        # One typed attribute per action, so a type checker (and a reader) can follow them.
+        self.dial: QAction = self._make("dial")
+        self.answer: QAction = self._make("answer")
+        self.reject: QAction = self._make("reject")
+        self.hangup: QAction = self._make("hangup")
+        self.hold: QAction = self._make("hold")
+        self.mute: QAction = self._make("mute")
+        self.record: QAction = self._make("record")
+        self.record_pause: QAction = self._make("record_pause")
+        self.transfer: QAction = self._make("transfer")
+        self.attended_transfer: QAction = self._make("attended_transfer")
+        self.complete_transfer: QAction = self._make("complete_transfer")
+        self.cancel_transfer: QAction = self._make("cancel_transfer")
+        self.bridge: QAction = self._make("bridge")
+        self.merge: QAction = self._make("merge")
+        self.add_participant: QAction = self._make("add_participant")
+        self.kick: QAction = self._make("kick")
+        self.end_conference: QAction = self._make("end_conference")
+        self.send_dtmf: QAction = self._make("send_dtmf")
+        self.pick: QAction = self._make("pick")
+        self.settings: QAction = self._make("settings")
         for name in ("hold", "mute", "record", "record_pause"):
             self.all[name].setCheckable(True)
         self.dial.triggered.connect(lambda: context.focus_dialer())
@@ -133,13 +144,28 @@ class CallActions(QObject):
         self.pick.triggered.connect(self._pick)
         self.update()
 
+    def _make(self, name: str) -> QAction:
+        text, icon_name, shortcut, tip = SPECS[name]
+        action = QAction(icons.icon(icon_name or ""), text, self)
+        action.setObjectName(f"action_{name}")
+        action.setShortcut(QKeySequence(shortcut))
+        plain = text.replace("&", "").rstrip("…")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{plain} ({keys})\n{tip}")
+        action.setStatusTip(tip)
+        action.setWhatsThis(tip)
+        self.all[name] = action
+        return action
+
     # --- groups for menus and toolbars ------------------------------------------------------
 
     CALL_MENU = (
         "dial answer reject hangup | hold mute send_dtmf | record record_pause | "
         "transfer attended_transfer complete_transfer cancel_transfer"
     )
-    CONFERENCE_MENU = "bridge merge | add_participant kick end_conference | pick"
+    # End conference stands apart from Kick: a slip between them ends everyone's call.
+    CONFERENCE_MENU = "bridge merge | add_participant kick | end_conference | pick"
+    CONFERENCE_CONTEXT_MENU = "add_participant kick | end_conference"
     TOOLBAR = (
         "answer reject hangup | hold mute record | transfer attended_transfer "
         "complete_transfer cancel_transfer | bridge merge | send_dtmf"
@@ -246,7 +272,8 @@ class CallActions(QObject):
         self.end_conference.setEnabled(
             self.context.selected_conference() is not None and "conference" not in self._busy
         )
-        self.kick.setEnabled(self.context.selected_participant() is not None)
+        participant = self.context.selected_participant()
+        self.kick.setEnabled(participant is not None and participant[1] not in self.pending)
         self.send_dtmf.setEnabled(one_up)
         waiter = self._waiter()
         self.pick.setEnabled(waiter is not None and waiter not in self.pending)
@@ -318,6 +345,17 @@ class CallActions(QObject):
             self.update()
             self.finished.emit(label, ok)
 
+    def _on_call(
+        self,
+        label: str,
+        ccid: str,
+        pending_text: str,
+        command: Callable[[Any, str], Awaitable[Any]],
+    ) -> asyncio.Future:
+        """``command(ops, ccid)`` for one call: binds the ccid now (a loop over the selection
+        would otherwise hand every closure the last one) and the operations when it runs."""
+        return self.run(label, lambda: command(self.ops, ccid), [ccid], pending_text)
+
     def idle(self) -> bool:
         return not self.tasks
 
@@ -340,10 +378,27 @@ class CallActions(QObject):
             self.run("Reject", lambda: self.ops.reject(ccid), [ccid], "rejecting…")
 
     def _hangup(self) -> None:
-        for call in self._calls():
-            if call.is_live:
-                ccid = call.call_control_id
-                self.run("Hang up", lambda c=ccid: self.ops.hangup(c), [ccid], "hanging up…")
+        calls = [c for c in self._calls() if c.is_live]
+        if len(calls) <= 1:
+            self._hangup_calls([c.call_control_id for c in calls])
+            return
+        # Several calls at once: say which, and ask (a stray F8 must not end a whole desk).
+        ringing = sum(1 for c in calls if c.state is CallState.RINGING)
+        lines = [f"• {far_party(c)} ({_state_words(c)})" for c in calls]
+        note = f"\n\n{ringing} of them still ringing." if ringing else ""
+        ccids = [c.call_control_id for c in calls]
+        self.context.confirm(
+            "Hang up calls",
+            f"Hang up these {len(calls)} calls?\n" + "\n".join(lines) + note,
+            f"&Hang up {len(calls)} calls",
+            lambda: self._hangup_calls(ccids),
+        )
+
+    def _hangup_calls(self, ccids: list[str]) -> None:
+        for ccid in ccids:
+            call = self.store.call(ccid)
+            if call is not None and call.is_live and ccid not in self.pending:
+                self._on_call("Hang up", ccid, "hanging up…", lambda ops, c: ops.hangup(c))
 
     def _hold(self) -> None:
         calls = self._calls()
@@ -351,9 +406,9 @@ class CallActions(QObject):
         for call in calls:
             ccid = call.call_control_id
             if release:
-                self.run("Unhold", lambda c=ccid: self.ops.unhold(c), [ccid], "taking off hold…")
+                self._on_call("Unhold", ccid, "taking off hold…", lambda ops, c: ops.unhold(c))
             elif not call.on_hold:
-                self.run("Hold", lambda c=ccid: self.ops.hold(c), [ccid], "holding…")
+                self._on_call("Hold", ccid, "holding…", lambda ops, c: ops.hold(c))
         self.update()  # the checked state follows the store, not the click
 
     def _mute(self) -> None:
@@ -362,9 +417,9 @@ class CallActions(QObject):
         for call in calls:
             ccid = call.call_control_id
             if release:
-                self.run("Unmute", lambda c=ccid: self.ops.unmute(c), [ccid], "unmuting…")
+                self._on_call("Unmute", ccid, "unmuting…", lambda ops, c: ops.unmute(c))
             elif not call.muted:
-                self.run("Mute", lambda c=ccid: self.ops.mute(c), [ccid], "muting…")
+                self._on_call("Mute", ccid, "muting…", lambda ops, c: ops.mute(c))
         self.update()
 
     def _record(self) -> None:
@@ -495,8 +550,25 @@ class CallActions(QObject):
 
     def _end_conference(self) -> None:
         cid = self.context.selected_conference()
-        if cid:
-            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
+        conference = self.store.conferences.get(cid) if cid else None
+        if cid is None or conference is None:
+            return
+        people = [self.store.call(p.call_control_id) for p in conference.present_participants()]
+        names = [far_party(c) for c in people if c is not None]
+        who = (
+            f"This hangs up all {len(names)} participants:\n" + "\n".join(f"• {n}" for n in names)
+            if names
+            else "No one is connected to it."
+        )
+        title = conference_title(conference, self.store.calls)
+        self.context.confirm(
+            "End conference",
+            f"End the conference “{title}”?\n{who}",
+            "&End conference",
+            lambda: self.run(
+                "End conference", lambda: self.ops.end_conference(cid), busy_key="conference"
+            ),
+        )
 
     def _send_dtmf(self) -> None:
         call = self._one()
@@ -528,6 +600,17 @@ def _rings_in(call: Call) -> bool:
 def _started(call: Call) -> tuple[float, str]:
     started = call.started_at.timestamp() if call.started_at else float("inf")
     return (started, call.call_control_id)
+
+
+def _state_words(call: Call) -> str:
+    return state_text(call.state, call.direction).lower()
+
+
+def far_party(call: Call) -> str:
+    """Who is on the other end of a leg: the number dialled, or the caller."""
+    if call.direction == "outgoing":
+        return party(call.to_number)
+    return party(call.from_number, call.caller_name)
 
 
 def caller_words(call: Call) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -36,6 +37,49 @@ PAD_LETTERS = {
     "0": "+",
 }
 RECENT_LIMIT = 20
+
+
+class ClickThrough(QObject):
+    """Lets a press outside a completer's popup reach the widget under the pointer.
+
+    A Qt popup closes on a press outside it and, where the platform cannot grab the pointer
+    (or the completer eats the press first), the press is lost: the operator's first click on
+    Dial only closed the list of recent numbers. Installed on the popup after the completer's
+    own filter, so it sees the press first: it closes the popup and gives the widget under the
+    pointer the click.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QMouseEvent)
+        point = event.globalPosition().toPoint()
+        if watched.rect().contains(watched.mapFromGlobal(point)):
+            return False  # a press on the list itself picks a number, as usual
+        # Qt's own replay (where it happens) would deliver the press a second time.
+        watched.setAttribute(Qt.WidgetAttribute.WA_NoMouseReplay, True)
+        watched.hide()
+        target = QApplication.widgetAt(point)
+        if target is not None and target.isEnabled():
+            # Press and release at once: Qt drops the real release that follows a press which
+            # closed a popup, so the widget must get its whole click now.
+            local = target.mapFromGlobal(event.globalPosition())
+            for kind, buttons in (
+                (QEvent.Type.MouseButtonPress, event.buttons()),
+                (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton),
+            ):
+                QApplication.sendEvent(
+                    target,
+                    QMouseEvent(
+                        kind,
+                        local,
+                        event.globalPosition(),
+                        event.button(),
+                        buttons,
+                        event.modifiers(),
+                    ),
+                )
+        return True
 
 
 class Dialer(QWidget):
@@ -80,6 +124,8 @@ class Dialer(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.destination_edit.setCompleter(completer)
+        self._click_through = ClickThrough(self)
+        completer.popup().installEventFilter(self._click_through)
 
         pad = QGridLayout()
         pad.setSpacing(4)
@@ -185,7 +231,12 @@ class Dialer(QWidget):
         if text and text in PAD_KEYS and not self.destination_edit.hasFocus():
             self.press(text)
             return
-        if event.matches(QKeySequence.StandardKey.InsertParagraphSeparator):
+        # Enter in the To field already dialled through returnPressed; QLineEdit then ignores
+        # the key, so it arrives here too and must not place a second call.
+        if (
+            event.matches(QKeySequence.StandardKey.InsertParagraphSeparator)
+            and not self.destination_edit.hasFocus()
+        ):
             self.dial()
             return
         super().keyPressEvent(event)

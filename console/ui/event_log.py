@@ -58,15 +58,24 @@ class LogEntry:
 
     @property
     def pretty(self) -> str:
-        if isinstance(self.raw, dict):
-            return json.dumps(self.raw, indent=2, sort_keys=False, ensure_ascii=False)
-        return self.raw or ""
+        raw = self.raw
+        if isinstance(raw, str) and raw.startswith("{"):
+            try:  # parsed only when the operator looks at it, not for every event logged
+                raw = json.loads(raw)
+            except ValueError:
+                return self.raw or ""
+        if isinstance(raw, dict):
+            return json.dumps(raw, indent=2, sort_keys=False, ensure_ascii=False)
+        return raw or ""
 
 
 def entry_from_event(envelope, received=None) -> LogEntry:
     """A row for an accepted webhook (a parsed Envelope and the receiver's delivery facts)."""
     data = envelope.data
-    raw = envelope.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # The body as received (kept as text until shown); a dump only when there is none.
+    raw = getattr(received, "raw", None) or envelope.model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
     received_at = fmt.to_datetime(getattr(received, "received_at", None)) or fmt.now()
     occurred = data.effective_occurred_at
     delay = getattr(received, "delivery_delay", None)

@@ -1,9 +1,17 @@
-"""The call history panel: past calls from the journal, searchable, exportable as CSV."""
+"""The call history panel: past calls, searchable, read page by page, exportable as CSV.
+
+Rows come from the history table (``console/history/table.py``), never from raw events: the
+first page when the panel opens or the search changes, the next page when the operator
+scrolls to the end (``fetchMore``), and single rows as the history recorder writes them
+(``session.on_history``): a call that ended updates its row in place, a new call is inserted
+where it belongs. So opening the panel costs one page whatever the history's size.
+"""
 
 from __future__ import annotations
 
+import bisect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -33,7 +42,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from console.history import DEFAULT_LIMIT, CallHistoryEntry, export_csv, search_history
+from console.history import CallHistoryEntry, export_csv
+from console.history.table import HistoryTable, call_key, mark_of
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
@@ -56,7 +66,8 @@ COLUMNS = ("Started", "Dir.", "From", "To", "Duration", "Result", "Rec.", "Where
 #: Role that returns the CallHistoryEntry of a row.
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 300  # typing pauses this long before the query runs
-REFRESH_DELAY_MS = 1000  # store changes within this window become one query
+REFRESH_DELAY_MS = 1000  # kept for callers; rows now arrive one by one, not by re-query
+PAGE_SIZE = 200  # rows read per page (the first when the panel opens, more as it scrolls)
 
 
 def format_when(moment: datetime | None) -> str:
@@ -64,19 +75,107 @@ def format_when(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _order(entry: CallHistoryEntry) -> tuple[float, str]:
+    """Ascending in this key is newest first (the history table's page order)."""
+    when = entry.started_at or entry.first_seen_at
+    return (-(when.timestamp() if when else float("-inf")), _negated(call_key(entry)))
+
+
+def _negated(key: str) -> str:
+    # call_key descending within one start time: compare on complemented code points.
+    return "".join(chr(0x10FFFF - ord(c)) for c in key)
+
+
 class HistoryModel(QAbstractTableModel):
-    """Read-only rows of CallHistoryEntry, newest first (the order search_history returns)."""
+    """Rows of CallHistoryEntry, newest first, read page by page (see the module doc)."""
+
+    paged = Signal()  # a page was read (or there was none left)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries: list[CallHistoryEntry] = []
+        self._orders: list[tuple[float, str]] = []  # _order of each row, for bisect
+        self._rows_by_key: dict[str, CallHistoryEntry] = {}
         self.conference_names: Callable[[str], str | None] = lambda _cid: None
         self.is_live: Callable[[str], bool] = lambda _ccid: False
+        self.next_page: Callable[[CallHistoryEntry], list[CallHistoryEntry]] | None = None
+        self.exhausted = True
 
-    def set_entries(self, entries: list[CallHistoryEntry]) -> None:
+    def set_entries(self, entries: list[CallHistoryEntry], *, more: bool = False) -> None:
         self.beginResetModel()
         self.entries = list(entries)
+        self._orders = [_order(e) for e in self.entries]
+        self._rows_by_key = {call_key(e): e for e in self.entries}
+        self.exhausted = not more
         self.endResetModel()
+
+    # --- paging (the view asks when the operator scrolls to the end) -----------------------
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self.exhausted and self.next_page is not None
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or self.next_page is None or not self.entries:
+            self.exhausted = True
+            return
+        raw = self.next_page(self.entries[-1])
+        page = [e for e in raw if call_key(e) not in self._rows_by_key]
+        while raw and not page:  # every row of this page arrived live already: read on
+            raw = self.next_page(raw[-1])
+            page = [e for e in raw if call_key(e) not in self._rows_by_key]
+        if not page:
+            self.exhausted = True
+            self.paged.emit()
+            return
+        first = len(self.entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self.entries += page
+        self._orders += [_order(e) for e in page]
+        self._rows_by_key.update((call_key(e), e) for e in page)
+        self.endInsertRows()
+        self.paged.emit()
+
+    # --- rows as the recorder writes them ----------------------------------------------------
+
+    def put(self, entry: CallHistoryEntry) -> None:
+        """Update the row of ``entry`` in place, or insert it where it belongs (O(log n) to
+        find; rows older than the last page read are left for paging)."""
+        key = call_key(entry)
+        old = self._rows_by_key.get(key)
+        if old is not None:
+            row = bisect.bisect_left(self._orders, _order(old))
+            while row < len(self.entries) and call_key(self.entries[row]) != key:
+                row += 1
+            if row < len(self.entries) and _order(old) == _order(entry):
+                self.entries[row] = entry
+                self._rows_by_key[key] = entry
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return
+            if row < len(self.entries):  # its start time moved: take it out, put it back
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.entries[row], self._orders[row]
+                self.endRemoveRows()
+        order = _order(entry)
+        row = bisect.bisect_left(self._orders, order)
+        if row == len(self.entries) and not self.exhausted:
+            self._rows_by_key.pop(key, None)
+            return  # older than what is loaded: the next page brings it
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.entries.insert(row, entry)
+        self._orders.insert(row, order)
+        self._rows_by_key[key] = entry
+        self.endInsertRows()
+
+    def row_of(self, key: str) -> int | None:
+        entry = self._rows_by_key.get(key)
+        if entry is None:
+            return None
+        row = bisect.bisect_left(self._orders, _order(entry))
+        while row < len(self.entries):
+            if call_key(self.entries[row]) == key:
+                return row
+            row += 1
+        return None
 
     def entry(self, row: int) -> CallHistoryEntry | None:
         return self.entries[row] if 0 <= row < len(self.entries) else None
@@ -169,22 +268,26 @@ def _local_bound(day: QDate, end: bool) -> float:
 class HistoryPanel(QWidget):
     """Search box, optional date range, table of past calls, refresh and CSV export.
 
-    Reads ``session.journal`` on each query (it is opened when the session starts, so the panel
-    may be built before it exists) and ``session.store`` to refresh when calls end.
+    Reads ``session.history_table()`` (None until the session has started, so the panel may be
+    built before) a page at a time, and hears new rows from ``session.on_history``.
+    ``call_back_requested(number)`` is emitted when the operator activates a row (Enter or a
+    double-click): the window dials the other party.
     """
+
+    call_back_requested = Signal(str)
 
     def __init__(
         self,
         session: Any,
         parent: QWidget | None = None,
         *,
-        limit: int = DEFAULT_LIMIT,
+        limit: int = PAGE_SIZE,
         subscribe: bool = True,
         refresh_delay_ms: int = REFRESH_DELAY_MS,
     ):
         super().__init__(parent)
         self.session = session
-        self.limit = limit
+        self.limit = limit  # rows per page
         self.setObjectName("historyPanel")
         self.setAccessibleName("Call history")
         self.last_error: str | None = None
@@ -192,6 +295,8 @@ class HistoryPanel(QWidget):
         self.export_dialog: QFileDialog | None = None
 
         self.model = HistoryModel(self)
+        self.model.next_page = self._next_page
+        self.model.paged.connect(lambda: self._show(self._summary()))
         store = getattr(session, "store", None)
         if store is not None:
             self.model.conference_names = lambda cid: getattr(store.conference(cid), "name", None)
@@ -208,9 +313,15 @@ class HistoryPanel(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
 
         self._unsubscribe: Callable[[], None] | None = None
-        if subscribe and store is not None:
-            self._unsubscribe = _subscribe(store, self.on_store_changes)
-            # A dock is destroyed with the window: stop hearing the store before it is gone.
+        removers: list[Callable[[], None]] = []
+        on_history = getattr(session, "on_history", None)
+        if on_history is not None:
+            removers.append(on_history(self._guarded_rows))
+        if subscribe and store is not None:  # (the window passes store changes on itself)
+            removers.append(_subscribe(store, self.on_store_changes))
+        if removers:
+            self._unsubscribe = _all(removers)
+            # A dock is destroyed with the window: stop hearing the session before it is gone.
             self.destroyed.connect(_quietly(self._unsubscribe))
         self.refresh()
 
@@ -259,7 +370,11 @@ class HistoryPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.copy_call_id(index.row()))
+        self.table.activated.connect(lambda index: self.call_back(index.row()))
+        self.copy_id_button = QPushButton("Copy call id", self)
+        self.copy_id_button.setAccessibleName("Copy the selected call's id")
+        self.copy_id_button.setToolTip("Copy the selected call's call control id (for support)")
+        self.copy_id_button.clicked.connect(self._copy_selected_id)
 
         self.status = QLabel(self)
         self.status.setAccessibleName("Call history status")
@@ -273,6 +388,7 @@ class HistoryPanel(QWidget):
         top.addWidget(and_label)
         top.addWidget(self.date_to)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.copy_id_button)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -316,64 +432,117 @@ class HistoryPanel(QWidget):
         else:
             self.range_check.setChecked(True)
 
+    def _table(self) -> HistoryTable | None:
+        opener = getattr(self.session, "history_table", None)
+        return opener() if opener is not None else None
+
     def refresh(self) -> None:
-        """Run the search now (the journal is local SQLite and every query is bounded)."""
+        """Read the first page of the current search now (one indexed query)."""
         self._search_timer.stop()
         self._refresh_timer.stop()
-        journal = getattr(self.session, "journal", None)
-        if journal is None or not hasattr(journal, "history"):
+        table = self._table()
+        if table is None:
             self.model.set_entries([])
             self.export_button.setEnabled(False)
             self._show("Call history appears once the console has started.")
             return
         since, until = self.date_range()
         try:
-            entries = search_history(
-                journal, self.search.text(), since=since, until=until, limit=self.limit
-            )
+            entries = table.page(self.search.text(), since=since, until=until, limit=self.limit)
         except Exception as exc:
             self.last_error = f"Could not read the call history: {describe_error(exc)}"
             self._show(self.last_error)
             return
         self.last_error = None
         selected = self.selected_entry()
-        self.model.set_entries(entries)
+        self.model.set_entries(entries, more=len(entries) >= self.limit)
         if selected is not None:
-            # A refresh (a call ended elsewhere) must not take the operator's selection away.
-            for row, entry in enumerate(entries):
-                if entry.call_id == selected.call_id:
-                    self.table.selectRow(row)
-                    break
+            # A refresh must not take the operator's selection away.
+            row = self.model.row_of(call_key(selected))
+            if row is not None:
+                self.table.selectRow(row)
         self.export_button.setEnabled(bool(entries))
-        self._show(self._summary(len(entries)))
+        self._show(self._summary())
 
-    def _summary(self, count: int) -> str:
-        filtered = bool(self.search.text().strip()) or self.range_check.isChecked()
+    def _next_page(self, last: CallHistoryEntry) -> list[CallHistoryEntry]:
+        table = self._table()
+        if table is None:
+            return []
+        since, until = self.date_range()
+        try:
+            return table.page(
+                self.search.text(), since=since, until=until, after=mark_of(last), limit=self.limit
+            )
+        except Exception as exc:
+            self.last_error = f"Could not read more call history: {describe_error(exc)}"
+            self._show(self.last_error)
+            return []
+
+    def _filtered(self) -> bool:
+        return bool(self.search.text().strip()) or self.range_check.isChecked()
+
+    def _summary(self) -> str:
+        count = len(self.model.entries)
+        filtered = self._filtered()
         if count == 0:
             return "No calls match." if filtered else "No calls yet."
         text = "1 call" if count == 1 else f"{count} calls"
         if filtered:
             text += " matches" if count == 1 else " match"
-        if count >= self.limit:
-            text += f" (the newest {self.limit}; narrow the search to see older ones)"
+        if not self.model.exhausted:
+            text += " so far (scroll down for older ones)"
         return text + "."
 
-    def on_store_changes(self, changes: Changes) -> None:
-        """Schedule a refresh when calls start or end (debounced: events come in bursts)."""
-        if not Shiboken.isValid(self):
+    def _guarded_rows(self, entries: Sequence[CallHistoryEntry]) -> None:
+        if Shiboken.isValid(self):
+            self.on_history_rows(entries)
+
+    def on_history_rows(self, entries: Sequence[CallHistoryEntry]) -> None:
+        """Rows the recorder just wrote: shown at once when no search narrows the list; with
+        a search, matching is the table's job, so the search runs again (debounced)."""
+        if self._filtered():
+            if not self._refresh_timer.isActive():
+                self._refresh_timer.start()
             return
-        store = getattr(self.session, "store", None)
-        wanted = changes.reset or bool(changes.calls.added)
-        if not wanted and store is not None:
-            for ccid in changes.calls.changed:
-                call = store.call(ccid)
-                if call is None or not call.is_live:
-                    wanted = True
-                    break
-        if wanted and not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+        was_empty = not self.model.entries
+        for entry in entries:
+            self.model.put(entry)
+        if was_empty != (not self.model.entries):
+            self.export_button.setEnabled(bool(self.model.entries))
+        self._show(self._summary())
+
+    def on_store_changes(self, changes: Changes) -> None:
+        """The "In progress" text depends on the store: repaint the Result column."""
+        if not Shiboken.isValid(self) or not self.model.entries:
+            return
+        for ccid in changes.calls.changed | changes.calls.removed:
+            row = self.model.row_of(ccid)
+            if row is not None:
+                index = self.model.index(row, COL_RESULT)
+                self.model.dataChanged.emit(index, index)
 
     # --- actions ---------------------------------------------------------------------------
+
+    def call_back(self, row: int) -> str | None:
+        """Ask the window to call the other party of ``row`` (the caller of an incoming call,
+        the number dialled for an outgoing one)."""
+        entry = self.model.entry(row)
+        if entry is None:
+            return None
+        number = entry.to_number if entry.direction == "outgoing" else entry.from_number
+        if not number:
+            self._show("This call has no number to call back.")
+            return None
+        self.call_back_requested.emit(number)
+        self._show(f"Calling back {number}…")
+        return number
+
+    def _copy_selected_id(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.copy_call_id(rows[0].row())
+        else:
+            self._show("Select a call first.")
 
     def copy_call_id(self, row: int) -> str | None:
         entry = self.model.entry(row)
@@ -437,6 +606,14 @@ def _subscribe(store: Any, listener: Callable[[Changes], None]) -> Callable[[], 
     if callable(unsubscribe):
         return unsubscribe
     return lambda: store.unsubscribe(listener)
+
+
+def _all(functions: list[Callable[[], None]]) -> Callable[[], None]:
+    def run() -> None:
+        for function in functions:
+            function()
+
+    return run
 
 
 def _quietly(function: Callable[[], None]) -> Callable[..., None]:

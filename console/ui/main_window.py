@@ -59,12 +59,13 @@ from console.ui.history_panel import HistoryPanel
 from console.ui.messages import describe_error
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
-from console.ui.prompts import PromptDialog
+from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
+from console.ui.views import StillTreeView
 from console.ui.workflow_install import install_workflow
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.qsettings = qsettings or layout_settings()
         self.last_prompt: PromptDialog | None = None
+        self.last_confirm: ConfirmDialog | None = None
         self.settings_dialog = None
         self.setup_wizard = None
         self.setup_task: asyncio.Future | None = None
@@ -250,7 +252,9 @@ class MainWindow(QMainWindow):
             (self.conferences_model, self.conferences_view),
             (self.queues_model, self.queues_view),
         ):
-            model.rowsInserted.connect(lambda parent, *_a, v=view: v.expand(parent))
+            model.rowsInserted.connect(
+                lambda parent, first, last, v=view: _expand_inserted(v, parent, first, last)
+            )
 
     def _build_docks(self) -> None:
         """History, webhook health and recordings, each in a dock the layout memory restores."""
@@ -293,7 +297,7 @@ class MainWindow(QMainWindow):
     def _tree(self, name: str, title: str, model, samples: dict[int, str]) -> QTreeView:
         """A conference or queue tree: the name column takes the width the panel has; the
         others start wide enough for ``samples`` (their widest usual text) and their title."""
-        view = QTreeView()
+        view = StillTreeView()
         view.setObjectName(name)
         view.setAccessibleName(title)
         view.setModel(model)
@@ -371,7 +375,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut("Ctrl+Q")
         quit_action.triggered.connect(self.close)
         self._fill(bar.addMenu("&Call"), self.actions.group(CallActions.CALL_MENU))
-        self._fill(bar.addMenu("C&onference"), self.actions.group(CallActions.CONFERENCE_MENU))
+        self.conference_menu = bar.addMenu("C&onference")
+        self._fill(self.conference_menu, self.actions.group(CallActions.CONFERENCE_MENU))
         view_menu = bar.addMenu("&View")
         self.view_menu = view_menu
         for dock, shortcut in (
@@ -417,7 +422,7 @@ class MainWindow(QMainWindow):
         self.calls_menu = QMenu(self)
         self._fill(self.calls_menu, self.actions.group(CallActions.CONTEXT_MENU))
         self.conferences_menu = QMenu(self)
-        self._fill(self.conferences_menu, self.actions.group("add_participant kick end_conference"))
+        self._fill(self.conferences_menu, self.actions.group(CallActions.CONFERENCE_CONTEXT_MENU))
         self.conferences_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.conferences_view.customContextMenuRequested.connect(
             lambda pos: self.conferences_menu.popup(
@@ -563,6 +568,16 @@ class MainWindow(QMainWindow):
         dialog.submitted.connect(on_value)
         dialog.finished.connect(dialog.deleteLater)  # the owner frees it, so tests can hold it
         self.last_prompt = dialog
+        dialog.open()  # not exec(): the asyncio loop keeps running underneath
+        return dialog
+
+    def confirm(
+        self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]
+    ) -> ConfirmDialog:
+        dialog = ConfirmDialog(title, text, yes_text, self)
+        dialog.confirmed.connect(on_yes)
+        dialog.finished.connect(dialog.deleteLater)
+        self.last_confirm = dialog
         dialog.open()  # not exec(): the asyncio loop keeps running underneath
         return dialog
 
@@ -818,6 +833,16 @@ class MainWindow(QMainWindow):
             self._close_panels()
             self.tray.hide()
         super().closeEvent(event)
+
+
+def _expand_inserted(view: QTreeView, parent: QModelIndex, first: int, last: int) -> None:
+    """New members show at once; so do those of a group that arrived with them (a resync)."""
+    if parent.isValid():
+        view.expand(parent)
+        return
+    model = view.model()
+    for row in range(first, last + 1):
+        view.expand(model.index(row, 0))
 
 
 def _unstamp(line: str) -> str:

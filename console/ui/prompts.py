@@ -71,3 +71,41 @@ class PromptDialog(QDialog):
             return
         super().accept()
         self.submitted.emit(self.value)
+
+
+class ConfirmDialog(QDialog):
+    """Asks before a destructive action; says what will happen, in words.
+
+    Cancel is the default button, so an Enter pressed out of habit changes nothing; the
+    action's own button names what it does ("End conference", "Hang up 3 calls"). Shown with
+    ``open()``; ``confirmed`` fires only when that button is pressed.
+    """
+
+    confirmed = Signal()
+
+    def __init__(self, title: str, text: str, yes_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        self.text_label = QLabel(text, self)
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(self)
+        self.yes_button = self.buttons.addButton(yes_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.yes_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.text_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(360)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.cancel_button.setFocus()
+
+    def accept(self) -> None:
+        super().accept()
+        self.confirmed.emit()

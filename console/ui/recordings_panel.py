@@ -137,37 +137,44 @@ class RecordingsModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[RecordingRow] = []
+        self._sort_keys: list[tuple[float, str]] = []  # _sort_key of each row, kept in step
         self._keys: dict[str, RecordingRow] = {}
 
     def row(self, number: int) -> RecordingRow | None:
         return self.rows[number] if 0 <= number < len(self.rows) else None
 
     def row_of(self, key: str) -> int:
+        """The row number of ``key`` (-1 if absent), by bisection: (time, key) is unique."""
         row = self._keys.get(key)
-        return self.rows.index(row) if row is not None else -1
+        if row is None:
+            return -1
+        at = bisect.bisect_left(self._sort_keys, _sort_key(row))
+        return at if at < len(self.rows) and self.rows[at].key == key else -1
 
     def upsert(self, row: RecordingRow) -> None:
+        """Insert or update ``row``: O(log n) to place it (thousands at start-up stay fast)."""
         old = self._keys.get(row.key)
-        if old is None:
-            keys = [_sort_key(r) for r in self.rows]
-            at = bisect.bisect_left(keys, _sort_key(row))
-            self.beginInsertRows(QModelIndex(), at, at)
-            self.rows.insert(at, row)
-            self._keys[row.key] = row
-            self.endInsertRows()
-        elif old != row and _sort_key(old) == _sort_key(row):
-            at = self.rows.index(old)
-            self.rows[at] = row
-            self._keys[row.key] = row
-            self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
-        elif old != row:
+        if old == row:
+            return
+        if old is not None:
+            at = self.row_of(row.key)
+            if _sort_key(old) == _sort_key(row):
+                self.rows[at] = row
+                self._keys[row.key] = row
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+                return
             # Its time changed (a better report of the same recording): re-place it.
-            at = self.rows.index(old)
             self.beginRemoveRows(QModelIndex(), at, at)
-            del self.rows[at]
+            del self.rows[at], self._sort_keys[at]
             del self._keys[row.key]
             self.endRemoveRows()
-            self.upsert(row)
+        key = _sort_key(row)
+        at = bisect.bisect_left(self._sort_keys, key)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self.rows.insert(at, row)
+        self._sort_keys.insert(at, key)
+        self._keys[row.key] = row
+        self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)

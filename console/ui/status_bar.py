@@ -20,6 +20,10 @@ def _set_severity(label: QLabel, severity: str) -> None:
         label.style().polish(label)
 
 
+#: Events received but not yet shown from which the status bar says it is catching up.
+CATCHING_UP_AT = 50
+
+
 class StatusBar(QStatusBar):
     """Reads ``session.health`` on every health change and once a second (ages tick)."""
 
@@ -60,8 +64,17 @@ class StatusBar(QStatusBar):
         if health is None:
             return
         receiver = getattr(health, "receiver_url", None)
-        self.receiver_label.setText(f"Receiver: {receiver}" if receiver else "Receiver: stopped")
-        _set_severity(self.receiver_label, "" if receiver else "warning")
+        problem = getattr(health, "receiver_problem", None)
+        if problem:
+            self.receiver_label.setText("⚠ Receiver restarting")
+            self.receiver_label.setToolTip(problem)
+            _set_severity(self.receiver_label, "error")
+        else:
+            self.receiver_label.setText(
+                f"Receiver: {receiver}" if receiver else "Receiver: stopped"
+            )
+            self.receiver_label.setToolTip("Where webhooks are received")
+            _set_severity(self.receiver_label, "" if receiver else "warning")
 
         state = getattr(health, "tunnel_state", None) or "none"
         url = getattr(health, "tunnel_url", None)
@@ -128,6 +141,10 @@ class StatusBar(QStatusBar):
             text += f" · retries {retries}"
         if rejected:
             text += f" · rejected {rejected}"
+        pending = getattr(health, "events_pending", 0) or 0
+        if pending >= CATCHING_UP_AT:
+            # Everything was received and answered; the window is still folding it in.
+            text += f" · catching up: {pending:,} events"
         self.last_event_label.setText(text)
         resync = getattr(health, "last_resync_at", None)
         tip = ["Age of the last webhook, its delivery delay, retries and rejections"]

@@ -98,12 +98,11 @@ def hook_views(wf: Workflow) -> None:
     table.setItemDelegateForColumn(hp.COL_RESULT, wf.history_result)
     for signal in (wf.card.saved, wf.card.finished):
         signal.connect(wf.wrapup_changed)
-    # Double-click copied an internal call id; an operator expects to call back.
-    table.doubleClicked.disconnect()
-    table.doubleClicked.connect(
-        wf.guard(lambda index: wf.call_back_entry(index.data(hp.ENTRY_ROLE)))
-    )
-    table.installEventFilter(wf)
+    # The panel asks for a call back when a row is activated (Enter or double-click); the
+    # workflow places it through the dialer, so the From number is chosen as the dialer does.
+    panel_signal = getattr(wf.window.history_panel, "call_back_requested", None)
+    if panel_signal is not None:
+        panel_signal.connect(wf.guard(wf.call_number))
     # Copying the id stays one right-click away, beside calling back and saving the caller.
     panel = wf.window.history_panel
     copy = QAction("Copy call &id", table)

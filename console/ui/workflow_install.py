@@ -57,11 +57,14 @@ log = logging.getLogger(__name__)
 def open_desk(session: Any) -> tuple[Desk, str | None]:
     """The session's desk database, or one in memory (with the reason) when it cannot open."""
     country = getattr(getattr(session, "settings", None), "default_country", None) or None
+    path = getattr(session, "database_path", None)  # the file the history recorder writes
     data_dir = getattr(session, "data_dir", None)
-    if data_dir is not None:
+    if path is None and data_dir is not None:
+        path = database_path(data_dir, bool(getattr(session, "demo", False)))
+    if path is not None:
         try:
             demo = bool(getattr(session, "demo", False))
-            desk = Desk.open(database_path(data_dir, demo), default_country=country)
+            desk = Desk.open(path, default_country=country)
             if demo:
                 seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
             return desk, None
@@ -120,6 +123,11 @@ class Workflow(QObject):
         self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
         self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
+        on_history = getattr(session, "on_history", None)
+        if callable(on_history):
+            remove = on_history(self.guard(self._history_written))
+            if callable(remove):
+                self._unsubscribe.append(remove)
         self._ended: set[str] = {
             ccid for ccid, call in session.store.calls.items() if not call.is_live
         }
@@ -204,13 +212,10 @@ class Workflow(QObject):
             self.close()
         elif event.type() == QEvent.Type.KeyPress and not self.closed:
             key = event.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if watched is self.window.history_panel.table:
-                    self.call_back_entry(self.window.history_panel.selected_entry())
-                    return True
-                if watched is self.window.calls_view and self._selected_ended() is not None:
-                    self.call_back()
-                    return True
+            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if enter and watched is self.window.calls_view and self._selected_ended() is not None:
+                self.call_back()  # Enter on an ended row calls back (on a live one: nothing new)
+                return True
         return super().eventFilter(watched, event)
 
     # --- reacting to calls ---------------------------------------------------------------------
@@ -235,7 +240,7 @@ class Workflow(QObject):
     def _backfill_history(self) -> None:
         """Calls the store knows have ended (folded from the journal at start-up, after a
         crash) but that have no history row yet get one."""
-        if getattr(self.session, "writes_history", False):
+        if self.session_writes_history:
             return
         for ccid in sorted(self._ended):
             call = self.session.store.call(ccid)
@@ -246,11 +251,24 @@ class Workflow(QObject):
             except Exception as exc:
                 log.warning("could not write the history row of %s: %s", ccid, exc)
 
+    @property
+    def session_writes_history(self) -> bool:
+        """The session's history recorder writes the rows (a session without one, such as a
+        test's, has them written here as calls end)."""
+        return callable(getattr(self.session, "history_table", None))
+
+    def _history_written(self, entries: Any) -> None:
+        # Rows the recorder wrote: a selected caller's past calls may have just gained one.
+        for entry in entries or ():
+            self.wrapups_shown.pop(call_key(entry), None)
+        if self._selected_call() is not None:
+            self.on_selection(force=True)
+
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):
             return
         entry = entry_from_call(call)
-        if not getattr(self.session, "writes_history", False):
+        if not self.session_writes_history:
             try:
                 self.desk.record_call(entry)
             except Exception as exc:

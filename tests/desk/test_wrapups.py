@@ -7,6 +7,7 @@ import pytest
 from console.db import connect
 from console.desk import Desk, DeskError, Status, parse_tags
 from console.desk.schema import DEFAULT_DISPOSITIONS
+from console.history.table import HISTORY_SCHEMA
 from tests.desk.conftest import call
 
 
@@ -76,7 +77,7 @@ def test_migrations_are_recorded_and_rerun_safely(tmp_path, clock):
     Desk.open(path, clock=clock).close()
     conn = connect(path)
     versions = dict(conn.execute("SELECT component, version FROM schema_versions"))
-    assert versions == {"history": 1, "desk": 1}
+    assert versions == {"history": HISTORY_SCHEMA.version, "desk": 1}
     conn.close()
     desk = Desk.open(path, clock=clock)  # a second open migrates nothing and keeps the rows
     assert desk.dispositions.names() == list(DEFAULT_DISPOSITIONS)

@@ -112,7 +112,12 @@ class Operator:
         action = self.window.actions.all[name]
         assert action.isEnabled(), f"{name} is disabled"
         before = self.window.actions.last_task
+        asked = self.window.last_confirm
         action.trigger()
+        if self.window.last_confirm is not asked:  # a destructive action asks first: agree
+            confirm = self.window.last_confirm
+            assert confirm is not None and confirm.isVisible()
+            confirm.yes_button.click()
         task = self.window.actions.last_task
         assert task is not None and task is not before, f"{name} started no command"
         return task

@@ -31,7 +31,13 @@ CHILD = textwrap.dedent(
         async def place_and_close():
             ccid = await session.simulator.place_inbound_call(from_="+13125550142")
             await session.simulator.wait_idle(10)
+            # Delivered means journalled by the receiver process; the window folds it soon.
+            for _ in range(200):
+                if session.store.call(ccid) is not None:
+                    break
+                await asyncio.sleep(0.05)
             seen["call_known"] = session.store.call(ccid) is not None
+            seen["ingest_pid"] = getattr(session.ingest, "pid", None)
             window.close()
 
         asyncio.ensure_future(place_and_close())
@@ -70,6 +76,7 @@ def test_demo_app_starts_and_stops_cleanly(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "RESULT 0" in result.stdout
     assert "'call_known': True" in result.stdout
+    assert "'ingest_pid': None" not in result.stdout  # the app receives in a child process
     log = (tmp_path / "logs" / "console.log").read_text()
     assert "webhook receiver stopped" in log
     assert "Traceback" not in log

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -65,14 +67,61 @@ async def test_demo_webhook_path_test_and_health(console):
     await console.ops.hangup(ccid)
 
 
-async def test_journal_survives_a_restart(home):
+@contextlib.asynccontextmanager
+async def live_session(home, sim: TelnyxSimulator) -> AsyncIterator[ConsoleSession]:
+    """A real (not demo) session on the simulator's account, with no tunnel."""
+    environ = {"TELNYX_API_KEY": sim.api_key, "TELNYX_PUBLIC_KEY": sim.public_key_b64}
+    settings = Settings(
+        api_base_url=sim.base_url,
+        connection_id=sim.connection_id,
+        from_numbers=sim.from_numbers,
+        tunnel_provider="none",
+    )
+    with use_in_memory_keyring():
+        session = ConsoleSession(
+            settings,
+            SecretStore(environ=environ),
+            data_dir=home / "data",
+            settings_path=home / "config" / "settings.json",
+            receiver_port=0,
+            tunnel_factory=lambda s, secrets: LoopbackTunnel(),
+        )
+        await session.start()
+        try:
+            yield session
+        finally:
+            await session.stop()
+
+
+async def test_state_survives_a_restart_from_its_checkpoint(home):
+    async with TelnyxSimulator(webhook_url="https://example.invalid/hook", speed=50) as sim:
+        async with live_session(home, sim) as console:
+            ended = await sim.place_inbound_call(from_="+13125550142", ring_secs=100_000)
+            await call_in_state(console, ended, CallState.RINGING)
+            await console.ops.answer(ended)
+            await call_in_state(
+                console, ended, CallState.ANSWERED, CallState.PARKED, CallState.IN_CONFERENCE
+            )
+            await console.ops.hangup(ended)
+            await call_in_state(console, ended, CallState.ENDED)
+            ringing = await sim.place_inbound_call(from_="+13125550143", ring_secs=100_000)
+            await call_in_state(console, ringing, CallState.RINGING)
+        async with live_session(home, sim) as again:
+            call = again.store.call(ended)
+            assert call is not None and call.state is CallState.ENDED
+            assert again.store.call(ringing) is not None
+            assert again.feed.folded_seq >= console.feed.folded_seq
+
+
+async def test_a_demo_starts_on_a_fresh_journal_each_run(home):
     async with make_session(home) as console:
         ccid = await answered_inbound(console)
-        await console.ops.hangup(ccid)
-        await call_in_state(console, ccid, CallState.ENDED)
+        first_files = console.files_dir
+        assert first_files.is_dir()
+    assert not first_files.exists()  # the demo's files go with it
     async with make_session(home) as again:
-        call = again.store.call(ccid)
-        assert call is not None and call.state is CallState.ENDED
+        assert again.store.call(ccid) is None
+        assert again.files_dir != first_files
 
 
 async def test_apply_settings_in_demo_keeps_the_users_account(home):

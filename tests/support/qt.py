@@ -12,6 +12,7 @@ a Qt test in the same process, whatever order pytest collects them in.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -21,8 +22,14 @@ def qasync_loop(qapp):
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # Plain worker threads for asyncio.to_thread: qasync's default executor makes QThreads,
+    # and this loop is never closed (see above), so they would still run when Qt is torn down
+    # at exit, which aborts the process ("QThread: Destroyed while thread is still running").
+    executor = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="qt-tests-io")
+    loop.set_default_executor(executor)
     _uninstall()
     yield loop
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _install(loop) -> None:

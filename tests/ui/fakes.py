@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from console.config import Settings
+from console.console_metrics import ConsoleMetrics
 from console.events.models import Envelope, parse_envelope
 from console.events.receiver import ReceivedEvent, Rejection
 from console.operations.health import Health
@@ -295,6 +296,7 @@ class FakeSession:
         self.ops = FakeOps(self.store)
         self.health = connected_health()
         self.journal = FakeJournal()
+        self.metrics = ConsoleMetrics()
         self.demo = False
         self.applied: list[tuple[Settings, dict]] = []
         self.apply_error: BaseException | None = None

@@ -32,14 +32,14 @@ from console.state.store import Store
 from tests.support.qt import run_task
 from tests.ui import fakes
 from tests.ui.test_health_panel import FakeSession as HealthPanelSession
-from tests.ui.test_history_panel import JournalSession as HistoryPanelSession
+from tests.ui.test_history_panel import HistorySession as HistoryPanelSession
 from tests.ui.test_window_docks import ToolsSession
 
 UI_SOURCES = Path(__file__).resolve().parents[2] / "console" / "ui"
 
 
 def _make_history_session(tmp_path: Path) -> HistoryPanelSession:
-    return HistoryPanelSession(tmp_path / "events.sqlite3")
+    return HistoryPanelSession(tmp_path)
 
 
 # (fake factory, real class, test-only hooks the fake may add)
@@ -87,7 +87,11 @@ PAIRS: dict[str, tuple[Any, type, set[str]]] = {
             "update",
         },
     ),
-    "history panel JournalSession": (_make_history_session, ConsoleSession, {"deliver"}),
+    "history panel HistorySession": (
+        _make_history_session,
+        ConsoleSession,
+        {"deliver", "record", "close", "conn", "table"},
+    ),
     "FakeOps": (
         lambda _tmp: fakes.FakeOps(Store()),
         Operations,

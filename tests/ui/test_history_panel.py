@@ -1,4 +1,5 @@
-"""The history panel over a real journal and store: listing, search, dates, export, refresh."""
+"""The history panel over a real history table and store: listing, paging, search, dates,
+export, rows arriving as calls end, call back."""
 
 from __future__ import annotations
 
@@ -10,35 +11,63 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 
+from console.db import connect
 from console.events.journal import Journal
+from console.history.recorder import HistoryFold
+from console.history.table import HistoryTable
 from console.state.store import Store
 from console.ui.history_panel import COL_FROM, COL_RESULT, HistoryPanel
 from tests.ui.fakes import Events
 
 
-class JournalSession:
-    """What the panel uses of console/session.py: a real journal and a real store."""
+class HistorySession:
+    """What the panel uses of console/session.py: the history table, the rows the recorder
+    writes (the real fold, run inline), and a real store."""
 
-    def __init__(self, path):
+    def __init__(self, folder):
         self.store = Store()
-        self.journal = Journal(path)
+        self.journal = Journal(folder / "events.sqlite3")
+        self.conn = connect(folder / "console.sqlite3")
+        self.table = HistoryTable(self.conn)
+        self._fold = HistoryFold(self.table)
+        self._listeners = []
+        self._seq = self.journal.last_seq()
+
+    def history_table(self):
+        return self.table
+
+    def on_history(self, callback):
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback)
 
     def deliver(self, envelope):
-        # As the receiver does: journal first, then the store (whose listeners fire).
+        # As the console does: journal first, then the store and the history recorder.
+        self.store.apply(envelope)
+        self.record(envelope)
+
+    def record(self, envelope):
+        """Journal ``envelope`` and let the history recorder's fold write its row."""
         # serialize_as_any: the payload field is declared as the base Payload type.
         document = envelope.model_dump(
             mode="json", by_alias=True, exclude_none=True, serialize_as_any=True
         )
-        raw = json.dumps(document)
-        self.journal.append(envelope, raw, time.time())
-        self.store.apply(envelope)
+        self.journal.append(envelope, json.dumps(document), time.time())
+        records = self.journal.records_after(self._seq)
+        self._seq = records[-1].seq
+        rows = self._fold.fold(records)
+        for listener in list(self._listeners):
+            listener(rows)
+
+    def close(self):
+        self.journal.close()
+        self.conn.close()
 
 
 @pytest.fixture
 def session(tmp_path):
-    s = JournalSession(tmp_path / "events.sqlite3")
+    s = HistorySession(tmp_path)
     yield s
-    s.journal.close()
+    s.close()
 
 
 @pytest.fixture
@@ -67,13 +96,13 @@ def cell(panel, row, col):
     return panel.model.index(row, col).data(Qt.ItemDataRole.DisplayRole)
 
 
-def test_lists_calls_from_the_journal_newest_first(qtbot, tmp_path, events):
-    first = JournalSession(tmp_path / "j.sqlite3")
+def test_lists_calls_newest_first_after_a_restart(qtbot, tmp_path, events):
+    first = HistorySession(tmp_path)
     finished_call(first, events, "v3:one")
     finished_call(first, events, "v3:two")
-    first.journal.close()
-    # A restart: a fresh session over the same file still has the history.
-    again = JournalSession(tmp_path / "j.sqlite3")
+    first.close()
+    # A restart: a fresh session over the same files still has the history.
+    again = HistorySession(tmp_path)
     panel = HistoryPanel(again)
     qtbot.addWidget(panel)
     assert shown_ids(panel) == ["v3:two", "v3:one"]
@@ -82,7 +111,25 @@ def test_lists_calls_from_the_journal_newest_first(qtbot, tmp_path, events):
     assert panel.status.text() == "2 calls."
     assert panel.table.accessibleName() == "Past calls"
     assert panel.search.accessibleName() == "Search call history"
-    again.journal.close()
+    again.close()
+
+
+def test_reads_page_by_page_as_the_operator_scrolls(qtbot, tmp_path, events):
+    session = HistorySession(tmp_path)
+    for n in range(12):
+        finished_call(session, events, f"v3:page-{n:02d}")
+    panel = HistoryPanel(session, limit=5)
+    qtbot.addWidget(panel)
+    assert len(panel.entries) == 5 and "scroll down" in panel.status.text()
+    assert panel.model.canFetchMore()
+    panel.model.fetchMore()
+    panel.model.fetchMore()
+    panel.model.fetchMore()
+    ids = shown_ids(panel)
+    assert len(ids) == 12 and len(set(ids)) == 12  # each call once, no gap between pages
+    assert not panel.model.canFetchMore()
+    assert panel.status.text() == "12 calls."
+    session.close()
 
 
 def test_search_narrows_by_number_and_by_call_id(qtbot, panel, session, events):
@@ -117,7 +164,7 @@ def test_date_range_filters_by_day(qtbot, panel, session, events):
     assert shown_ids(panel) == ["v3:today"]
 
 
-def test_refreshes_when_a_call_ends(qtbot, panel, session, events):
+def test_rows_arrive_and_update_as_calls_start_and_end(qtbot, panel, session, events):
     assert panel.status.text() == "No calls yet."
     session.deliver(events.initiated("v3:live"))
     session.deliver(events.answered("v3:live"))
@@ -168,11 +215,21 @@ def test_export_button_opens_a_non_modal_save_dialog(qtbot, panel, session, even
     assert target.exists()
 
 
-def test_double_click_copies_the_call_id(qtbot, panel, session, events):
+def test_activating_a_row_calls_the_other_party_back(qtbot, panel, session, events):
+    finished_call(session, events, "v3:call-back")
+    panel.refresh()
+    with qtbot.waitSignal(panel.call_back_requested) as asked:
+        panel.table.activated.emit(panel.model.index(0, 0))
+    assert asked.args == ["+13125550100"]  # the caller of an incoming call
+
+
+def test_copy_call_id_button_copies_the_selected_call(qtbot, panel, session, events):
     finished_call(session, events, "v3:copy-me")
     panel.refresh()
-    index = panel.model.index(0, 0)
-    panel.table.doubleClicked.emit(index)
+    panel.copy_id_button.click()
+    assert panel.status.text() == "Select a call first."
+    panel.table.selectRow(0)
+    panel.copy_id_button.click()
     assert QGuiApplication.clipboard().text() == "v3:copy-me"
     assert "v3:copy-me" in panel.status.text()
 
@@ -180,7 +237,9 @@ def test_double_click_copies_the_call_id(qtbot, panel, session, events):
 def test_before_the_session_started(qtbot, events):
     class NotStarted:
         store = Store()
-        journal = None
+
+        def history_table(self):
+            return None
 
     session = NotStarted()
     panel = HistoryPanel(session)
@@ -189,8 +248,8 @@ def test_before_the_session_started(qtbot, events):
     assert "once the console has started" in panel.status.text()
 
 
-def test_a_broken_journal_is_reported_in_words(qtbot, panel, session):
-    session.journal.close()
+def test_a_broken_history_table_is_reported_in_words(qtbot, panel, session):
+    session.conn.close()
     panel.refresh()
     assert panel.status.text().startswith("Could not read the call history:")
     assert "closed" in panel.status.text()
@@ -199,4 +258,4 @@ def test_a_broken_journal_is_reported_in_words(qtbot, panel, session):
 def test_close_panel_stops_listening(qtbot, panel, session, events):
     panel.close_panel()
     session.deliver(events.initiated("v3:after"))
-    assert not panel._refresh_timer.isActive()
+    assert panel.entries == []  # the new row was not heard

@@ -20,7 +20,7 @@ def sim(qtbot):
     simulator = TelnyxSimulator()
     run_task(qtbot, simulator.start(port=0))
     # A second application still on webhook API v1, as Telnyx creates them by default.
-    simulator.world.create_app(
+    simulator.world.applications.create_app(
         {"application_name": "Old v1 app", "webhook_event_url": "https://old.example.com/hook"}
     )
     yield simulator
@@ -271,7 +271,7 @@ def test_reload_applications_and_cancel_closes_cleanly(qtbot, wizard, sim):
     _pass_key_page(qtbot, wizard, sim.api_key)
     wizard.public_key_page.key_edit.setText(sim.public_key_b64)
     _press_next(qtbot, wizard)
-    sim.world.create_app({"application_name": "New app", "webhook_event_url": ""})
+    sim.world.applications.create_app({"application_name": "New app", "webhook_event_url": ""})
     task = wizard.application_page.reload()
     assert not _next_enabled(wizard)
     qtbot.waitUntil(task.done)

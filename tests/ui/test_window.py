@@ -257,7 +257,10 @@ def test_conference_actions_from_the_tree(qtbot, window, session, events):
     assert window.actions.kick.isEnabled() and window.actions.end_conference.isEnabled()
     window.actions.kick.trigger()
     qtbot.waitUntil(window.actions.idle)
+    window.select_conference("conf-a")
     window.actions.end_conference.trigger()
+    assert window.last_confirm is not None and window.last_confirm.isVisible()
+    window.last_confirm.yes_button.click()
     qtbot.waitUntil(window.actions.idle)
     assert session.ops.calls == [("kick", ("conf-a", "v3:a")), ("end_conference", ("conf-a",))]
 
@@ -333,6 +336,20 @@ def test_status_bar_warns_loudly(qtbot, window, session):
     assert status.silence_label.isVisibleTo(window)
     assert "NO EVENTS" in status.silence_label.text()
     assert "401 Unauthorized" in status.api_label.text()
+
+
+def test_status_bar_says_when_it_is_catching_up_or_the_receiver_restarts(qtbot, window, session):
+    status = window.status
+    session.health_changed(events_pending=12)
+    assert "catching up" not in status.last_event_label.text()  # a normal batch in flight
+    session.health_changed(events_pending=4_200)
+    assert "catching up: 4,200 events" in status.last_event_label.text()
+    session.health_changed(receiver_problem="The webhook receiver stopped (exit code -9).")
+    assert status.receiver_label.text() == "⚠ Receiver restarting"
+    assert "exit code -9" in status.receiver_label.toolTip()
+    session.health_changed(receiver_problem=None, events_pending=0)
+    assert status.receiver_label.text().startswith("Receiver:")
+    assert "catching up" not in status.last_event_label.text()
 
 
 def test_layout_is_remembered(qtbot, session, qsettings):

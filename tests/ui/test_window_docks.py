@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -13,12 +11,12 @@ from PySide6.QtWidgets import QDockWidget
 
 from console import app as console_app
 from console.config import Settings
-from console.events.journal import Journal
 from console.telnyx.errors import NetworkError
 from console.ui import main_window
 from console.ui.main_window import MainWindow
 from console.ui.setup_wizard import SetupResult, SetupWizard
 from tests.ui.fakes import Events, FakeSession, iso
+from tests.ui.test_history_panel import HistorySession
 
 PATH_OK = (
     "✔ The receiver listens at http://127.0.0.1:8765/webhooks/telnyx.\n"
@@ -53,17 +51,23 @@ class ToolsSession(FakeSession):
 
 
 class JournalSession(ToolsSession):
-    """A real journal underneath, written the way the receiver writes it."""
+    """A real journal and history table underneath, written the way the console writes them;
+    history is readable once ``started`` (as the real session's, once it has started)."""
 
-    def __init__(self, path):
+    def __init__(self, folder):
         super().__init__()
-        self.journal = Journal(path)
+        self.history = HistorySession(folder)
+        self.journal = self.history.journal
+        self.started = True
+
+    def history_table(self):
+        return self.history.table if self.started else None
+
+    def on_history(self, callback):
+        return self.history.on_history(callback)
 
     def deliver(self, envelope, attempt: int = 1) -> None:
-        document = envelope.model_dump(
-            mode="json", by_alias=True, exclude_none=True, serialize_as_any=True
-        )
-        self.journal.append(envelope, json.dumps(document), time.time())
+        self.history.record(envelope)
         super().deliver(envelope, attempt)
 
 
@@ -219,12 +223,13 @@ def test_recordings_follow_the_store_through_the_bridge(qtbot, window, session, 
 def test_history_fills_when_the_journal_opens_and_follows_ended_calls(
     qtbot, qsettings, tmp_path, events
 ):
-    session = JournalSession(tmp_path / "events.sqlite3")
+    session = JournalSession(tmp_path)
     journal, session.journal = session.journal, None  # the session has not started yet
+    session.started = False
     try:
         window = make_window(qtbot, session, qsettings)
         assert "once the console has started" in window.history_panel.status.text()
-        session.journal = journal
+        session.journal, session.started = journal, True
         assert window.load_event_history()
         assert window.history_panel.status.text() == "No calls yet."
 
@@ -234,7 +239,7 @@ def test_history_fills_when_the_journal_opens_and_follows_ended_calls(
         qtbot.waitUntil(lambda: len(window.history_panel.entries) == 1)
         assert window.history_panel.entries[0].call_control_id == "v3:h"
     finally:
-        journal.close()
+        session.history.close()
 
 
 # --- closing ---------------------------------------------------------------------------------

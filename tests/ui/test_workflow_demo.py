@@ -79,9 +79,9 @@ def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
     assert wrapup.done and wrapup.disposition == "Call back" and wrapup.tags == ("hardware",)
     assert card.entry is None  # nothing else waits for wrap-up
 
-    # The history table has the call (written as it ended), with its wrap-up.
-    entry = desk.history.get(ccid)
-    assert entry is not None and entry.from_number == PAT
+    # The session's history recorder writes the call's row; the desk reads the same database.
+    op.wait(lambda: desk.history.get(ccid) is not None)
+    assert desk.history.get(ccid).from_number == PAT
 
     # Ctrl+F: the note finds the call again.
     workflow.search_action.trigger()
@@ -95,7 +95,6 @@ def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
     # Called back from history: Enter on the row dials the caller through the dialer.
     search.close()
     panel = window.history_panel
-    panel.refresh()
     op.wait(lambda: any(e.call_control_id == ccid for e in panel.entries))
     row = next(i for i, e in enumerate(panel.entries) if e.call_control_id == ccid)
     result = panel.table.model().index(row, COL_RESULT)

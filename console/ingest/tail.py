@@ -1,0 +1,142 @@
+"""The console's event source in solo mode: the journal's tail, read off the GUI thread.
+
+The ingest component writes the journal and says what it committed (``notify(seq)``); this
+reader thread reads the rows after its cursor with its own read-only connection, parses them
+(the expensive part of a row), and hands each batch to ``deliver`` on the console's loop. The
+next batch is read while the loop folds the current one, but never more than ``prefetch``
+batches ahead, so a busy window makes the backlog wait on disk, not in memory.
+
+A notification can be lost (the ingest child restarting, say), so the reader also looks for
+new rows every ``poll_secs``; a notification only makes it look at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+
+from console.events.journal import Journal, JournalError, JournalRecord
+from console.events.models import EventParseError
+from console.events.source import BatchSink
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+PREFETCH_BATCHES = 4
+POLL_SECS = 0.5
+
+
+class JournalTail:
+    """An :class:`~console.events.source.EventSource` over the local journal."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        batch: int = BATCH,
+        prefetch: int = PREFETCH_BATCHES,
+        poll_secs: float = POLL_SECS,
+    ):
+        self.path = Path(path)
+        self._batch = max(1, int(batch))
+        self._poll_secs = poll_secs
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._slots = threading.Semaphore(max(1, int(prefetch)))
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._deliver: BatchSink | None = None
+        self._committed = 0  # the newest seq ingest reported
+        self._delivered = 0  # the newest seq handed to deliver
+
+    # --- EventSource ---------------------------------------------------------------------
+
+    async def start(self, after_seq: int, deliver: BatchSink) -> None:
+        """Open the journal read-only (raises JournalError) and start delivering."""
+        journal = await asyncio.to_thread(Journal, self.path, readonly=True)
+        self._loop = asyncio.get_running_loop()
+        self._deliver = deliver
+        self._delivered = int(after_seq)
+        self._committed = max(self._committed, await asyncio.to_thread(journal.last_seq))
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(journal, int(after_seq)), name="journal-tail", daemon=True
+        )
+        self._thread.start()
+
+    async def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._stop.set()
+        self._wake.set()
+        self._slots.release()  # a reader waiting for a free slot must see the stop
+        await asyncio.to_thread(thread.join)
+
+    @property
+    def pending(self) -> int:
+        return max(0, self._committed - self._delivered)
+
+    @property
+    def delivered_seq(self) -> int:
+        """The newest sequence handed to ``deliver``."""
+        return self._delivered
+
+    def notify(self, seq: int) -> None:
+        """Ingest committed everything up to ``seq``: read it now."""
+        self._committed = max(self._committed, int(seq))
+        self._wake.set()
+
+    # --- the reader thread -----------------------------------------------------------------
+
+    def _run(self, journal: Journal, cursor: int) -> None:
+        try:
+            while not self._stop.is_set():
+                try:
+                    records = journal.records_after(cursor, limit=self._batch)
+                except JournalError as exc:
+                    log.warning("reading the event journal failed (will retry): %s", exc)
+                    records = []
+                if not records:
+                    self._wake.wait(self._poll_secs)
+                    self._wake.clear()
+                    continue
+                cursor = records[-1].seq
+                batch = [self._parsed(record) for record in records]
+                self._slots.acquire()
+                if self._stop.is_set():
+                    return
+                self._hand_over([r for r in batch if r is not None], cursor)
+        finally:
+            journal.close()
+
+    def _parsed(self, record: JournalRecord) -> JournalRecord | None:
+        try:
+            return dataclasses.replace(record, parsed=record.envelope())
+        except EventParseError as exc:
+            # Cannot happen for rows the receiver wrote (it parsed them first); say so loudly.
+            log.error("journal row %d (%s) does not parse: %s", record.seq, record.event_id, exc)
+            return None
+
+    def _hand_over(self, batch: list[JournalRecord], cursor: int) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._deliver_on_loop, batch, cursor)
+        except RuntimeError:  # the loop closed meanwhile
+            self._slots.release()
+
+    def _deliver_on_loop(self, batch: list[JournalRecord], cursor: int) -> None:
+        try:
+            if batch and self._deliver is not None and self._thread is not None:
+                self._deliver(batch)
+        except Exception:
+            log.exception("folding events %d..%d failed", batch[0].seq, cursor)
+        finally:
+            self._delivered = max(self._delivered, cursor)
+            self._committed = max(self._committed, cursor)
+            self._slots.release()

@@ -1,0 +1,31 @@
+"""Errors of team mode; every one carries ``user_message``, a sentence for the operator.
+
+::
+
+    TeamError
+    ├── BrokerUnavailable     the NATS server cannot be reached (or refused the credentials)
+    ├── RelayConfigError      the relay's config file cannot be used as it is
+    └── ClaimTaken            another operator holds the call (``holder`` says who)
+"""
+
+from __future__ import annotations
+
+
+class TeamError(Exception):
+    """Base of team-mode errors."""
+
+    def __init__(self, user_message: str):
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class BrokerUnavailable(TeamError):
+    """The broker cannot be reached now; callers retry or show "broker disconnected"."""
+
+
+class RelayConfigError(TeamError):
+    """The relay's configuration is missing, unreadable or wrong; ``problems`` lists each."""
+
+    def __init__(self, user_message: str, problems: list[str] | None = None):
+        super().__init__(user_message)
+        self.problems = problems or []

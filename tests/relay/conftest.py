@@ -1,0 +1,42 @@
+"""Fixtures for the team-mode tests: a real nats-server (JetStream) per test module.
+
+Without the binary the tests are skipped with the reason in the summary, except in CI
+(``CI`` set), where scripts/bootstrap installs it: there a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.relay.nats_server import NatsServer, find_nats_server
+
+
+def _binary() -> str:
+    binary = find_nats_server()
+    if binary is None:
+        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return binary
+
+
+@pytest.fixture(scope="module")
+def nats_server(tmp_path_factory) -> Iterator[NatsServer]:
+    """One server shared by a module's tests (each test uses its own stream and buckets)."""
+    server = NatsServer(_binary(), tmp_path_factory.mktemp("nats"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_nats_server(tmp_path) -> Iterator[NatsServer]:
+    """A server for one test alone: for tests that kill and restart the broker."""
+    server = NatsServer(_binary(), tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()

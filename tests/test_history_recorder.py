@@ -1,0 +1,98 @@
+"""The history recorder on real files: rows written as events arrive, a late recording that
+names only the leg id, its cursor kept across restarts, and an old journal folded once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from console.db import connect
+from console.events.journal import Journal
+from console.history.recorder import HistoryRecorder
+from console.history.table import HistoryTable
+from tests.test_history import Phone
+
+pytestmark = pytest.mark.anyio
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class Written:
+    def __init__(self) -> None:
+        self.rows: list = []
+        self.changed = asyncio.Event()
+
+    def __call__(self, rows) -> None:
+        self.rows += rows
+        self.changed.set()
+
+    async def until(self, condition, within: float = 10.0) -> None:
+        async with asyncio.timeout(within):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def _table(path) -> tuple[HistoryTable, object]:
+    conn = connect(path)
+    return HistoryTable(conn), conn
+
+
+async def test_rows_follow_the_journal_and_a_late_recording_joins_its_call(tmp_path):
+    journal_path, db_path = tmp_path / "events.sqlite3", tmp_path / "console.sqlite3"
+    journal = Journal(journal_path)
+    phone = Phone(journal)
+    written = Written()
+    recorder = HistoryRecorder(journal_path, db_path, on_written=written, poll_secs=0.05)
+    await recorder.start()
+    try:
+        phone.call("v3:first", START)
+        recorder.notify(journal.last_seq())
+        await written.until(
+            lambda: any(r.call_control_id == "v3:first" and r.ended for r in written.rows)
+        )
+        # The recording names only the leg id (as in the spec), and comes later.
+        phone.call("v3:second", START + timedelta(minutes=5), record=True)
+        recorder.notify(journal.last_seq())
+        await written.until(lambda: recorder.folded_seq == journal.last_seq())
+    finally:
+        await recorder.stop()
+    table, conn = _table(db_path)
+    second = table.get("v3:second")
+    assert second is not None and second.recording_count == 1
+    assert second.recording_urls == (
+        "https://rec.test/v3:second.wav",
+        "https://rec.test/v3:second.mp3",
+    )
+    assert table.get("leg:leg-v3:second") is None  # not a row of its own
+    assert table.folded_through() == journal.last_seq()
+    conn.close()
+    journal.close()
+
+
+async def test_an_old_journal_is_folded_once_and_a_restart_resumes_at_its_cursor(tmp_path):
+    journal_path, db_path = tmp_path / "events.sqlite3", tmp_path / "console.sqlite3"
+    journal = Journal(journal_path)
+    phone = Phone(journal)
+    for n in range(30):
+        phone.call(f"v3:old-{n}", START + timedelta(minutes=n))
+    written = Written()
+    recorder = HistoryRecorder(journal_path, db_path, on_written=written, batch=40)
+    await recorder.start()
+    await written.until(lambda: recorder.folded_seq == journal.last_seq())
+    await recorder.stop()
+    assert len({r.call_control_id for r in written.rows}) == 30
+
+    phone.call("v3:new", START + timedelta(hours=2))
+    again = Written()
+    recorder = HistoryRecorder(journal_path, db_path, on_written=again)
+    await recorder.start()
+    await again.until(lambda: recorder.folded_seq == journal.last_seq())
+    await recorder.stop()
+    assert {r.call_control_id for r in again.rows} == {"v3:new"}  # nothing folded twice
+    table, conn = _table(db_path)
+    assert table.count() == 31
+    conn.close()
+    journal.close()
