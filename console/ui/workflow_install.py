@@ -13,8 +13,9 @@ modules are not changed):
 * contact names in the calls table and the history; call back by Enter or double-click on a
   history row or an ended call; the directory in the dialer and in the transfer prompts.
 
-Ended calls are written to the history table as they end (the session does not write it yet;
-a session that does sets ``writes_history = True`` and this step is skipped).
+The desk opens the session's console database (``session.database_path``), where the
+session's history recorder writes the call history; a session without a recorder (a test's
+fake) has the rows written here as calls end.
 """
 
 from __future__ import annotations
