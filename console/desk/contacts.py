@@ -13,16 +13,19 @@ already there never doubles it silently:
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from console.desk.errors import DeskError
-from console.desk.fts import CONTACT, index_contact, tags_of
+from console.desk.fts import contact_ids_matching, forget_contact, index_contact, tags_of
 from console.desk.numbers import PhoneNumber, lookup_key, phone
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
 from console.desk.wrapups import parse_tags
+
+log = logging.getLogger(__name__)
 
 MAX_FIELD = 200
 MAX_NOTES = 5000
@@ -137,7 +140,11 @@ class ContactBook:
 
     def _changed(self) -> None:
         for listener in list(self._listeners):
-            listener()
+            try:
+                listener()
+            except Exception:
+                # The change is saved; a broken view must not make it look as if it failed.
+                log.exception("contacts listener %r failed", listener)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -192,10 +199,7 @@ class ContactBook:
         if not text:
             return self.all(limit=limit)
         if len(text) >= MIN_INDEXED_TEXT:
-            rows = self._db.execute(
-                "SELECT ref FROM desk_fts WHERE kind = ? AND body LIKE ? LIMIT ?",
-                (CONTACT, like_pattern(text), max(0, int(limit))),
-            )
+            ids = contact_ids_matching(self._db, text, max(0, int(limit)))
         else:
             pattern = like_pattern(text)
             rows = self._db.execute(
@@ -203,7 +207,8 @@ class ContactBook:
                 "ORDER BY name COLLATE NOCASE LIMIT ?",
                 (pattern, pattern, max(0, int(limit))),
             )
-        found = self._load([int(r[0]) for r in rows])
+            ids = [int(r[0]) for r in rows]
+        found = self._load(ids)
         return sorted(found, key=lambda c: (c.name.casefold(), c.id or 0))
 
     def flagged(self) -> list[Contact]:
@@ -305,9 +310,7 @@ class ContactBook:
         db.execute("BEGIN")
         try:
             db.execute("DELETE FROM desk_contacts WHERE id = ?", (contact_id,))
-            db.execute(
-                "DELETE FROM desk_fts WHERE kind = ? AND ref = ?", (CONTACT, str(contact_id))
-            )
+            forget_contact(db, contact_id)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

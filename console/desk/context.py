@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from console.desk.contacts import Contact, ContactBook
+from console.desk.history_search import calls_with_number, load
 from console.desk.numbers import lookup_key
 from console.desk.schema import like_pattern
 from console.desk.wrapups import WrapUp, WrapUps
@@ -112,7 +113,7 @@ def caller_context(
     numbers = list(dict.fromkeys(n for n in (number, key) if n))
     entries: dict[str, CallHistoryEntry] = {}
     for n in numbers:
-        for entry in history.calls_with(n, limit=RECENT_CALLS + len(exclude)):
+        for entry in load(history, calls_with_number(conn, n, limit=RECENT_CALLS + len(exclude))):
             entries.setdefault(call_key(entry), entry)
     for skip in exclude:
         entries.pop(skip, None)
@@ -125,8 +126,8 @@ def caller_context(
     counts_today = sum(count_calls_with(conn, n, today) for n in numbers)
     counts_week = sum(count_calls_with(conn, n, week) for n in numbers)
     for skip in exclude:  # the live call, once written, is not one of "their other calls"
-        entry = history.get(skip)
-        when = entry.when.timestamp() if entry is not None and entry.when else None
+        row = history.get(skip)
+        when = row.when.timestamp() if row is not None and row.when else None
         if when is not None and when >= week:
             counts_week -= 1
             if when >= today:

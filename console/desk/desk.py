@@ -64,9 +64,39 @@ class Desk:
         self.status.subscribe(self._save_presence)
 
     @classmethod
-    def open(cls, path: str | Path, **options: object) -> Desk:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        default_country: str | None = None,
+        operator: str = "",
+        clock: Callable[[], float] = time.time,
+        colleagues: ColleagueSource | None = None,
+    ) -> Desk:
         """Open (creating and migrating) the console database at ``path``."""
-        return cls(connect(path), **options)  # type: ignore[arg-type]
+        conn = connect(path)
+        try:
+            return cls(
+                conn,
+                default_country=default_country,
+                operator=operator,
+                clock=clock,
+                colleagues=colleagues,
+            )
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def in_memory(cls, *, default_country: str | None = None, operator: str = "") -> Desk:
+        """A desk that lasts as long as the process (no data folder, or it cannot be opened)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        # What console.db.connect creates in a file: the table the migrations record into.
+        conn.execute(
+            "CREATE TABLE schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        return cls(conn, default_country=default_country, operator=operator)
 
     def close(self) -> None:
         self.conn.close()

@@ -164,8 +164,8 @@ class Directory:
                     )
                 )
         if self.colleagues is not None:
-            for name, number, status in self.colleagues.colleagues():
-                add(Entry(name, number, Kind.COLLEAGUE, status))
+            for name, address, status in self.colleagues.colleagues():
+                add(Entry(name, address, Kind.COLLEAGUE, status))
         for contact in self.contacts.search(text, limit=limit):
             for number in contact.numbers:
                 add(
@@ -177,9 +177,10 @@ class Directory:
                     ),
                     matched=True,  # the search matched the card (maybe by its notes or e-mail)
                 )
-        names = self.contacts.names_for(self.recent.numbers())
-        for number in self.recent.numbers():
-            add(Entry(names.get(number, number), number, Kind.RECENT))
+        recent = self.recent.numbers()
+        names = self.contacts.names_for(recent)
+        for dialled in recent:
+            add(Entry(names.get(dialled, dialled), dialled, Kind.RECENT))
         return out[:limit]
 
 

@@ -1,8 +1,10 @@
-"""Keeping ``desk_fts`` (the trigram index over contacts and wrap-ups) in step with its rows.
+"""Keeping the desk's trigram indexes in step with their rows.
 
-Each indexed row has one document: ``kind`` is ``contact`` or ``wrapup``, ``ref`` the row's
-key, ``body`` its searchable words (for a number, as written and as bare digits). Callers run
-these inside their own transaction, so a row and its document change together.
+``desk_contacts_fts`` holds one document per contact with the contact's id as its rowid;
+``desk_wrapups_fts`` one per wrap-up with the wrap-up row's rowid. Keying documents by rowid
+makes replacing one an index operation (deleting by an UNINDEXED column would scan the whole
+index on every write). Callers run these inside their own transaction, so a row and its
+document change together.
 """
 
 from __future__ import annotations
@@ -11,54 +13,64 @@ import json
 import sqlite3
 
 from console.desk.numbers import digits
-
-CONTACT = "contact"
-WRAPUP = "wrapup"
-
-
-def _forget(db: sqlite3.Connection, kind: str, ref: str) -> None:
-    db.execute("DELETE FROM desk_fts WHERE kind = ? AND ref = ?", (kind, ref))
+from console.desk.schema import like_pattern
 
 
 def index_wrapup(db: sqlite3.Connection, call_key: str) -> None:
-    _forget(db, WRAPUP, call_key)
     row = db.execute(
-        "SELECT disposition, notes, tags FROM desk_wrapups WHERE call_key = ?", (call_key,)
+        "SELECT rowid, disposition, notes, tags FROM desk_wrapups WHERE call_key = ?", (call_key,)
     ).fetchone()
     if row is None:
         return
-    words = [row[0] or "", row[1] or "", " ".join(_tags(row[2]))]
+    rowid = int(row[0])
+    db.execute("DELETE FROM desk_wrapups_fts WHERE rowid = ?", (rowid,))
+    words = [row[1] or "", row[2] or "", " ".join(tags_of(row[3]))]
     body = " | ".join(w for w in words if w)
     if body:
-        db.execute(
-            "INSERT INTO desk_fts (kind, ref, body) VALUES (?, ?, ?)", (WRAPUP, call_key, body)
-        )
+        db.execute("INSERT INTO desk_wrapups_fts (rowid, body) VALUES (?, ?)", (rowid, body))
 
 
 def index_contact(db: sqlite3.Connection, contact_id: int) -> None:
-    ref = str(contact_id)
-    _forget(db, CONTACT, ref)
+    forget_contact(db, contact_id)
     row = db.execute(
         "SELECT name, organisation, email, notes, tags FROM desk_contacts WHERE id = ?",
         (contact_id,),
     ).fetchone()
     if row is None:
         return
-    words = [row[0], row[1], row[2], row[3], " ".join(_tags(row[4]))]
+    words = [row[0], row[1], row[2], row[3], " ".join(tags_of(row[4]))]
     for raw, e164 in db.execute(
         "SELECT raw, e164 FROM desk_contact_numbers WHERE contact_id = ?", (contact_id,)
     ):
         words += [raw, e164 or "", digits(raw)]
     body = " | ".join(w for w in words if w)
-    db.execute("INSERT INTO desk_fts (kind, ref, body) VALUES (?, ?, ?)", (CONTACT, ref, body))
+    db.execute("INSERT INTO desk_contacts_fts (rowid, body) VALUES (?, ?)", (contact_id, body))
 
 
-def _tags(value: object) -> list[str]:
+def forget_contact(db: sqlite3.Connection, contact_id: int) -> None:
+    db.execute("DELETE FROM desk_contacts_fts WHERE rowid = ?", (contact_id,))
+
+
+def contact_ids_matching(db: sqlite3.Connection, text: str, limit: int) -> list[int]:
+    rows = db.execute(
+        "SELECT rowid FROM desk_contacts_fts WHERE body LIKE ? LIMIT ?",
+        (like_pattern(text), limit),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def wrapup_keys_matching(db: sqlite3.Connection, text: str, limit: int) -> list[str]:
+    rows = db.execute(
+        "SELECT w.call_key FROM desk_wrapups_fts f JOIN desk_wrapups w ON w.rowid = f.rowid "
+        "WHERE f.body LIKE ? LIMIT ?",
+        (like_pattern(text), limit),
+    )
+    return [str(r[0]) for r in rows]
+
+
+def tags_of(value: object) -> list[str]:
     try:
         items = json.loads(value) if isinstance(value, str) else []
     except ValueError:
         return []
     return [t for t in items if isinstance(t, str)] if isinstance(items, list) else []
-
-
-tags_of = _tags

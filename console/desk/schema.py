@@ -8,8 +8,9 @@
   lookup key (E.164, else bare digits) so a ringing call finds its contact in one probe;
 * ``desk_speed_dials`` (slots 1–10), ``desk_recent`` (numbers dialled or transferred to) and
   ``desk_settings`` (the operator's status, the wrap-up timer);
-* ``desk_fts`` — an FTS5 trigram index over contacts and wrap-ups, so one search finds a
-  note fragment, a disposition or a contact's name among 10,000s of rows by index.
+* ``desk_contacts_fts`` and ``desk_wrapups_fts`` — FTS5 trigram indexes whose rowid is the
+  indexed row's rowid (so a row's document is replaced by key, never by a scan), so one search
+  finds a note fragment, a disposition or a contact's name among 100,000s of rows by index.
 """
 
 from __future__ import annotations
@@ -83,9 +84,8 @@ DESK_SCHEMA = Schema(
             key    TEXT PRIMARY KEY,
             value  TEXT NOT NULL
         );
-        CREATE VIRTUAL TABLE desk_fts USING fts5(
-            kind UNINDEXED, ref UNINDEXED, body, tokenize = 'trigram'
-        );
+        CREATE VIRTUAL TABLE desk_contacts_fts USING fts5(body, tokenize = 'trigram');
+        CREATE VIRTUAL TABLE desk_wrapups_fts USING fts5(body, tokenize = 'trigram');
         """
     ],
 )

@@ -15,14 +15,17 @@ from typing import Protocol
 
 from console.desk.contacts import Contact, ContactBook
 from console.desk.context import other_party
-from console.desk.fts import WRAPUP
+from console.desk.fts import wrapup_keys_matching
+from console.desk.history_search import calls_with_number, history_keys, load
 from console.desk.numbers import digits
-from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
+from console.desk.schema import MIN_INDEXED_TEXT
 from console.desk.wrapups import WrapUp, WrapUps
 from console.history import CallHistoryEntry, HistoryTable, call_key
 
-#: Contacts whose calls a name search also lists (their numbers' calls).
-CONTACT_CALLS = 5
+#: A search matching this many contacts or fewer also lists their calls (by their numbers);
+#: more is a broad text ("Lee"), whose calls the history part already finds by caller name.
+CONTACT_CALLS = 3
+NUMBERS_PER_CONTACT = 2
 
 
 @dataclass(frozen=True)
@@ -80,17 +83,13 @@ def match_live(
 def wrapup_keys(conn: sqlite3.Connection, text: str, limit: int) -> list[str]:
     """Call keys whose notes, disposition or tags contain ``text`` (by index)."""
     if len(text) >= MIN_INDEXED_TEXT:
-        rows = conn.execute(
-            "SELECT ref FROM desk_fts WHERE kind = ? AND body LIKE ? LIMIT ?",
-            (WRAPUP, like_pattern(text), limit),
-        )
-    else:
-        # Too short for a trigram: only a whole disposition word this short is looked for.
-        rows = conn.execute(
-            "SELECT call_key FROM desk_wrapups WHERE disposition = ? COLLATE NOCASE "
-            "ORDER BY started_at DESC LIMIT ?",
-            (text, limit),
-        )
+        return wrapup_keys_matching(conn, text, limit)
+    # Too short for a trigram: only a whole disposition word this short is looked for.
+    rows = conn.execute(
+        "SELECT call_key FROM desk_wrapups WHERE disposition = ? COLLATE NOCASE "
+        "ORDER BY started_at DESC LIMIT ?",
+        (text, limit),
+    )
     return [str(r[0]) for r in rows]
 
 
@@ -108,18 +107,22 @@ def search_all(
         return SearchResults(text, (), ())
     found_contacts = contacts.search(text, limit=limit)
     entries: dict[str, CallHistoryEntry] = {}
-    for entry in history.page(text, limit=limit):
+    for entry in load(history, history_keys(conn, text, limit=limit)):
         entries[call_key(entry)] = entry
     for key in wrapup_keys(conn, text, limit):
         if key not in entries:
-            entry = history.get(key)
-            if entry is not None:
-                entries[key] = entry
-    for contact in found_contacts[:CONTACT_CALLS]:
-        for number in contact.numbers:
+            noted = history.get(key)
+            if noted is not None:
+                entries[key] = noted
+    specific = found_contacts if len(found_contacts) <= CONTACT_CALLS else []
+    for contact in specific:
+        for number in [n for n in contact.numbers if n.e164][:NUMBERS_PER_CONTACT]:
             if number.e164:
-                for entry in history.calls_with(number.e164, limit=10):
-                    entries.setdefault(call_key(entry), entry)
+                for key in calls_with_number(conn, number.e164, limit=10):
+                    if key not in entries:
+                        theirs = history.get(key)
+                        if theirs is not None:
+                            entries[key] = theirs
     newest = sorted(
         entries.values(),
         key=lambda e: (e.when.timestamp() if e.when else 0.0, call_key(e)),

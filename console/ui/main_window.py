@@ -71,6 +71,7 @@ from console.ui.tray import Tray
 from console.ui.try_this import TryThisCard
 from console.ui.views import StillTreeView
 from console.ui.window_dialogs import WindowDialogs
+from console.ui.workflow_install import install_workflow
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self._on_health()
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._guard(self._on_system_scheme))
+        install_workflow(self, session, getattr(session, "desk", None))
 
     def load_event_history(self, limit: int = 500) -> bool:
         """Show the journal's recent events; the app calls it again once the session started."""

@@ -102,3 +102,14 @@ def test_a_failing_listener_does_not_stop_the_others(clock):
     model.subscribe(seen.append)
     model.set(Status.DND)
     assert len(seen) == 1
+
+
+def test_a_demo_desk_is_seeded_once_with_the_simulators_numbers(desk):
+    from console.desk.demo import seed_demo
+
+    assert seed_demo(desk)
+    assert desk.name_for("+13125550101") == "Demo: busy (Simulator)"
+    assert desk.speed_dials.get(1).number == "+13125550100"
+    desk.contacts.delete(desk.contacts.find_by_number("+13125550101").id)
+    assert not seed_demo(desk)  # what the operator changed stays changed
+    assert desk.name_for("+13125550101") is None

@@ -1,0 +1,164 @@
+"""The workflow's hooks into the window's own views, dialer, prompts and tray — all through
+their public widgets, signals and methods, so the window's modules stay as they are."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialogButtonBox
+
+from console.desk import WrapUp
+from console.history import call_key
+from console.state.entities import CallState
+from console.ui import formatting as fmt
+from console.ui.workflow_menu import keys
+from console.ui.workflow_names import ContactNameDelegate, WrapUpDelegate
+
+if TYPE_CHECKING:
+    from console.ui.workflow_install import Workflow
+
+log = logging.getLogger(__name__)
+
+#: Prompts (by title) whose value is a number: they get the directory and speed dials.
+TARGET_PROMPTS = ("Transfer call", "Attended transfer", "Add participant")
+
+
+def restore_layout(wf: Workflow) -> None:
+    # The window restored its layout before these docks existed: restore it again so the
+    # operator's placement of Caller and Wrap-up comes back too.
+    from console.ui import main_window
+
+    window = wf.window
+    state = window.qsettings.value("window/state")
+    if state is None:
+        # First run: tabbing the new docks in re-laid the bottom area out; give it back the
+        # share of the height the window chose for it.
+        log_dock = getattr(window, "event_log", None)
+        if log_dock is not None:
+            window.resizeDocks([log_dock], [int(window.height() * 0.28)], Qt.Orientation.Vertical)
+    else:
+        try:
+            wf.window.restoreState(state, main_window.LAYOUT_VERSION)
+        except (TypeError, ValueError):
+            log.warning("Ignoring an unreadable saved window layout")
+
+
+# --- hooks into the window's views ---------------------------------------------------------
+
+
+def hook_views(wf: Workflow) -> None:
+    from console.ui import history_panel as hp
+    from console.ui.calls_model import CALL_ROLE, COL_FROM, COL_TO
+
+    view = wf.window.calls_view
+
+    def party(field: str):
+        def number_of(index: QModelIndex) -> str | None:
+            call = index.data(CALL_ROLE)
+            return getattr(call, field, None)
+
+        return number_of
+
+    wf.calls_from = ContactNameDelegate(wf.names, party("from_number"), view)
+    wf.calls_to = ContactNameDelegate(wf.names, party("to_number"), view)
+    view.setItemDelegateForColumn(COL_FROM, wf.calls_from)
+    view.setItemDelegateForColumn(COL_TO, wf.calls_to)
+    view.doubleClicked.connect(wf.guard(wf.calls_double_clicked))
+    view.installEventFilter(wf)
+
+    table = wf.window.history_panel.table
+
+    def entry_party(field: str):
+        def number_of(index: QModelIndex) -> str | None:
+            entry = index.data(hp.ENTRY_ROLE)
+            return getattr(entry, field, None)
+
+        return number_of
+
+    wf.history_from = ContactNameDelegate(wf.names, entry_party("from_number"), table)
+    wf.history_to = ContactNameDelegate(wf.names, entry_party("to_number"), table)
+    table.setItemDelegateForColumn(hp.COL_FROM, wf.history_from)
+    table.setItemDelegateForColumn(hp.COL_TO, wf.history_to)
+
+    def wrapup_of(index: QModelIndex | QPersistentModelIndex) -> WrapUp | None:
+        entry = index.data(hp.ENTRY_ROLE)
+        if entry is None:
+            return None
+        key = call_key(entry)
+        if key not in wf.wrapups_shown:
+            if len(wf.wrapups_shown) > 5000:
+                wf.wrapups_shown.clear()
+            wf.wrapups_shown[key] = wf.desk.wrapups.get(key)
+        return wf.wrapups_shown[key]
+
+    wf.history_result = WrapUpDelegate(wrapup_of, table)
+    table.setItemDelegateForColumn(hp.COL_RESULT, wf.history_result)
+    for signal in (wf.card.saved, wf.card.finished):
+        signal.connect(wf.wrapup_changed)
+    # The panel asks for a call back when a row is activated (Enter or double-click); the
+    # workflow places it through the dialer, so the From number is chosen as the dialer does.
+    panel_signal = getattr(wf.window.history_panel, "call_back_requested", None)
+    if panel_signal is not None:
+        panel_signal.connect(wf.guard(wf.call_number))
+    # Copying the id stays one right-click away, beside calling back and saving the caller.
+    panel = wf.window.history_panel
+    copy = QAction("Copy call &id", table)
+    copy.triggered.connect(wf.guard(lambda *_a: panel.copy_call_id(table.currentIndex().row())))
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    for action in (wf.call_back_action, wf.add_contact_action, copy):
+        table.addAction(action)
+    wf.copy_call_id_action = copy
+
+
+def hook_dialer_and_prompts(wf: Workflow) -> None:
+    dialer = wf.window.dialer
+    # (An icon inside the To field would widen the dialer past small screens: F3 and the
+    # Workflow menu open the directory for it.)
+    dialer.dial_requested.connect(wf.guard(lambda to, _from: wf.desk.recent.note(to)))
+    original = wf.window.open_prompt
+
+    def open_prompt(title, label, validate, on_value, placeholder=""):
+        dialog = original(title, label, validate, on_value, placeholder)
+        if title in TARGET_PROMPTS and not wf.closed:
+            add_directory(wf, dialog)
+        return dialog
+
+    wf.window.open_prompt = open_prompt  # the actions call it through the window
+
+
+def add_directory(wf: Workflow, dialog: Any) -> None:
+    button = dialog.buttons.addButton("Director&y…", QDialogButtonBox.ButtonRole.ActionRole)
+    button.setAccessibleName("Directory")
+    button.setToolTip(f"Pick from contacts, favourites and recent numbers ({keys('F3')})")
+    button.clicked.connect(lambda: wf.open_directory(dialog))
+    dialog.submitted.connect(wf.guard(wf.desk.recent.note))
+
+
+def hook_tray(wf: Workflow) -> None:
+    tray = getattr(wf.window, "tray", None)
+    if tray is None:
+        return
+    original = tray.notify
+
+    def notify(title: str, text: str) -> None:
+        if not wf.closed and not wf.desk.status.rings and "Incoming" in title:
+            wf.silenced.append(text)  # Away / Do not disturb: no popup, no sound
+            return
+        original(title, named(wf, text) if not wf.closed else text)
+
+    tray.notify = notify
+
+
+def named(wf: Workflow, text: str) -> str:
+    for call in wf.session.store.calls.values():
+        if call.state is CallState.RINGING and call.from_number and call.from_number in text:
+            name = wf.names(call.from_number)
+            if name:
+                return text.replace(
+                    fmt.party(call.from_number, call.caller_name),
+                    f"{name} <{call.from_number}>",
+                )
+    return text

@@ -1,0 +1,562 @@
+"""``install_workflow(window, session, desk)``: the operator's workflow added to the main window.
+
+What it adds, all through the window's public widgets, signals and methods (the window's own
+modules are not changed):
+
+* the status selector at the right of the menu bar (Ctrl+Shift+U; Do not disturb
+  Ctrl+Shift+N); Away, Do not disturb and Offline silence the incoming-call notification;
+* the *Caller* dock (contact, last calls with dispositions and notes, calls this week) and the
+  *Wrap-up* dock (notes during the call, disposition, notes and tags after it; optional timer);
+* a *Workflow* menu: Notes for the selected call (Ctrl+Shift+W), Contacts (Ctrl+Shift+O), Add
+  caller to contacts (Ctrl+Shift+C), Call back (Ctrl+Shift+B), Directory (F3), Search (Ctrl+F),
+  speed dials (Alt+1 … Alt+0), Export history with notes, Workflow settings;
+* contact names in the calls table and the history; call back by Enter or double-click on a
+  history row or an ended call; the directory in the dialer and in the transfer prompts.
+
+The desk opens the session's console database (``session.database_path``), where the
+session's history recorder writes the call history; a session without a recorder (a test's
+fake) has the rows written here as calls end.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QWidget
+from shiboken6 import Shiboken
+
+from console.desk import Desk, DeskError, WrapUp, database_path, other_party
+from console.desk.calls import entry_from_call, handled
+from console.desk.demo import seed_demo
+from console.desk.history_export import export_history
+from console.history import CallHistoryEntry, call_key
+from console.state.changes import Changes
+from console.ui import formatting as fmt
+from console.ui.messages import describe_error
+from console.ui.workflow_caller_panel import CallerPanel
+from console.ui.workflow_contacts import ContactEditor, ContactsDialog
+from console.ui.workflow_directory import DirectoryPicker
+from console.ui.workflow_hooks import (
+    TARGET_PROMPTS,
+    hook_dialer_and_prompts,
+    hook_tray,
+    hook_views,
+    restore_layout,
+)
+from console.ui.workflow_menu import build_actions, build_menu
+from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
+from console.ui.workflow_search import SearchDialog
+from console.ui.workflow_status import StatusSelector
+from console.ui.workflow_wrapup import WrapUpCard
+
+log = logging.getLogger(__name__)
+
+
+def open_desk(session: Any) -> tuple[Desk, str | None]:
+    """The session's desk database, or one in memory (with the reason) when it cannot open."""
+    country = getattr(getattr(session, "settings", None), "default_country", None) or None
+    path = getattr(session, "database_path", None)  # the file the history recorder writes
+    data_dir = getattr(session, "data_dir", None)
+    if path is None and data_dir is not None:
+        path = database_path(data_dir, bool(getattr(session, "demo", False)))
+    if path is not None:
+        try:
+            demo = bool(getattr(session, "demo", False))
+            desk = Desk.open(path, default_country=country)
+            if demo:
+                seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
+            return desk, None
+        except Exception as exc:
+            problem = (
+                f"Contacts, notes and your status cannot be kept: {describe_error(exc)} "
+                "They work for this session only."
+            )
+            log.warning("desk database unavailable: %s", exc)
+            return Desk.in_memory(default_country=country), problem
+    return Desk.in_memory(default_country=country), None
+
+
+class Workflow(QObject):
+    """Everything install_workflow adds, and the glue between it and the window."""
+
+    # Built by workflow_menu.build_actions.
+    notes_action: QAction
+    contacts_action: QAction
+    add_contact_action: QAction
+    call_back_action: QAction
+    directory_action: QAction
+    search_action: QAction
+    export_action: QAction
+    settings_action: QAction
+    speed_actions: list[QAction]
+    menu: QMenu
+    speed_menu: QMenu
+    # Set by workflow_hooks.hook_views.
+    calls_from: ContactNameDelegate
+    calls_to: ContactNameDelegate
+    history_from: ContactNameDelegate
+    history_to: ContactNameDelegate
+    history_result: WrapUpDelegate
+    copy_call_id_action: QAction
+
+    def __init__(self, window: Any, session: Any, desk: Desk | None = None):
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        problem = None
+        if desk is None:
+            desk, problem = open_desk(session)
+            self.owns_desk = True
+        else:
+            self.owns_desk = False
+        self.desk = desk
+        self.closed = False
+        self.silenced: list[str] = []  # notifications Do-not-disturb/Away kept quiet
+        self.contacts_dialog: ContactsDialog | None = None
+        self.search_dialog: SearchDialog | None = None
+        self.picker: DirectoryPicker | None = None
+        self.editor: ContactEditor | None = None
+        self.settings_dialog: QDialog | None = None
+        self.names = NameCache(self.desk.name_for)
+        self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
+        self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
+        self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
+        on_history = getattr(session, "on_history", None)
+        if callable(on_history):
+            remove = on_history(self.guard(self._history_written))
+            if callable(remove):
+                self._unsubscribe.append(remove)
+        self._ended: set[str] = {
+            ccid for ccid, call in session.store.calls.items() if not call.is_live
+        }
+
+        self._build_status()
+        self._build_docks()
+        build_actions(self)
+        build_menu(self)
+        hook_views(self)
+        hook_dialer_and_prompts(self)
+        hook_tray(self)
+        restore_layout(self)
+        self.caller_panel.recent.itemActivated.connect(
+            self.guard(lambda _item: self.call_number(self.caller_panel.number))
+        )
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        window.store_bridge.changes_ready.connect(self.guard(self.on_store_changes))
+        window.calls_view.selectionModel().selectionChanged.connect(
+            self.guard(lambda *_a: self.on_selection())
+        )
+        window.installEventFilter(self)
+        if problem:
+            window.notifications.show_message(problem)
+        self._backfill_history()
+        self.on_selection()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def guard(self, slot: Any) -> Any:
+        def guarded(*args: Any) -> None:
+            if self.closed:
+                return
+            try:
+                slot(*args)
+            except Exception as exc:
+                self.window.notify_error(describe_error(exc))
+
+        return guarded
+
+    def _build_status(self) -> None:
+        # At the right end of the menu bar, where Flex and CCP show the agent's status: the
+        # status bar's permanent widgets already set the window's minimum width, and one more
+        # would push the window past a small screen.
+        bar = self.window.menuBar()
+        self.status_selector = StatusSelector(self.desk.status, bar)
+        bar.setCornerWidget(self.status_selector, Qt.Corner.TopRightCorner)
+
+    def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
+        dock.setAccessibleName(title)
+        dock.setWidget(panel)
+        dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
+        return dock
+
+    def _build_docks(self) -> None:
+        self.caller_panel = CallerPanel(self.desk)
+        self.card = WrapUpCard(self.desk, self.names)
+        self.card.finished.connect(self.guard(self._wrap_up_finished))
+        self.caller_dock = self._dock("callerDock", "Caller", self.caller_panel)
+        self.wrapup_dock = self._dock("wrapUpDock", "Wrap-up", self.card)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.window.addDockWidget(bottom, self.caller_dock)
+        self.window.addDockWidget(bottom, self.wrapup_dock)
+        # Tabbed with the event log and history: the first-run layout keeps its size (a new
+        # dock area would push the window past a small screen), and the operator's panels are
+        # one click (or a call ending) away.
+        beside = getattr(self.window, "history_dock", None)
+        if beside is not None:
+            self.window.tabifyDockWidget(beside, self.caller_dock)
+            self.window.tabifyDockWidget(self.caller_dock, self.wrapup_dock)
+        front = getattr(self.window, "event_log", None)
+        if front is not None:
+            front.raise_()  # the tab the window chose stays in front until a call is selected
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and watched is self.window:
+            self.close()
+        elif event.type() == QEvent.Type.KeyPress and not self.closed:
+            key = event.key()  # type: ignore[attr-defined]
+            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if enter and watched is self.window.calls_view and self._selected_ended() is not None:
+                self.call_back()  # Enter on an ended row calls back (on a live one: nothing new)
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- reacting to calls ---------------------------------------------------------------------
+
+    def _is_operator_leg(self, ccid: str) -> bool:
+        check = getattr(getattr(self.session, "ops", None), "is_operator_leg", None)
+        return bool(check(ccid)) if callable(check) else False
+
+    def on_store_changes(self, changes: Changes) -> None:
+        store = self.session.store
+        touched = changes.calls.added | changes.calls.changed
+        for ccid in sorted(touched, key=str):
+            call = store.call(str(ccid))
+            if call is None or call.is_live or call.call_control_id in self._ended:
+                continue
+            self._ended.add(call.call_control_id)
+            self._call_ended(call)
+        selected = self.window.selected_ccids()
+        if len(selected) == 1 and selected[0] in touched:
+            self.on_selection()
+
+    def _backfill_history(self) -> None:
+        """Calls the store knows have ended (folded from the journal at start-up, after a
+        crash) but that have no history row yet get one."""
+        if self.session_writes_history:
+            return
+        for ccid in sorted(self._ended):
+            call = self.session.store.call(ccid)
+            if call is None or self._is_operator_leg(ccid) or self.desk.history.get(ccid):
+                continue
+            try:
+                self.desk.record_call(entry_from_call(call))
+            except Exception as exc:
+                log.warning("could not write the history row of %s: %s", ccid, exc)
+
+    @property
+    def session_writes_history(self) -> bool:
+        """The session's history recorder writes the rows (a session without one, such as a
+        test's, has them written here as calls end)."""
+        return callable(getattr(self.session, "history_table", None))
+
+    def _history_written(self, entries: Any) -> None:
+        # Rows the recorder wrote: a selected caller's past calls may have just gained one.
+        for entry in entries or ():
+            self.wrapups_shown.pop(call_key(entry), None)
+        if self._selected_call() is not None:
+            self.on_selection(force=True)
+
+    def _call_ended(self, call: Any) -> None:
+        if self._is_operator_leg(call.call_control_id):
+            return
+        entry = entry_from_call(call)
+        if not self.session_writes_history:
+            try:
+                self.desk.record_call(entry)
+            except Exception as exc:
+                log.warning("could not write the history row of %s: %s", call.call_control_id, exc)
+        if handled(call, self._is_operator_leg):
+            self.card.add_ended(entry)
+            self.wrapup_dock.show()
+            self.wrapup_dock.raise_()
+            key = call_key(entry)
+            self.desk.status.begin_wrap_up(key, self.desk.wrap_up_secs)
+
+    def wrapup_changed(self, key: str) -> None:
+        self.wrapups_shown.pop(key, None)
+        self.window.history_panel.table.viewport().update()
+
+    def _wrap_up_finished(self, key: str) -> None:
+        self.window.show_status("Wrap-up saved.")
+        self.on_selection(force=True)
+
+    def calls_double_clicked(self, _index: QModelIndex) -> None:
+        # A live row's double-click answers (the window's own handler); an ended one calls back.
+        if self._selected_ended() is not None:
+            self.call_back()
+
+    def _selected_call(self) -> Any:
+        ccids = self.window.selected_ccids()
+        return self.session.store.call(ccids[0]) if len(ccids) == 1 else None
+
+    def _selected_ended(self) -> Any:
+        call = self._selected_call()
+        return call if call is not None and not call.is_live else None
+
+    def on_selection(self, *, force: bool = False) -> None:
+        call = self._selected_call()
+        if call is None:
+            self._shown = None
+            if not self.caller_panel.number:
+                self.caller_panel.clear()
+            return
+        # Events for the selected call arrive many times a second: the panel is read again only
+        # when the selection, the call's state or the contacts changed.
+        shown = (call.call_control_id, call.state)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
+        number = other_party(call.direction, call.from_number, call.to_number)
+        self.caller_panel.show_number(
+            number, call.caller_name, live=call.is_live, exclude=(call.call_control_id,)
+        )
+        if call.is_live and not self._is_operator_leg(call.call_control_id):
+            self.card.show_live(entry_from_call(call))
+            if not self.window.history_dock.isVisible() and not self.wrapup_dock.isVisible():
+                self.caller_dock.raise_()  # a live call's caller, unless history is being read
+
+    # --- for the window's other parts (the ringing popup, the team panel) ------------------------
+
+    def rings(self) -> bool:
+        """Whether an incoming call may pop up and ring now (False when Away, DND, Offline).
+        Queue pick-ups are the operator's own act and are never held back by it."""
+        return not self.closed and self.desk.status.rings
+
+    def party_words(self, number: str | None, caller_name: str | None = None) -> str:
+        """``Pat Lee (Acme) <+13125550142>`` for a known number, else as the window writes it."""
+        name = self.names(number)
+        return f"{name} <{number}>" if name else fmt.party(number, caller_name)
+
+    def tick(self) -> None:
+        self.desk.status.tick()
+        self.card.set_time_left(self.desk.status.wrap_up_seconds_left())
+
+    def _contacts_changed(self) -> None:
+        self.names.clear()
+        for view in (self.window.calls_view, self.window.history_panel.table):
+            view.viewport().update()
+        if self._selected_call() is not None:
+            self.on_selection(force=True)
+
+    # --- operator actions ----------------------------------------------------------------------
+
+    def call_number(self, number: str | None) -> bool:
+        """Dial ``number`` through the dialer (its From number, its checks, its recent list)."""
+        dialer = self.window.dialer
+        if not number:
+            self.window.notify_error("There is no number to call.")
+            return False
+        dialer.destination_edit.setText(number)
+        if dialer.normalized is None:
+            problem = dialer.error_label.text() or "it is not a number the console can dial"
+            self.window.notify_error(f"Cannot call {number}: {problem}")
+            return False
+        dialer.dial()
+        return True
+
+    def call_back_entry(self, entry: CallHistoryEntry | None) -> bool:
+        if entry is None:
+            self.window.notify_error("Select a call to call back.")
+            return False
+        return self.call_number(other_party(entry.direction, entry.from_number, entry.to_number))
+
+    def _focused_entry(self) -> CallHistoryEntry | None:
+        panel = self.window.history_panel
+        if panel.table.hasFocus() and panel.selected_entry() is not None:
+            return panel.selected_entry()
+        call = self._selected_call()
+        if call is not None:
+            return entry_from_call(call)
+        return panel.selected_entry()
+
+    def call_back(self) -> bool:
+        entry = self._focused_entry()
+        if entry is None and self.caller_panel.number:
+            return self.call_number(self.caller_panel.number)
+        return self.call_back_entry(entry)
+
+    def notes_for_selected(self) -> None:
+        call = self._selected_call()
+        if call is None:
+            if self.card.entry is None:
+                self.window.notify_error("Select a call to write notes for.")
+                return
+            # No call selected: the key goes to the wrap-up waiting in the card.
+            self.wrapup_dock.show()
+            self.wrapup_dock.raise_()
+            self.card.notes.setFocus()
+            return
+        entry = entry_from_call(call)
+        if call.is_live:
+            waiting = self.card.entry
+            if self.card.busy and waiting is not None:
+                # An ended call's wrap-up goes back in line while the live call gets its notes.
+                self.card.save_notes()
+                self.card.pending.insert(0, waiting)
+                self.card.entry = None
+            self.card.show_live(entry)
+        else:
+            self.card.add_ended(entry)
+        self.wrapup_dock.show()
+        self.wrapup_dock.raise_()
+        self.card.notes.setFocus()
+
+    def add_caller_to_contacts(self) -> ContactEditor | None:
+        entry = self._focused_entry()
+        if entry is None:
+            self.window.notify_error("Select a call whose number to save.")
+            return None
+        number = other_party(entry.direction, entry.from_number, entry.to_number)
+        existing = self.desk.contacts.find_by_number(number)
+        try:
+            contact = existing or self.desk.contact_from_call(entry)
+        except DeskError as exc:
+            self.window.notify_error(exc.user_message)
+            return None
+        editor = ContactEditor(self.desk, contact, self.window)
+        editor.finished.connect(editor.deleteLater)
+        editor.saved.connect(lambda c: self.window.show_status(f"Saved {c.display_name}."))
+        self.editor = editor
+        editor.open()
+        editor.name.setFocus()
+        editor.name.selectAll()
+        return editor
+
+    def open_contacts(self) -> ContactsDialog:
+        dialog = self.contacts_dialog
+        if dialog is None or not Shiboken.isValid(dialog):
+            dialog = ContactsDialog(self.desk, self.window)
+            dialog.call_requested.connect(self.guard(self.call_number))
+            self.contacts_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.search.setFocus()
+        return dialog
+
+    def open_search(self) -> SearchDialog:
+        dialog = self.search_dialog
+        if dialog is None or not Shiboken.isValid(dialog):
+            dialog = SearchDialog(self.desk, self.session.store, self.window)
+            dialog.live_chosen.connect(self.guard(lambda ccid: self.window.select_calls([ccid])))
+            dialog.number_chosen.connect(self.guard(self.call_number))
+            self.search_dialog = dialog
+        dialog.open_for()
+        return dialog
+
+    def _open_prompt(self) -> Any:
+        prompt = getattr(self.window, "last_prompt", None)
+        if prompt is not None and Shiboken.isValid(prompt) and prompt.isVisible():
+            return prompt
+        return None
+
+    def open_directory(self, prompt: Any = None) -> DirectoryPicker:
+        """The picker for the open transfer prompt, else for the dialer."""
+        prompt = prompt if prompt is not None else self._open_prompt()
+        parent = prompt if prompt is not None else self.window
+        picker = DirectoryPicker(self.desk, parent)
+        picker.finished.connect(picker.deleteLater)
+        if prompt is not None:
+            picker.picked.connect(lambda number: prompt.line_edit.setText(number))
+        else:
+
+            def fill(number: str) -> None:
+                self.window.dialer.destination_edit.setText(number)
+                self.window.focus_dialer()
+
+            picker.picked.connect(fill)
+        self.picker = picker
+        picker.open()
+        picker.filter_edit.setFocus()
+        return picker
+
+    def speed_dial(self, slot: int) -> bool:
+        dial = self.desk.speed_dials.get(slot)
+        if dial is None:
+            self.window.show_status(
+                f"Speed dial {slot % 10} is empty: set it in Workflow → Workflow settings."
+            )
+            return False
+        prompt = self._open_prompt()
+        if prompt is not None and prompt.windowTitle() in TARGET_PROMPTS:
+            prompt.line_edit.setText(dial.number)
+            return True
+        return self.call_number(dial.number)
+
+    def choose_history_export(self) -> QFileDialog:
+        dialog = QFileDialog(self.window, "Export history with notes")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDefaultSuffix("csv")
+        dialog.selectFile("call-history-with-notes.csv")
+        dialog.fileSelected.connect(self.guard(self.export_history_to))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def export_history_to(self, path: str) -> int | None:
+        try:
+            count = export_history(self.desk.history, self.desk.wrapups, self.desk.contacts, path)
+        except Exception as exc:
+            self.window.notify_error(f"The history export failed: {describe_error(exc)}")
+            return None
+        self.window.show_status(f"Exported {count} calls with their notes.")
+        return count
+
+    def open_settings(self) -> QDialog:
+        from console.ui.workflow_settings import WorkflowSettingsDialog
+
+        dialog = self.settings_dialog
+        if dialog is None or not Shiboken.isValid(dialog):
+            dialog = WorkflowSettingsDialog(self.desk, self.window)
+            dialog.applied.connect(self.guard(self.card.reload_dispositions))
+            dialog.finished.connect(dialog.deleteLater)
+            self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.card.save_notes()  # what was typed is kept
+        self.closed = True
+        self.timer.stop()
+        self.status_selector.timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        for dialog in (self.contacts_dialog, self.search_dialog, self.picker):
+            if dialog is not None and Shiboken.isValid(dialog):
+                dialog.close()
+        if self.owns_desk:
+            try:
+                self.desk.close()
+            except Exception:
+                log.warning("closing the desk database failed", exc_info=True)
+
+
+def install_workflow(window: Any, session: Any, desk: Desk | None = None) -> Workflow | None:
+    """Add the operator's workflow to ``window``; never stops the window from opening."""
+    try:
+        workflow = Workflow(window, session, desk)
+    except Exception as exc:
+        log.exception("the operator's workflow could not be installed")
+        window.notifications.show_message(
+            f"Status, notes and contacts are unavailable: {describe_error(exc)}"
+        )
+        return None
+    window.workflow = workflow
+    return workflow
+
+
+__all__ = ["Workflow", "install_workflow", "open_desk"]

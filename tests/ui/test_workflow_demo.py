@@ -1,0 +1,162 @@
+"""The operator's workflow on the real window and a real demo session (simulator, receiver,
+journal, store, client, operations; nothing faked): a call is answered, noted, wrapped up with
+a disposition, found again by searching the note, and called back from history; a contact is
+imported and its name is on the next ringing call from that number; Do not disturb silences it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.ui.calls_model import COL_FROM
+from console.ui.history_panel import COL_RESULT
+from console.ui.workflow_hooks import named
+from tests.e2e.conftest import session, transport, window  # noqa: F401  (fixtures)
+from tests.e2e.operator import Operator
+
+PAT = "+13125550142"
+
+
+@pytest.fixture
+def op(qtbot, window, session, transport):  # noqa: F811
+    return Operator(qtbot, window, session, transport)
+
+
+@pytest.fixture
+def workflow(window):  # noqa: F811
+    assert window.workflow is not None, "install_workflow did not run"
+    return window.workflow
+
+
+def from_cell(window, ccid):  # noqa: F811
+    """What the calls table paints in the From cell (the contact-name delegate's text)."""
+    model = window.calls_model
+    source = model.index(model.row_of(ccid), COL_FROM)
+    index = window.calls_proxy.mapFromSource(source)
+    return window.calls_view.itemDelegateForColumn(COL_FROM).text(index)
+
+
+def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
+    qtbot,
+    op,
+    window,  # noqa: F811
+    session,  # noqa: F811
+    workflow,
+):
+    desk = workflow.desk
+    ccid = op.answered_inbound(from_=PAT, caller_name="Pat Caller")
+
+    # Notes during the call: Ctrl+Shift+W puts the cursor in the wrap-up card's notes.
+    window.select_calls([ccid])
+    workflow.notes_action.trigger()
+    card = workflow.card
+    assert card.live and card.call_key == ccid
+    assert card.notes.hasFocus() or card.notes.isEnabled()
+    qtbot.keyClicks(card.notes, "Router reboots every hour")
+    op.wait(lambda: (desk.wrapups.get(ccid) or None) and "reboots" in desk.wrapups.get(ccid).notes)
+    assert not desk.wrapups.get(ccid).done  # a draft until the call is wrapped up
+
+    # The call ends: its wrap-up card opens (non-modal) with the notes already there.
+    op.act("hangup", ccid)
+    op.wait(lambda: card.busy and card.call_key == ccid)
+    assert workflow.wrapup_dock.isVisible()
+    assert card.notes.toPlainText() == "Router reboots every hour"
+    assert "wrap it up" in card.title.text()
+
+    # Done without a disposition says so and keeps the notes.
+    qtbot.keyClick(card.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Choose a disposition" in card.error_label.text()
+    assert desk.wrapups.get(ccid).notes == "Router reboots every hour"
+
+    card.disposition.setCurrentText("Call back")
+    qtbot.keyClicks(card.tags, "hardware")
+    qtbot.keyClick(card.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wrapup = desk.wrapups.get(ccid)
+    assert wrapup.done and wrapup.disposition == "Call back" and wrapup.tags == ("hardware",)
+    assert card.entry is None  # nothing else waits for wrap-up
+
+    # The session's history recorder writes the call's row; the desk reads the same database.
+    op.wait(lambda: desk.history.get(ccid) is not None)
+    assert desk.history.get(ccid).from_number == PAT
+
+    # Ctrl+F: the note finds the call again.
+    workflow.search_action.trigger()
+    search = workflow.search_dialog
+    assert search.isVisible()
+    qtbot.keyClicks(search.edit, "reboots every")
+    op.wait(lambda: search.items("call"))
+    (hit,) = search.items("call")
+    assert "Call back" in hit.text(1)
+
+    # Called back from history: Enter on the row dials the caller through the dialer.
+    search.close()
+    panel = window.history_panel
+    op.wait(lambda: any(e.call_control_id == ccid for e in panel.entries))
+    row = next(i for i, e in enumerate(panel.entries) if e.call_control_id == ccid)
+    result = panel.table.model().index(row, COL_RESULT)
+    assert workflow.history_result.text(result).endswith(" · Call back")  # shown in history
+    panel.table.selectRow(row)
+    panel.table.setFocus()
+    before = len(op.transport.posts("/v2/calls"))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    op.wait(lambda: len(op.transport.posts("/v2/calls")) > before)
+    dialled = op.transport.posts("/v2/calls")[-1].body
+    assert dialled["to"] == PAT
+    assert dialled["from"] == window.dialer.from_combo.currentText()  # as the dialer chooses
+    op.wait(window.actions.idle)
+
+    # The history CSV carries the disposition, notes and tags.
+    out = io.StringIO()
+    from console.desk.history_export import export_history
+
+    export_history(desk.history, desk.wrapups, desk.contacts, out)
+    rows = {r["call_control_id"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows[ccid]["disposition"] == "Call back"
+    assert rows[ccid]["notes"] == "Router reboots every hour"
+
+
+def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
+    qtbot,
+    op,
+    window,  # noqa: F811
+    session,  # noqa: F811
+    workflow,
+    tmp_path,
+):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "Name,Company,Phone,Email\n"
+        "Pat Lee,Acme,(312) 555-0142,pat@example.com\n"
+        "Broken,,,not-an-email\n",
+        encoding="utf-8",
+    )
+    workflow.contacts_action.trigger()
+    contacts = workflow.contacts_dialog
+    assert contacts.isVisible()
+    report = contacts.import_from(path)
+    assert report.added == 1
+    assert [(p.line, "e-mail" in p.message) for p in report.problems] == [(3, True)]
+    assert "line 3" in contacts.report_label.text()
+
+    ccid = op.inbound(from_=PAT, caller_name="PAT CALLER")
+    assert from_cell(window, ccid) == f"Pat Lee (Acme) <{PAT}>"
+    # The ringing call is selected for the operator: the caller panel says who it is.
+    op.wait(lambda: window.selected_ccids() == [ccid])
+    op.wait(lambda: workflow.caller_panel.name_label.text() == "Pat Lee")
+    assert "First call this week" in workflow.caller_panel.headline.text()
+    assert named(workflow, f"Incoming call from PAT CALLER <{PAT}>") == (
+        f"Incoming call from Pat Lee (Acme) <{PAT}>"
+    )
+    op.act("reject", ccid)
+
+    # Do not disturb: the next ringing call raises no notification (nor, with the hook, a popup).
+    workflow.status_selector.dnd_action.trigger()
+    assert not workflow.desk.status.rings
+    second = op.inbound(from_=PAT, caller_name="PAT CALLER")
+    op.wait(lambda: workflow.silenced)
+    assert PAT in workflow.silenced[-1]
+    op.act("reject", second)
