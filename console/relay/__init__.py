@@ -20,6 +20,7 @@ Nothing here imports Qt. Modules:
 
 from console.relay.connection import BrokerConnection, BrokerOptions, BrokerState
 from console.relay.errors import BrokerUnavailable, RelayConfigError, TeamError
+from console.relay.source import JetStreamSource, ResyncReason
 from console.relay.stream import StreamSettings
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "BrokerOptions",
     "BrokerState",
     "BrokerUnavailable",
+    "JetStreamSource",
     "RelayConfigError",
+    "ResyncReason",
     "StreamSettings",
     "TeamError",
 ]
