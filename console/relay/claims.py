@@ -29,6 +29,7 @@ from console.relay.connection import BrokerConnection
 from console.relay.errors import BrokerUnavailable, TeamError
 from console.relay.keys import encode_key
 from console.relay.kvwatch import KvEntry, WatchedBucket
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,8 @@ class ClaimBook:
 
     async def close(self, *, release: bool = True) -> None:
         """Stop renewing; with ``release`` give back what this console holds (clean exit)."""
-        if self._renewer is not None:
-            self._renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._renewer
-            self._renewer = None
+        await stop_task(self._renewer)
+        self._renewer = None
         if release:
             for ccid in list(self.held):
                 with contextlib.suppress(TeamError):
@@ -223,6 +221,7 @@ class ClaimBook:
                     log.warning("claim on %s lost: %s", ccid, exc.user_message)
                 except TeamError as exc:
                     log.info("claim on %s not renewed now: %s", ccid, exc.user_message)
+                raise_if_cancelled()
             self._bucket.sweep()
 
     # --- following everyone's claims --------------------------------------------------------

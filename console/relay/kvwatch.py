@@ -22,6 +22,7 @@ from nats.js.kv import KeyValue
 
 from console.relay.connection import BrokerConnection, BrokerState
 from console.relay.keys import decode_key
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -95,16 +96,10 @@ class WatchedBucket:
 
     async def _stop_watch(self) -> None:
         task, self._watch_task = self._watch_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     async def _watch(self, previous: asyncio.Task[None] | None) -> None:
-        if previous is not None:
-            previous.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await previous
+        await stop_task(previous)
         while True:
             try:
                 await self._broker.wait_connected()
@@ -114,6 +109,7 @@ class WatchedBucket:
                 raise
             except Exception as exc:
                 log.info("cannot watch bucket %s yet: %s", self.bucket, exc)
+                raise_if_cancelled()
                 await asyncio.sleep(1.0)
                 continue
             seen: set[str] = set()

@@ -26,6 +26,7 @@ from console.relay.connection import BrokerConnection
 from console.relay.errors import BrokerUnavailable, TeamError
 from console.relay.keys import encode_key
 from console.relay.kvwatch import KvEntry, WatchedBucket
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +157,8 @@ class PresenceBoard:
 
     async def leave(self) -> None:
         """Stop heartbeating and delete our key: colleagues see us offline at once."""
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
-            self._heartbeat = None
+        await stop_task(self._heartbeat)
+        self._heartbeat = None
         kv = self._bucket.kv
         if kv is not None and self._broker.connected:
             with contextlib.suppress(Exception):
@@ -181,6 +179,7 @@ class PresenceBoard:
             await asyncio.sleep(self.heartbeat_secs)
             with contextlib.suppress(TeamError):
                 await self._publish()
+            raise_if_cancelled()
             self._bucket.sweep()
 
     def sweep(self) -> None:

@@ -9,6 +9,10 @@ It is the console's ingest component run stand-alone plus a publisher:
 3. with a ``[telnyx]`` section, it owns the application's webhook URL and failover URL
    (set at start, retried until Telnyx accepts; never restored on exit - consoles in team mode
    depend on it, and while a relay is down Telnyx retries and then uses the failover URL).
+   Only the *leader* sets them: a lock per application in the ``telnyx_relays`` KV bucket
+   (a claim, renewed; it expires if its relay dies), so two relays started by mistake with
+   different URLs do not take the application from each other in turn. The other relay goes
+   on receiving and publishing whatever reaches it: the event ids make doubles harmless.
 
 Journal compaction follows the publisher: only what is in the stream may be compacted.
 """
@@ -18,26 +22,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.kv import KeyValue
+
 from console.events.journal import Journal
 from console.ingest.service import IngestConfig, IngestReady, IngestService
 from console.logging_setup import register_secret, setup_logging
 from console.operations.webhook_target import WebhookPointError, WebhookTarget
 from console.paths import private_dir
+from console.relay.claims import ClaimBook, ClaimTaken
 from console.relay.config import RelayConfig, RelaySecrets, load_config
 from console.relay.connection import BrokerConnection
 from console.relay.errors import RelayConfigError
+from console.relay.keys import encode_key
 from console.relay.publisher import JournalPublisher
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger("console.relay")
 
 POINT_FIRST_RETRY_SECS = 2.0
 POINT_MAX_RETRY_SECS = 300.0
+LEADER_BUCKET = "telnyx_relays"
+LEADER_TTL_SECS = 30.0
+URLS_BUCKET = "telnyx_relay_urls"
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Relay:
         secrets: RelaySecrets,
         *,
         client_factory: Callable[[str, str], Any] | None = None,
+        leader_ttl_secs: float = LEADER_TTL_SECS,
     ):
         self.config = config
         self._secrets = secrets
@@ -69,6 +84,15 @@ class Relay:
         self._reader: Journal | None = None
         self._point_task: asyncio.Task[None] | None = None
         self._client: Any = None
+        # The relay's name is its identity in the lock: a restarted relay is still the leader.
+        self.leadership = ClaimBook(
+            self.broker,
+            config.relay.name,
+            console_id=config.relay.name,
+            bucket=LEADER_BUCKET,
+            ttl_secs=leader_ttl_secs,
+        )
+        self.leader: str | None = None  # the relay that owns the application's URLs
 
     async def start(self) -> RelayReady:
         relay = self.config.relay
@@ -105,7 +129,7 @@ class Relay:
             self.broker.start()  # keeps trying: the relay journals and answers meanwhile
             self.publisher.start()
             if self.config.telnyx is not None:
-                self._point_task = asyncio.create_task(self._keep_pointing(), name="relay-point")
+                self._point_task = asyncio.create_task(self._lead_and_point(), name="relay-lead")
         except BaseException:
             await self.stop()
             raise
@@ -113,11 +137,10 @@ class Relay:
         return RelayReady(ready.url, ready.metrics_url, ready.last_seq)
 
     async def stop(self) -> None:
-        if self._point_task is not None:
-            self._point_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._point_task
-            self._point_task = None
+        await stop_task(self._point_task)
+        self._point_task = None
+        with contextlib.suppress(Exception):
+            await self.leadership.close(release=True)  # another relay may lead at once
         if self.ingest is not None:
             await self.ingest.stop()  # answer no more, write what is queued
         if self.publisher is not None:
@@ -138,6 +161,47 @@ class Relay:
         if self.publisher is not None:
             self.publisher.wake(seq)
 
+    @property
+    def _lock_name(self) -> str:
+        assert self.config.telnyx is not None
+        return f"application:{self.config.telnyx.application_id}"
+
+    async def _lead_and_point(self) -> None:
+        """Become the application's leader (waiting while another relay is), then point."""
+        opened = False
+        while True:
+            await self.broker.wait_connected()
+            try:
+                if not opened:
+                    await self.leadership.open()
+                    opened = True
+                await self.leadership.claim(self._lock_name, "owning the webhook URL")
+            except ClaimTaken as taken:
+                if self.leader != taken.holder.operator:
+                    log.warning(
+                        "relay %s owns the webhook URL of application %s: this relay does not "
+                        "change it, and takes over only if that relay stops",
+                        taken.holder.operator, self.config.telnyx.application_id,  # type: ignore[union-attr]
+                    )  # fmt: skip
+                self.leader = taken.holder.operator
+                raise_if_cancelled()
+                await asyncio.sleep(self.leadership.ttl_secs / 3)
+                continue
+            except Exception as exc:
+                log.info("leadership not decided yet: %s", getattr(exc, "user_message", exc))
+                raise_if_cancelled()
+                await asyncio.sleep(1.0)
+                continue
+            self.leader = self.config.relay.name
+            await self._keep_pointing()
+            raise_if_cancelled()
+            while True:  # the claim book renews the lock; a lost renewal drops it from held
+                await asyncio.sleep(self.leadership.ttl_secs / 3)
+                if self._lock_name not in self.leadership.held:
+                    break
+            log.warning("this relay lost the lead for application %s", self._lock_name)
+            self.leader = None
+
     async def _keep_pointing(self) -> None:
         telnyx = self.config.telnyx
         assert telnyx is not None
@@ -148,25 +212,62 @@ class Relay:
             )
             log.error("%s", self.webhook_problem)
             return
-        self._client = self._client_factory(self._secrets.api_key, telnyx.api_base_url)
+        if self._client is None:
+            self._client = self._client_factory(self._secrets.api_key, telnyx.api_base_url)
         delay = POINT_FIRST_RETRY_SECS
         while True:
+            shared = await self._shared_urls()
+            shared_url = shared.get("url")
             try:
-                await self.webhook.point(
+                previous = await self.webhook.point(
                     self._client,
                     telnyx.application_id,
                     telnyx.webhook_url,
                     failover_url=telnyx.failover_url,
                     take_over=True,  # the relay owns the URL; a console there is told by log
+                    not_original=[shared_url] if shared_url else [],
+                    original=shared.get("original"),
                 )
             except WebhookPointError as exc:
                 self.webhook_problem = exc.user_message
                 log.error("%s (retrying in %.0f s)", exc.user_message, delay)
+                raise_if_cancelled()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, POINT_MAX_RETRY_SECS)
                 continue
             self.webhook_problem = None
+            raise_if_cancelled()
+            await self._share_urls(telnyx.webhook_url, previous or shared.get("original"))
             return
+
+    # The URL the leading relay set and the application's own URL from before any relay, kept
+    # in the broker (a bucket without TTL): a relay that takes the lead over from a dead one
+    # must not take the dead relay's URL for the application's own.
+
+    def _urls_key(self) -> str:
+        return encode_key(self._lock_name)
+
+    async def _urls_bucket(self) -> KeyValue:
+        js = self.broker.js
+        try:
+            return await js.key_value(URLS_BUCKET)
+        except (BucketNotFoundError, NotFoundError):
+            return await js.create_key_value(bucket=URLS_BUCKET, history=1)
+
+    async def _shared_urls(self) -> dict[str, str | None]:
+        try:
+            entry = await (await self._urls_bucket()).get(self._urls_key())
+            data = json.loads(entry.value or b"{}")
+        except Exception:  # none yet, or the broker is away: the local memory decides
+            return {}
+        return {k: data.get(k) for k in ("url", "original", "relay")}
+
+    async def _share_urls(self, url: str, original: str | None) -> None:
+        body = {"url": url, "original": original, "relay": self.config.relay.name}
+        try:
+            await (await self._urls_bucket()).put(self._urls_key(), json.dumps(body).encode())
+        except Exception as exc:
+            log.warning("could not share the webhook URLs through the broker: %s", exc)
 
 
 def _telnyx_client(api_key: str, base_url: str) -> Any:

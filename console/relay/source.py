@@ -36,6 +36,7 @@ from console.events.models import EventParseError
 from console.events.source import BatchSink
 from console.relay.connection import BrokerConnection, BrokerState
 from console.relay.stream import StreamSettings, record_from_message
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,7 @@ class JetStreamSource:
             self._unsubscribe_state()
             self._unsubscribe_state = None
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
         await self._drop_subscription()
         self._flush()
 
@@ -122,6 +120,7 @@ class JetStreamSource:
             except Exception as exc:  # the broker went away between the checks: try again
                 self.problem = f"broker unavailable ({exc or type(exc).__name__})"
             log.info("event source: %s", self.problem)
+            raise_if_cancelled()
             await asyncio.sleep(STREAM_RETRY_SECS)
 
     async def _subscribe(self) -> None:

@@ -87,12 +87,13 @@ async def test_with_the_broker_down_the_relay_still_answers_and_catches_up(tmp_p
     from tests.relay.conftest import _binary
 
     broker = NatsServer(_binary(), tmp_path / "nats")  # not started yet
-    async with TelnyxSimulator(webhook_url=ORIGINAL_URL, speed=SPEED) as sim:
-        config = relay_config(tmp_path, sim, broker.url, free_port(), stream="DOWN")
+    port = free_port()
+    relay_url = f"http://127.0.0.1:{port}/webhooks/telnyx"  # pointed there before the outage
+    async with TelnyxSimulator(webhook_url=relay_url, speed=SPEED) as sim:
+        config = relay_config(tmp_path, sim, broker.url, port, stream="DOWN")
         relay = Relay(config, RelaySecrets(api_key=sim.api_key))
         await relay.start()
         try:
-            await wait_until(lambda: relay.webhook.pointed_url is not None, what="the URL")
             await sim.place_inbound_call("+13125550142", ring_secs=100_000)
             await sim.wait_idle()
             assert all(r.delivered for r in sim.deliveries)  # 2xx with no broker at all
@@ -103,6 +104,8 @@ async def test_with_the_broker_down_the_relay_still_answers_and_catches_up(tmp_p
             await wait_until(lambda: relay.broker.connected, within=20, what="the broker")
             await relay.publisher.caught_up(within=20)
             assert "call.initiated" in await stream_event_types(relay, config.stream)
+            # With the broker back, the relay takes the lead and keeps the URL pointed at it.
+            await wait_until(lambda: relay.leader == "relay-1", what="the lead")
         finally:
             await relay.stop()
             broker.stop()
@@ -154,3 +157,39 @@ def test_the_packaged_example_config_is_valid_and_names_every_section():
     unit = (example.parent / "telnyx-relay.service").read_text()
     assert "relay --config /etc/telnyx-relay/relay.toml" in unit
     assert "LoadCredential=telnyx-api-key:" in unit
+
+
+async def test_two_relays_by_mistake_one_leads_the_other_takes_over_when_it_stops(
+    nats_server, tmp_path
+):
+    async with TelnyxSimulator(webhook_url=ORIGINAL_URL, speed=SPEED) as sim:
+        one_port, two_port = free_port(), free_port()
+        one = Relay(
+            relay_config(tmp_path, sim, nats_server.url, one_port, name="relay-a", stream="TWO"),
+            RelaySecrets(api_key=sim.api_key),
+            leader_ttl_secs=1.0,
+        )
+        two = Relay(
+            relay_config(tmp_path, sim, nats_server.url, two_port, name="relay-b", stream="TWO"),
+            RelaySecrets(api_key=sim.api_key),
+            leader_ttl_secs=1.0,
+        )
+        await one.start()
+        await wait_until(lambda: one.webhook.pointed_url is not None, what="relay-a pointing")
+        await two.start()
+        try:
+            await wait_until(lambda: two.leader == "relay-a", what="relay-b to see the leader")
+            app = await one._client.applications.retrieve(sim.connection_id)
+            assert app.webhook_event_url == f"http://127.0.0.1:{one_port}/webhooks/telnyx"
+            assert two.webhook.pointed_url is None  # no ping-pong
+
+            await one.stop()  # releases the lead
+            await wait_until(lambda: two.webhook.pointed_url is not None, what="the take-over")
+            app = await two._client.applications.retrieve(sim.connection_id)
+            assert app.webhook_event_url == f"http://127.0.0.1:{two_port}/webhooks/telnyx"
+            assert two.leader == "relay-b"
+            # relay-a's dead URL is not taken for the operator's own: relay-a shared it.
+            assert two.webhook.remembered_original == ORIGINAL_URL
+        finally:
+            await two.stop()
+            await one.stop()
