@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from console.ingest.child import main as ingest_child
 
         return ingest_child()
+    if argv[:1] == ["relay"]:
+        from console.relay.relay import main as relay_main
+
+        return relay_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.home:
         import os

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,12 +150,17 @@ class WebhookTarget:
         *,
         failover_url: str | None = None,
         take_over: bool = False,
+        not_original: Collection[str] = (),
+        original: str | None = None,
     ) -> str | None:
         """Set the application's webhook URL (API v2); returns the original URL it had.
 
         Raises :class:`WebhookHeldError` (nothing changed) if another live console or relay
         holds the URL and ``take_over`` is false; :class:`WebhookPointError` if the API
         refused. ``failover_url`` (the relay's second relay) is set too when given.
+        ``not_original`` are URLs known to be other consoles' or relays' (a relay learns them
+        from the broker), and ``original`` the application's own URL if the caller knows it
+        better than this memory does.
         """
         try:
             app = await client.applications.retrieve(application_id)
@@ -171,11 +176,13 @@ class WebhookTarget:
             if not take_over:
                 raise WebhookHeldError(holder)
             log.warning("taking application %s's webhook URL over from %s", application_id, current)
-            previous = memory.previous_url if known_app else None
-        elif is_tunnel_url(current) or (known_app and memory.ours is None):
-            # A dead tunnel of some console, or (we were displaced) most likely the URL of the
-            # console that took over: not the operator's URL, never "the original".
-            previous = memory.previous_url if known_app else None
+            previous = memory.previous_url if known_app else original
+        elif (
+            current in not_original or is_tunnel_url(current) or (known_app and memory.ours is None)
+        ):
+            # Another console's or relay's URL (a dead tunnel; or, since we were displaced,
+            # most likely the one that took over): not the operator's URL, never "the original".
+            previous = memory.previous_url if known_app else original
             log.info("not remembering %s as the application's own URL", current)
         else:
             previous = current

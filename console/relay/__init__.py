@@ -15,11 +15,15 @@ Nothing here imports Qt. Modules:
 * ``publisher`` - journal → stream, exactly from where the stream ends;
 * ``config`` / ``relay`` - the relay's TOML config and its entry point;
 * ``source`` - the console's ordered consumer from its cursor, with gap detection;
+* ``kvwatch`` - a KV bucket followed live, across reconnects;
 * ``claims`` / ``presence`` - KV compare-and-set claims and heartbeat presence.
 """
 
+from console.relay.claims import Claim, ClaimAction, ClaimBook, ClaimTaken
 from console.relay.connection import BrokerConnection, BrokerOptions, BrokerState
 from console.relay.errors import BrokerUnavailable, RelayConfigError, TeamError
+from console.relay.presence import OperatorStatus, Presence, PresenceBoard
+from console.relay.source import JetStreamSource, ResyncReason
 from console.relay.stream import StreamSettings
 
 __all__ = [
@@ -27,7 +31,16 @@ __all__ = [
     "BrokerOptions",
     "BrokerState",
     "BrokerUnavailable",
+    "Claim",
+    "ClaimAction",
+    "ClaimBook",
+    "ClaimTaken",
+    "JetStreamSource",
+    "OperatorStatus",
+    "Presence",
+    "PresenceBoard",
     "RelayConfigError",
+    "ResyncReason",
     "StreamSettings",
     "TeamError",
 ]

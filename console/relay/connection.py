@@ -23,6 +23,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from console.relay.errors import BrokerUnavailable
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -152,15 +153,13 @@ class BrokerConnection:
                 await self.connect()
             except BrokerUnavailable as exc:
                 log.warning("%s Retrying in %.1f s.", exc.user_message, delay)
+                raise_if_cancelled()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_SECS)
 
     async def close(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
         nc, self._nc = self._nc, None
         self._js = None
         if nc is not None and not nc.is_closed:

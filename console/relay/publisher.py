@@ -35,6 +35,7 @@ from console.relay.stream import (
     message_headers,
     relay_seq_of,
 )
+from console.relay.tasks import raise_if_cancelled, stop_task
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,7 @@ class JournalPublisher:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     async def caught_up(self, within: float = 10.0) -> None:
         """Wait until everything journalled so far is in the stream (tests, clean shutdown)."""
@@ -127,6 +125,7 @@ class JournalPublisher:
                 records = await asyncio.to_thread(
                     self._journal.records_after, self.position, limit=BATCH
                 )
+                raise_if_cancelled()
                 if not records:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), IDLE_CHECK_SECS)
@@ -141,11 +140,13 @@ class JournalPublisher:
                 self.position = None
                 self.problem = f"broker unavailable ({exc or type(exc).__name__})"
                 log.warning("publisher: %s; retrying in %.1f s", self.problem, delay)
+                raise_if_cancelled()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_SECS)
             except JournalError as exc:
                 self.problem = f"journal unreadable ({exc})"
                 log.error("publisher: %s; retrying in %.1f s", self.problem, delay)
+                raise_if_cancelled()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_SECS)
 
