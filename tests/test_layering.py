@@ -7,7 +7,19 @@ from pathlib import Path
 
 import pytest
 
-QT_FREE = ["telnyx", "events", "state", "tunnel", "simulator"]
+QT_FREE = [
+    "telnyx",
+    "events",
+    "state",
+    "tunnel",
+    "simulator",
+    "desk",
+    "ingest",
+    "history",
+    "relay",
+    "operations",
+    "db",
+]
 ROOT = Path(__file__).resolve().parents[1]
 
 

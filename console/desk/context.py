@@ -88,8 +88,8 @@ def week_start(now: datetime) -> datetime:
 def count_calls_with(conn: sqlite3.Connection, number: str, since: float) -> int:
     """History rows from or to exactly ``number`` that started at or after ``since``."""
     row = conn.execute(
-        "SELECT count(*) FROM call_history WHERE call_key IN "
-        "(SELECT call_key FROM call_history_fts WHERE parties LIKE ?) "
+        "SELECT count(*) FROM call_history WHERE rowid IN "
+        "(SELECT rowid FROM call_history_text WHERE parties LIKE ?) "
         "AND (from_number = ? OR to_number = ?) AND started_at >= ?",
         (like_pattern(number), number, number, since),
     ).fetchone()

@@ -27,7 +27,7 @@ BROAD = 1000
 
 def _broad(conn: sqlite3.Connection, pattern: str) -> bool:
     row = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM call_history_fts WHERE parties LIKE ? LIMIT ?)",
+        "SELECT count(*) FROM (SELECT 1 FROM call_history_text WHERE parties LIKE ? LIMIT ?)",
         (pattern, BROAD),
     ).fetchone()
     return int(row[0]) >= BROAD
@@ -51,13 +51,13 @@ def history_keys(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
         )
         return [str(r[0]) for r in rows]
     rows = conn.execute(
-        "WITH hits(call_key) AS ("
-        " SELECT call_key FROM call_history_fts WHERE parties LIKE :parties"
-        " UNION SELECT call_key FROM call_history_fts WHERE ids LIKE :ids"
-        " UNION SELECT call_key FROM call_history WHERE call_key = :text"
-        " UNION SELECT call_key FROM call_history WHERE call_session_id = :text"
-        " UNION SELECT call_key FROM call_history WHERE call_leg_id = :text"
-        ") SELECT h.call_key FROM call_history h JOIN hits USING (call_key) "
+        "WITH hits(row) AS ("
+        " SELECT rowid FROM call_history_text WHERE parties LIKE :parties"
+        " UNION SELECT rowid FROM call_history_text WHERE ids LIKE :ids"
+        " UNION SELECT rowid FROM call_history WHERE call_key = :text"
+        " UNION SELECT rowid FROM call_history WHERE call_session_id = :text"
+        " UNION SELECT rowid FROM call_history WHERE call_leg_id = :text"
+        ") SELECT h.call_key FROM call_history h JOIN hits ON h.rowid = hits.row "
         "ORDER BY h.started_at DESC, h.call_key DESC LIMIT :limit",
         {
             "parties": like_pattern(needle),
@@ -72,8 +72,8 @@ def history_keys(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 def calls_with_number(conn: sqlite3.Connection, number: str, *, limit: int = 10) -> list[str]:
     """Keys of the newest calls from or to exactly ``number``, through the parties index."""
     rows = conn.execute(
-        "WITH hits(call_key) AS (SELECT call_key FROM call_history_fts WHERE parties LIKE ?) "
-        "SELECT h.call_key FROM call_history h JOIN hits USING (call_key) "
+        "WITH hits(row) AS (SELECT rowid FROM call_history_text WHERE parties LIKE ?) "
+        "SELECT h.call_key FROM call_history h JOIN hits ON h.rowid = hits.row "
         "WHERE h.from_number = ? OR h.to_number = ? "
         "ORDER BY h.started_at DESC, h.call_key DESC LIMIT ?",
         (like_pattern(number), number, number, limit),

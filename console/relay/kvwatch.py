@@ -122,7 +122,7 @@ class WatchedBucket:
                     self._apply(entry, seen)
             finally:
                 with contextlib.suppress(Exception):
-                    await watcher.stop()  # type: ignore[no-untyped-call]
+                    await watcher.stop()
             return
 
     def _forget_missing(self, seen: set[str]) -> None:

@@ -58,15 +58,15 @@ class LogEntry:
 
     @property
     def pretty(self) -> str:
-        raw = self.raw
+        raw: object = self.raw
         if isinstance(raw, str) and raw.startswith("{"):
             try:  # parsed only when the operator looks at it, not for every event logged
                 raw = json.loads(raw)
             except ValueError:
-                return self.raw or ""
+                return str(raw)
         if isinstance(raw, dict):
             return json.dumps(raw, indent=2, sort_keys=False, ensure_ascii=False)
-        return raw or ""
+        return str(raw) if raw else ""
 
 
 def entry_from_event(envelope, received=None) -> LogEntry:

@@ -205,7 +205,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _result(self, entry: CallHistoryEntry) -> str:
         if entry.ended:
-            return fmt.hangup_text(entry.hangup_cause, entry.hangup_source)
+            return fmt.hangup_text(entry.hangup_cause, entry.hangup_source, entry.direction)
         if entry.call_control_id and self.is_live(entry.call_control_id):
             return "In progress"
         # The console was not running (or not reachable) when this call ended.

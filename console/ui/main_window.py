@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
             session.store,
             lambda ccid: ccid in self.pending,
             self.qsettings,
-            self.tray.notify,
+            lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
             audio_output,
         )
         popup = self.ring_alerts.popup
@@ -224,13 +224,27 @@ class MainWindow(QMainWindow):
         if saved_zoom != 1.0:
             self.set_zoom(saved_zoom, remember=False)
         self.load_event_history()
+        # The workflow's docks exist before the window is sized and its layout restored, so the
+        # operator's placement of them comes back with the rest.
+        workflow = install_workflow(self, session, getattr(session, "desk", None))
+        if workflow is not None:
+            self._ring_by_status(workflow.desk.status, workflow.status_selector.dnd_action)
         self._first_run_geometry()  # once everything is built, so its minimum size is known
         self._restore_layout()
         self._on_selection()
         self._on_health()
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._guard(self._on_system_scheme))
-        install_workflow(self, session, getattr(session, "desk", None))
+
+    def _ring_by_status(self, status, dnd_action: QAction) -> None:
+        """One Do-not-disturb: the operator's status decides what rings, its toggle (with the
+        same shortcut) takes the place of the ringing's own in the Call menu."""
+        replaced = self.ring_alerts.follow_status(status, dnd_action)
+        self.call_menu.insertAction(replaced, dnd_action)
+        self.call_menu.removeAction(replaced)
+        self.removeAction(replaced)
+        replaced.setShortcut(QKeySequence())  # one action answers Ctrl+Shift+N
+        replaced.deleteLater()
 
     def load_event_history(self, limit: int = 500) -> bool:
         """Show the journal's recent events; the app calls it again once the session started."""

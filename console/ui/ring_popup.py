@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.state.entities import Call
 from console.ui import icons
@@ -33,6 +41,7 @@ class RingPopup(QFrame):
         self.setObjectName("ringPopup")
         self.setAccessibleName("Incoming call")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self._keyboard_owner: QWidget | None = None  # the window active when it popped up
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.ccid: str | None = None
@@ -89,12 +98,27 @@ class RingPopup(QFrame):
         self.setToolTip(f"{party(call.from_number, call.caller_name)}\n{called}")
         self.adjustSize()
         self._place()
+        active = QApplication.activeWindow()
+        if active is not None and active is not self:
+            self._keyboard_owner = active
         self.show()
         self.raise_()
+        self._give_back_keyboard()
 
     def dismiss(self) -> None:
         self.ccid = None
         self.hide()
+        self._give_back_keyboard()
+
+    def _give_back_keyboard(self) -> None:
+        """The popup never keeps the keyboard from the window the operator was typing in.
+        (``WA_ShowWithoutActivating`` is a hint some platforms ignore: the offscreen one, and
+        window managers that activate every new top-level window.)"""
+        owner = self._keyboard_owner
+        if owner is None or not owner.isVisible():
+            return
+        if QApplication.activeWindow() in (None, self):
+            owner.activateWindow()
 
     def _place(self) -> None:
         """Bottom right of the screen the main window is on, clear of the taskbar."""

@@ -3,11 +3,16 @@
 One place decides, from the store, whether anything rings: an incoming call still ringing
 that no command is answering. Do-not-disturb silences all four; the calls table still shows
 the call (tinted), so nothing is lost, only quiet.
+
+Once the operator's workflow is installed, its status is the one model of "may it ring"
+(Away, Do not disturb and Offline are quiet): ``follow_status`` hands the decision and the
+Do-not-disturb action over to it, so there is one toggle and one remembered state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,6 +34,15 @@ def called_words(call: Call) -> str:
     if call.queue_name:
         return f"Waiting in queue {call.queue_name}"
     return f"Called {call.to_number}" if call.to_number else "Incoming call"
+
+
+class RingStatus(Protocol):
+    """The operator's status as far as ringing cares (``console.desk.StatusModel``)."""
+
+    @property
+    def rings(self) -> bool: ...
+
+    def subscribe(self, listener: Callable[[Any], None]) -> Callable[[], None]: ...
 
 
 class RingAlerts(QObject):
@@ -62,8 +76,26 @@ class RingAlerts(QObject):
         self.dnd_action.setToolTip("Do not disturb (Ctrl+Shift+N)\nRinging calls stay in the table")
         self.dnd_action.setChecked(_flag(qsettings.value("ringing/dnd"), False))
         self.dnd_action.toggled.connect(self._on_dnd)
+        self.status: RingStatus | None = None
+        self._unfollow: Callable[[], None] | None = None
         self.configure()
         self.ringer.do_not_disturb = self.dnd_action.isChecked()
+
+    def follow_status(self, status: RingStatus, dnd_action: QAction) -> QAction:
+        """From now on ``status`` decides whether calls ring, and ``dnd_action`` (the status
+        selector's toggle) replaces this object's own; returns the action it replaced, for the
+        window to swap in its menus."""
+        replaced = self.dnd_action
+        replaced.toggled.disconnect(self._on_dnd)
+        self.status = status
+        self.dnd_action = dnd_action
+        self._unfollow = status.subscribe(lambda *_a: self._status_changed())
+        self._status_changed()
+        return replaced
+
+    def _status_changed(self) -> None:
+        self.ringer.do_not_disturb = self.do_not_disturb
+        self.update()
 
     def configure(self) -> None:
         """Volume and device from the desk preferences (Settings → Desk)."""
@@ -73,6 +105,8 @@ class RingAlerts(QObject):
 
     @property
     def do_not_disturb(self) -> bool:
+        if self.status is not None:
+            return not self.status.rings
         return self.dnd_action.isChecked()
 
     def _on_dnd(self, on: bool) -> None:
@@ -107,6 +141,9 @@ class RingAlerts(QObject):
                 self.notify_tray("Incoming call", f"Incoming call from {words}")
 
     def close(self) -> None:
+        if self._unfollow is not None:
+            self._unfollow()
+            self._unfollow = None
         self.ringer.stop()
         self.popup.dismiss()
 

@@ -26,26 +26,6 @@ log = logging.getLogger(__name__)
 TARGET_PROMPTS = ("Transfer call", "Attended transfer", "Add participant")
 
 
-def restore_layout(wf: Workflow) -> None:
-    # The window restored its layout before these docks existed: restore it again so the
-    # operator's placement of Caller and Wrap-up comes back too.
-    from console.ui import main_window
-
-    window = wf.window
-    state = window.qsettings.value("window/state")
-    if state is None:
-        # First run: tabbing the new docks in re-laid the bottom area out; give it back the
-        # share of the height the window chose for it.
-        log_dock = getattr(window, "event_log", None)
-        if log_dock is not None:
-            window.resizeDocks([log_dock], [int(window.height() * 0.28)], Qt.Orientation.Vertical)
-    else:
-        try:
-            wf.window.restoreState(state, main_window.LAYOUT_VERSION)
-        except (TypeError, ValueError):
-            log.warning("Ignoring an unreadable saved window layout")
-
-
 # --- hooks into the window's views ---------------------------------------------------------
 
 
@@ -143,10 +123,9 @@ def hook_tray(wf: Workflow) -> None:
         return
     original = tray.notify
 
+    # Whether it notifies at all is the ringing's decision (it follows the operator's status);
+    # this only puts the contact's name in the words.
     def notify(title: str, text: str) -> None:
-        if not wf.closed and not wf.desk.status.rings and "Incoming" in title:
-            wf.silenced.append(text)  # Away / Do not disturb: no popup, no sound
-            return
         original(title, named(wf, text) if not wf.closed else text)
 
     tray.notify = notify

@@ -44,7 +44,6 @@ from console.ui.workflow_hooks import (
     hook_dialer_and_prompts,
     hook_tray,
     hook_views,
-    restore_layout,
 )
 from console.ui.workflow_menu import build_actions, build_menu
 from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
@@ -114,7 +113,6 @@ class Workflow(QObject):
             self.owns_desk = False
         self.desk = desk
         self.closed = False
-        self.silenced: list[str] = []  # notifications Do-not-disturb/Away kept quiet
         self.contacts_dialog: ContactsDialog | None = None
         self.search_dialog: SearchDialog | None = None
         self.picker: DirectoryPicker | None = None
@@ -140,7 +138,6 @@ class Workflow(QObject):
         hook_views(self)
         hook_dialer_and_prompts(self)
         hook_tray(self)
-        restore_layout(self)
         self.caller_panel.recent.itemActivated.connect(
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
@@ -181,11 +178,9 @@ class Workflow(QObject):
         bar.setCornerWidget(self.status_selector, Qt.Corner.TopRightCorner)
 
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
-        dock.setAccessibleName(title)
-        dock.setWidget(panel)
-        dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
+        # The window's own kind of dock: its panel scrolls, so the card's minimum height never
+        # makes the window taller than a small or scaled screen.
+        dock: QDockWidget = self.window._dock(name, title, panel)
         return dock
 
     def _build_docks(self) -> None:
@@ -204,7 +199,7 @@ class Workflow(QObject):
         if beside is not None:
             self.window.tabifyDockWidget(beside, self.caller_dock)
             self.window.tabifyDockWidget(self.caller_dock, self.wrapup_dock)
-        front = getattr(self.window, "event_log", None)
+        front = getattr(self.window, "try_this_dock", None) or beside
         if front is not None:
             front.raise_()  # the tab the window chose stays in front until a call is selected
 

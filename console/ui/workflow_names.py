@@ -57,7 +57,7 @@ class ContactNameDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
-        option.text = self.text(index)  # type: ignore[attr-defined]
+        option.text = self.text(index)
 
 
 class WrapUpDelegate(QStyledItemDelegate):
@@ -83,9 +83,9 @@ class WrapUpDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
-        option.text = self.text(index)  # type: ignore[attr-defined]
+        option.text = self.text(index)
 
-    def helpEvent(self, event, view, option, index) -> bool:  # type: ignore[no-untyped-def]
+    def helpEvent(self, event, view, option, index) -> bool:
         wrapup = self.wrapup_of(index)
         if event.type() == QEvent.Type.ToolTip and wrapup is not None and wrapup.notes:
             tags = f"\nTags: {' '.join(wrapup.tags)}" if wrapup.tags else ""

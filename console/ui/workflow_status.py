@@ -129,7 +129,7 @@ class StatusSelector(QToolButton):
         self.setAccessibleDescription(self.toolTip())
         self.dnd_action.setChecked(presence.status is Status.DND)
 
-    def close(self) -> bool:  # type: ignore[override]
+    def close(self) -> bool:
         self.timer.stop()
         self._unsubscribe()
         return super().close()

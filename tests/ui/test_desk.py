@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
+from console.desk import Status
 from console.ui import theme
 from console.ui.main_window import MainWindow
 from console.ui.ringer import NO_DEVICE_NOTICE, AudioUnavailable, load_tone
@@ -594,7 +595,13 @@ def test_do_not_disturb_silences_all_of_it(qtbot, ring_window, session, events, 
     assert not window.ring_alerts.popup.isVisible()
     assert audio.plays == 0 and window.tray.notifications == []
     assert window.calls_model.row_of("v3:in") is not None  # still in the table, tinted
-    assert qsettings.value("ringing/dnd") in (True, "true")
+    # One model: the window's Do-not-disturb is the operator's status, which colleagues see.
+    assert window.workflow.desk.status.status is Status.DND
+    assert dnd is window.workflow.status_selector.dnd_action
+
+    window.workflow.desk.status.set(Status.AWAY, "Lunch")  # Away is quiet too
+    assert not window.ring_alerts.popup.isVisible() and audio.playing is None
+    window.workflow.desk.status.set(Status.DND)
 
     dnd.trigger()  # off again: the call still ringing rings now
     assert window.ring_alerts.popup.isVisible() and audio.playing is not None

@@ -1,0 +1,80 @@
+"""The history table's search text: keyed by the row's rowid, rewritten in place, migrated from
+the first (call_key-keyed) search table without losing what it found."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from console.db import connect
+from console.db.database import Schema, migrate
+from console.history import CallHistoryEntry
+from console.history.table import HISTORY_SCHEMA, HistoryTable
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def _ended(i: int, caller: str = "+13125550142", name: str | None = None) -> CallHistoryEntry:
+    began = START + timedelta(minutes=i)
+    return CallHistoryEntry(
+        call_control_id=f"v3:call-{i}",
+        call_leg_id=f"leg-{i}",
+        direction="incoming",
+        from_number=caller,
+        to_number="+13125550100",
+        caller_name=name,
+        started_at=began,
+        ended_at=began + timedelta(minutes=2),
+        hangup_cause="normal_clearing",
+    )
+
+
+def _text_rows(conn) -> int:
+    return int(conn.execute("SELECT count(*) FROM call_history_text").fetchone()[0])
+
+
+def test_rewriting_a_row_replaces_its_search_text_and_nothing_else(tmp_path):
+    conn = connect(tmp_path / "console.sqlite3")
+    table = HistoryTable(conn)
+    table.upsert([(_ended(1, name="Pat Lee"), 1), (_ended(2, "+14155550123", "Alex Kim"), 2)])
+    assert _text_rows(conn) == 2
+
+    # A late event renames the first caller: the old name no longer finds it, the new one does.
+    table.upsert([(_ended(1, name="Patricia Lee"), 3)])
+    assert _text_rows(conn) == 2
+    assert [e.call_control_id for e in table.page("Patricia")] == ["v3:call-1"]
+    assert [e.call_control_id for e in table.page("Alex")] == ["v3:call-2"]
+    assert [e.call_control_id for e in table.page("5550123")] == ["v3:call-2"]
+
+
+def test_the_rewrite_is_a_rowid_lookup_not_a_scan(tmp_path):
+    conn = connect(tmp_path / "console.sqlite3")
+    HistoryTable(conn)
+    (plan,) = conn.execute(
+        "EXPLAIN QUERY PLAN DELETE FROM call_history_text WHERE rowid = ?", (1,)
+    ).fetchall()
+    # FTS5 names the plan it chose: "0:=" is a rowid lookup, a bare "0:" a full scan.
+    assert str(plan[-1]).endswith("INDEX 0:="), plan
+
+
+def test_a_database_with_the_first_search_table_is_migrated_with_its_rows(tmp_path):
+    path = tmp_path / "console.sqlite3"
+    conn = connect(path)
+    first_two = Schema(HISTORY_SCHEMA.component, list(HISTORY_SCHEMA.steps[:2]))
+    migrate(conn, first_two)
+    conn.execute(
+        "INSERT INTO call_history (call_key, call_control_id, from_number, caller_name, "
+        "started_at) VALUES ('v3:old', 'v3:old', '+13125550142', 'Pat Lee', ?)",
+        (START.timestamp(),),
+    )
+    conn.execute(
+        "INSERT INTO call_history_fts (call_key, parties, ids) VALUES "
+        "('v3:old', '+13125550142 | Pat Lee | 13125550142', 'v3:old')"
+    )
+    conn.close()
+
+    conn = connect(path)
+    table = HistoryTable(conn)  # migrates to the rowid-keyed table
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "call_history_fts" not in names and "call_history_text" in names
+    assert [e.call_control_id for e in table.page("Pat")] == ["v3:old"]
+    assert [e.call_control_id for e in table.page("5550142")] == ["v3:old"]
