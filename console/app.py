@@ -72,6 +72,10 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     return code
 
 
+def _load_window_code() -> None:
+    import console.ui.main_window  # noqa: F401
+
+
 class AppController:
     """Builds the session and the window, and shuts both down in order."""
 
@@ -102,6 +106,10 @@ class AppController:
         self.session = ConsoleSession(
             settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
         )
+        # The window's modules load on a worker thread while the session starts: most of that
+        # start is the ingest child booting in its own process, so the two use both cores.
+        # (Only the import moves; every widget is still made on this thread.)
+        window_code = asyncio.get_running_loop().run_in_executor(None, _load_window_code)
         try:
             await self.session.start()
         except Exception as exc:
@@ -109,6 +117,9 @@ class AppController:
             await self._show_fatal(exc)
             self._finish(1)
             return
+        finally:
+            with contextlib.suppress(Exception):  # an import error is reported by _open_window
+                await window_code
         try:
             self._open_window()
         except Exception as exc:

@@ -46,14 +46,14 @@ from console.console_metrics import ConsoleMetrics
 from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
+from console.events.deliveries import ReceivedEvent, ReceiverStats, Rejection
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
+from console.ingest.config import IngestConfig
 from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
-from console.ingest.service import IngestConfig
 from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
