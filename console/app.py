@@ -104,7 +104,12 @@ class AppController:
         if not secrets.backend_available:
             notices.append(secrets.backend_message)
         self.session = ConsoleSession(
-            settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
+            settings,
+            secrets,
+            demo=self.demo,
+            notices=notices,
+            ingest_mode="process",
+            connect_in_background=True,  # the window opens while the tunnel and API answer
         )
         # The window's modules load on a worker thread while the session starts: most of that
         # start is the ingest child booting in its own process, so the two use both cores.

@@ -119,6 +119,7 @@ class ConsoleSession:
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
+        connect_in_background: bool = False,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -137,6 +138,10 @@ class ConsoleSession:
         # "process" is what the app runs (the 2xx path has its own interpreter); tests mostly
         # use "thread" (the same component, started in milliseconds).
         self._ingest_mode: IngestMode = ingest_mode
+        # The app opens its window without waiting for the network (tunnel, webhook URL,
+        # start-up resync: seconds of retries when Telnyx is slow or unreachable); tests and
+        # tools that want all of it done when ``start()`` returns keep the default.
+        self._connect_in_background = connect_in_background
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -291,8 +296,6 @@ class ConsoleSession:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
                 self._set_health(tunnel_state="waiting for setup")
-            else:
-                await self._start_tunnel()
 
         self.ops = Operations(
             self.client or _MissingClient(),
@@ -303,18 +306,28 @@ class ConsoleSession:
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
-        if self.client is not None and not self.demo:
-            await self._point_webhook()
-        if self.client is not None:
-            try:
-                await self.resync("start-up")
-            except Exception as exc:
-                # Recorded in health (last_resync_error, api_last_error): the console still
-                # opens, so the operator can fix the key or the application in Settings.
-                log.warning("start-up resync failed: %s", _words(exc))
+        if self._connect_in_background:
+            self._spawn(self._connect(), "session-connect")
+        else:
+            await self._connect()
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic:
             self.simulator.start_demo_traffic()
+
+    async def _connect(self) -> None:
+        """What needs the network: the tunnel, pointing the webhook URL at it, the start-up
+        resync. Each failure is recorded in health and words; none stops the console."""
+        if self.client is None:
+            return
+        if not self.demo:
+            await self._start_tunnel()
+            await self._point_webhook()
+        try:
+            await self.resync("start-up")
+        except Exception as exc:
+            # Recorded in health (last_resync_error, api_last_error): the console still
+            # opens, so the operator can fix the key or the application in Settings.
+            log.warning("start-up resync failed: %s", _words(exc))
 
     def _receiver_port_setting(self) -> int:
         if self._receiver_port is not None:
