@@ -25,12 +25,14 @@ from console.desk.status import Status, StatusModel
 from console.events.journal import Journal
 from console.relay.claims import ClaimTaken
 from console.relay.relay import Relay
+from console.relay.source import ResyncReason
 from console.secrets import SecretStore
 from console.session import ConsoleSession
 from console.simulator import TelnyxSimulator
 from console.state.entities import CallState
 from console.team import TeamChange, TeamView
 from console.team.mode import TeamMode
+from console.tunnel.base import StatusReporter, TunnelState
 from tests.relay.helpers import wait_until
 from tests.relay.team import relay_for
 
@@ -228,9 +230,8 @@ async def test_broker_killed_and_restarted_mid_stream_leaves_no_gap(own_nats_ser
                 expected = journal_ids(relay)
                 await wait_until(lambda: seen.ids == expected, within=20, what="no gap")
                 assert state_of(alex, first) is CallState.ENDED
-                assert "team broker: the broker connection came back" in (
-                    alex.health.last_resync_reason or ""
-                ) or any(r.name == "RECONNECTED" for r in team_of(alex).resyncs)
+                assert ResyncReason.RECONNECTED in team_of(alex).resyncs
+                assert ResyncReason.GAP not in team_of(alex).resyncs
         finally:
             await relay.stop()
 
@@ -276,6 +277,75 @@ async def test_console_offline_past_retention_resyncs(nats_server, tmp_path):
                 assert early_call is not None and early_call.is_live
         finally:
             await relay.stop()
+
+
+class LoopbackTunnel(StatusReporter):
+    """A "tunnel" whose public URL is the console's receiver itself."""
+
+    kind = "loopback"
+
+    async def start(self, local_port: int) -> str:
+        url = f"http://127.0.0.1:{local_port}"
+        self._set_status(TunnelState.UP, public_url=url)
+        return url
+
+    async def stop(self) -> None:
+        self._set_status(TunnelState.DOWN)
+
+
+@contextlib.asynccontextmanager
+async def solo_session(
+    home: Path, sim: TelnyxSimulator, name: str
+) -> AsyncIterator[ConsoleSession]:
+    session = ConsoleSession(
+        Settings(
+            api_base_url=sim.base_url,
+            connection_id=sim.connection_id,
+            from_numbers=sim.from_numbers,
+            tunnel_provider="none",
+        ),
+        SecretStore(
+            environ={"TELNYX_API_KEY": sim.api_key, "TELNYX_PUBLIC_KEY": sim.public_key_b64}
+        ),
+        data_dir=home / name,
+        settings_path=home / name / "settings.json",
+        receiver_port=0,
+        tunnel_factory=lambda _settings, _secrets: LoopbackTunnel(),
+    )
+    await session.start()
+    try:
+        yield session
+    finally:
+        await session.stop()
+
+
+async def test_solo_guard_two_consoles_one_application(tmp_path):
+    original = "https://example.invalid/own"
+    async with TelnyxSimulator(webhook_url=original, speed=SPEED) as sim:
+        app = sim.world.apps[sim.connection_id]
+        async with solo_session(tmp_path, sim, "first") as first:
+            first_url = first.health.webhook_url
+            assert first_url is not None and app.fields["webhook_event_url"] == first_url
+            async with solo_session(tmp_path, sim, "second") as second:
+                # Not taken silently: the second console says who holds it and changes nothing.
+                health = second.health
+                assert health.webhook_url is None
+                assert health.webhook_held_by == first_url.split("/")[2]
+                assert "Another console" in (health.webhook_problem or "")
+                assert "join a team" in (health.webhook_problem or "")
+                assert app.fields["webhook_event_url"] == first_url
+                # The operator chose to take over.
+                await second.take_over_webhook()
+                second_url = second.health.webhook_url
+                assert second_url is not None and app.fields["webhook_event_url"] == second_url
+                assert second.health.webhook_held_by is None
+                # The first console's URL is never remembered as the application's own.
+                memory = json.loads((tmp_path / "second" / "webhook-target.json").read_text())
+                assert memory["previous_url"] != first_url
+            # The first console leaves the URL it lost alone and keeps the real original.
+        assert app.fields["webhook_event_url"] != first_url
+        memory = json.loads((tmp_path / "first" / "webhook-target.json").read_text())
+        assert memory["previous_url"] == original
 
 
 def test_team_settings_are_checked_in_words():
