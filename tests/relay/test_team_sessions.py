@@ -188,6 +188,12 @@ async def test_two_sessions_every_event_once_one_claim_winner_and_presence(nats_
                     lambda: seen[alex].ids == expected and seen[sam].ids == expected,
                     what="every event in both stores, once each, in order",
                 )
+                # Sam quits: Alex sees Sam offline at once (the heartbeat expiry covers a crash).
+                await sam.stop()
+                await wait_until(
+                    lambda: [c.status for c in views[0].colleagues()] == [Status.OFFLINE],
+                    what="Sam offline",
+                )
                 # The saved cursor is the stream's last sequence.
                 info = await relay.broker.js.stream_info(relay.config.stream.name)
                 await wait_until(
