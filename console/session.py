@@ -722,6 +722,8 @@ class ConsoleSession:
         # The receiver's counters come every quarter second; what was folded is known now.
         last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
         pending = self.tail.pending if self.tail is not None else 0
+        if self.team is not None:
+            pending += self.team.source.pending  # still in the broker's stream
         self._set_health(
             last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
             last_delivery_delay=stats.last_delivery_delay,
@@ -1025,6 +1027,8 @@ class ConsoleSession:
                 await self._point_webhook()
                 with contextlib.suppress(Exception):
                     await self.resync("settings changed")
+            elif self.team is not None and (application_changed or client_changed):
+                self.request_resync("settings changed")
         return notes
 
     async def _restart_receiver(self) -> bool:
@@ -1086,6 +1090,11 @@ class ConsoleSession:
         """Prove the path Telnyx → (tunnel) → receiver works; returns a readable result."""
         from console.operations.path_test import probe_webhook_path
 
+        if self.team is not None:
+            problem = self.team.broker_problem
+            return "Team mode: the relay receives the webhooks and this console reads them " + (
+                f"from the broker. ✘ {problem}" if problem else "from the broker. ✔ connected"
+            )
         return await probe_webhook_path(self)
 
 
