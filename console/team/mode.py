@@ -196,9 +196,12 @@ class TeamMode:
 
     async def _open_buckets(self) -> None:
         await self.broker.wait_connected()
+        claims_open = False
         while True:
             try:
-                await self.claim_book.open()
+                if not claims_open:
+                    await self.claim_book.open()
+                    claims_open = True
                 await self.board.open(self._wire_status())
                 break
             except TeamError as exc:
