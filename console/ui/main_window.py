@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.tray.activated.connect(self.bring_to_front)
         self.ring_alerts = RingAlerts(
             self,
-            session.store,
+            self.actions.ringing,
             lambda ccid: ccid in self.pending,
             self.qsettings,
             lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
@@ -837,6 +837,7 @@ class MainWindow(QMainWindow):
     # --- reacting to the store and the operator -------------------------------------------
 
     def _on_store_changes(self, changes: Changes) -> None:
+        self.actions.ringing.apply(changes)  # first: the actions and the ringing read it
         self.calls_model.apply_changes(changes)
         self.conferences_model.apply_changes(changes)
         self.queues_model.apply_changes(changes)

@@ -18,15 +18,11 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from console.state.entities import Call, CallState
+from console.state.entities import Call
 from console.ui import formatting as fmt
 from console.ui.ring_popup import RingPopup
 from console.ui.ringer import AudioOutput, Ringer
-
-
-def _started(call: Call) -> tuple[float, str]:
-    started = fmt.as_aware(call.started_at)
-    return (started.timestamp() if started else float("inf"), call.call_control_id)
+from console.ui.ringing_calls import RingingCalls
 
 
 def called_words(call: Call) -> str:
@@ -53,7 +49,7 @@ class RingAlerts(QObject):
     def __init__(
         self,
         window: QWidget,
-        store,
+        ringing: RingingCalls,
         is_pending: Callable[[str], bool],
         qsettings: QSettings,
         notify_tray: Callable[[str, str], None],
@@ -61,7 +57,7 @@ class RingAlerts(QObject):
     ):
         super().__init__(window)
         self.window = window
-        self.store = store
+        self.ringing = ringing  # the window keeps it true to the store's changes
         self.is_pending = is_pending
         self.qsettings = qsettings
         self.notify_tray = notify_tray
@@ -115,14 +111,7 @@ class RingAlerts(QObject):
         self.update()
 
     def ringing_calls(self) -> list[Call]:
-        calls = [
-            c
-            for c in self.store.live_calls()
-            if c.direction == "incoming"
-            and c.state is CallState.RINGING
-            and not self.is_pending(c.call_control_id)
-        ]
-        return sorted(calls, key=_started)
+        return [c for c in self.ringing.calls() if not self.is_pending(c.call_control_id)]
 
     def update(self) -> None:
         calls = [] if self.do_not_disturb else self.ringing_calls()
