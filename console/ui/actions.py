@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from console.operations.errors import TransferCancelled
 from console.operations.transfer import TransferState
+from console.relay.claims import ClaimTaken
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
@@ -37,6 +38,7 @@ class ActionContext(Protocol):
     def confirm(self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> Any: ...
     def notify_error(self, text: str) -> None: ...
     def show_status(self, text: str) -> None: ...
+    def notify_info(self, text: str) -> None: ...
     def focus_dialer(self) -> None: ...
     def open_settings(self) -> None: ...
 
@@ -405,6 +407,9 @@ class CallActions(QObject):
             raise
         except TransferCancelled as exc:  # the operator's own choice: words, not a failure
             self.context.show_status(describe_error(exc))
+        except ClaimTaken as exc:  # a colleague won the call first: said, and nothing was done
+            self.context.show_status(taken_words(exc))
+            self.context.notify_info(taken_words(exc))
         except Exception as exc:  # every failure becomes words, never a traceback
             self.context.notify_error(action_failed(label, exc))
         finally:
@@ -733,6 +738,11 @@ def _started(call: Call) -> tuple[float, str]:
 
 def _state_words(call: Call) -> str:
     return state_text(call.state, call.direction).lower()
+
+
+def taken_words(exc: ClaimTaken) -> str:
+    """'Taken by Alex (answering): nothing was done to the call.'"""
+    return f"{exc.user_message} ({exc.holder.action}): nothing was done to the call."
 
 
 def far_party(call: Call) -> str:
