@@ -60,10 +60,11 @@ from console.operations import Operations
 from console.operations.errors import OperationError
 from console.operations.health import ClockWatch, Health
 from console.operations.resync import fetch_snapshot
-from console.operations.webhook_target import WebhookPointError, WebhookTarget
+from console.operations.webhook_target import WebhookHeldError, WebhookPointError, WebhookTarget
 from console.secrets import Secret
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
+from console.team.mode import TeamMode, team_restart_notes
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class ConsoleSession:
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
+        team_options: dict[str, Any] | None = None,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -137,6 +139,9 @@ class ConsoleSession:
         # "process" is what the app runs (the 2xx path has its own interpreter); tests mostly
         # use "thread" (the same component, started in milliseconds).
         self._ingest_mode: IngestMode = ingest_mode
+        self._team_options = dict(team_options or {})  # tests: stream, buckets, heartbeat
+        #: Team mode (settings.mode == "team", not in a demo): the UI's TeamView; else None.
+        self.team: TeamMode | None = None
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -277,7 +282,10 @@ class ConsoleSession:
             public_key = self._simulator_options["keypair"].public_key_b64
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
-        await self._start_receiver(public_key)
+        if self.settings.mode == "team" and not self.demo:
+            await self._start_team()  # no receiver: events come from the relay's broker
+        else:
+            await self._start_receiver(public_key)
         await self._start_state()
 
         notices: list[str] = list(self._start_notices)
@@ -291,10 +299,11 @@ class ConsoleSession:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
                 self._set_health(tunnel_state="waiting for setup")
-            else:
+            elif self.team is None:
                 await self._start_tunnel()
 
-        self.ops = Operations(
+        make_operations = self.team.operations if self.team is not None else Operations
+        self.ops = make_operations(
             self.client or _MissingClient(),
             self.store,
             self.settings,
@@ -303,7 +312,10 @@ class ConsoleSession:
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
-        if self.client is not None and not self.demo:
+        if self.team is not None:
+            self.on_event(self.team.on_session_event)
+            await self.team.start()
+        elif self.client is not None and not self.demo:
             await self._point_webhook()
         if self.client is not None:
             try:
@@ -315,6 +327,21 @@ class ConsoleSession:
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic:
             self.simulator.start_demo_traffic()
+
+    async def _start_team(self) -> None:
+        password = await self.secrets.aget(Secret.BROKER_PASSWORD)
+        self.team = TeamMode.for_settings(
+            self.settings,
+            password,
+            journal_path=self._journal_path(),
+            database_path=self.database_path,
+            committed=self._on_committed,
+            request_resync=self.request_resync,
+            set_health=self._set_health,
+            **self._team_options,
+        )
+        await self.team.open_journal()
+        self._set_health(mode="team", tunnel_state="team", receiver_url=None)
 
     def _receiver_port_setting(self) -> int:
         if self._receiver_port is not None:
@@ -443,6 +470,8 @@ class ConsoleSession:
             taken = min(taken, self.recorder.folded_seq)
         if self.ingest is not None:
             self.ingest.compact_below(taken)
+        elif self.team is not None:
+            self.team.compact_below(taken, self.settings.event_retention_days)
 
     async def _start_simulator(self) -> None:
         from console.simulator import TelnyxSimulator
@@ -557,7 +586,7 @@ class ConsoleSession:
         tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
         return self.settings.webhook_url(tunnel_url) if tunnel_url else None
 
-    async def _point_webhook(self) -> None:
+    async def _point_webhook(self, *, take_over: bool = False) -> None:
         url = self._public_webhook_url()
         if url is None:
             problem = None
@@ -580,14 +609,33 @@ class ConsoleSession:
             )
             return
         try:
-            await self._webhook.point(self.client, self.settings.connection_id, url)
+            await self._webhook.point(
+                self.client, self.settings.connection_id, url, take_over=take_over
+            )
+        except WebhookHeldError as exc:
+            # Not taken silently: the UI offers take_over_webhook() or joining a team.
+            log.warning("%s", exc.user_message)
+            self._set_health(
+                webhook_url=None, webhook_problem=exc.user_message, webhook_held_by=exc.holder.where
+            )
+            self._note_api_result(None)
+            return
         except WebhookPointError as exc:
             log.error("%s", exc.user_message)
             self._set_health(webhook_url=None, webhook_problem=exc.user_message)
             self._note_api_result(exc.__cause__)
             return
         self._note_api_result(None)
-        self._set_health(webhook_url=url, webhook_problem=None)
+        self._set_health(webhook_url=url, webhook_problem=None, webhook_held_by=None)
+
+    async def take_over_webhook(self) -> None:
+        """Point the application at this console although another console holds it (the
+        operator chose to, after ``health.webhook_held_by`` said who); then resync."""
+        if self.team is not None or self.demo or self.client is None:
+            raise OperationError("Only a console in solo mode receives the webhooks itself.")
+        await self._point_webhook(take_over=True)
+        if self.health.webhook_url is not None:
+            self.request_resync("took the webhook URL over")
 
     def _note_api_result(self, exc: BaseException | None) -> None:
         if exc is None:
@@ -842,6 +890,9 @@ class ConsoleSession:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
             await _quietly("client close", self.client.aclose())
+        if self.team is not None:
+            # The stream stops first; what the mirror wrote is folded below.
+            await _quietly("team mode", self.team.stop())
         if self.ingest is not None:
             # The receiver stops answering first; what it committed is folded below.
             await _quietly("receiver stop", self.ingest.stop())
@@ -874,6 +925,7 @@ class ConsoleSession:
         api_key: str | None = None,
         public_key: str | None = None,
         ngrok_authtoken: str | None = None,
+        broker_password: str | None = None,
     ) -> list[str]:
         """Validate, save (secrets to the keyring) and apply what can change live.
 
@@ -906,6 +958,7 @@ class ConsoleSession:
             (Secret.API_KEY, api_key),
             (Secret.PUBLIC_KEY, public_key),
             (Secret.NGROK_AUTHTOKEN, ngrok_authtoken),
+            (Secret.BROKER_PASSWORD, broker_password),
         ):
             if value is not None:
                 await self.secrets.aset(name, value)
@@ -934,6 +987,7 @@ class ConsoleSession:
                 notes.append("The webhook receiver was restarted with the new settings.")
             self._refresh_receiver_health()
 
+        notes += team_restart_notes(old, settings, self.demo, broker_password is not None)
         if not self.demo:
             client_changed = api_key is not None or any(
                 getattr(settings, f) != getattr(old, f) for f in ("api_base_url", "default_country")
@@ -949,7 +1003,7 @@ class ConsoleSession:
                 "receiver_path",
                 "receiver_port",
             )
-            tunnel_changed = (
+            tunnel_changed = self.team is None and (
                 receiver_moved
                 or ngrok_authtoken is not None
                 or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
@@ -963,8 +1017,10 @@ class ConsoleSession:
             if tunnel_changed:
                 await self._restart_tunnel()
                 notes.append("The tunnel was restarted.")
-            if self.client is not None and (
-                tunnel_changed or application_changed or client_changed
+            if (
+                self.team is None
+                and self.client is not None
+                and (tunnel_changed or application_changed or client_changed)
             ):
                 await self._point_webhook()
                 with contextlib.suppress(Exception):

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from console.desk.status import Status
+from console.desk.status import Status, StatusModel
+from console.operations.transfer import AttendedTransfer
 
 
 class SupervisorMode(StrEnum):
@@ -131,15 +132,22 @@ class TeamView(Protocol):
         """Subscribe; returns the unsubscribe function."""
         ...
 
+    def follow_status(self, status: StatusModel) -> None:
+        """Share the desk's status model (``desk.status``) with the team from now on; until
+        it is given, this operator shows as Available (or on a call)."""
+        ...
+
     async def transfer_to_colleague(
         self, call_control_id: str, colleague: str, *, attended: bool
-    ) -> None:
+    ) -> AttendedTransfer | None:
         """Send the caller on ``call_control_id`` to ``colleague`` (by operator name).
 
-        Blind: the caller is transferred to the colleague's endpoint at once. Attended: the
-        caller is held and the colleague is dialled first (the desk's consult flow), so the
-        operator can talk to them before completing. Raises a ``ConsoleError`` child with
-        words when the colleague is unknown, offline, busy or has no endpoint.
+        Blind (returns None): the caller is transferred to the colleague's endpoint at once.
+        Attended: the caller is held and the colleague is dialled first; returns the
+        :class:`AttendedTransfer` in CONSULTING state, to finish with
+        ``session.ops.complete_attended_transfer`` or ``cancel_attended_transfer``. Raises a
+        ``ConsoleError`` child with words when the colleague is unknown, offline, away, in
+        Do not disturb or has no operator phone.
         """
         ...
 
