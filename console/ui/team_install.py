@@ -12,7 +12,9 @@ call this once):
 * claims on the calls table: a ringing or waiting call another operator is taking shows
   "Alex is answering" in its state column and cannot be answered here (the row counts as busy,
   so it stops ringing on this console too);
-* the broker's state in the panel's header and in the status bar's message when it changes.
+* the broker's state in the panel's header and in the status bar's message when it changes;
+* in solo mode, :class:`~console.ui.webhook_guard.WebhookGuardBar` above the calls when another
+  console holds the application's webhook URL (Take over / Join a team).
 
 "Taken by Alex" after a lost claim is said by :class:`~console.ui.actions.CallActions` (the
 answer or pick-up raised it; nothing was done to the call).
@@ -33,6 +35,7 @@ from console.team.view import CallClaim, SupervisorMode, TeamChange, TeamView
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
 from console.ui.team_panel import TeamPanel
+from console.ui.webhook_guard import WebhookGuardBar
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +96,18 @@ class TeamUi(QObject):
             self.dock.hide()
         else:
             self._unsubscribe = self.team.on_change(self._on_team_change)
+            workflow = getattr(window, "workflow", None)
+            if workflow is not None:  # the operator's one status is what colleagues see
+                self.team.follow_status(workflow.desk.status)
             self.dock.show()
             self.dock.raise_()
             self.refresh()
+        self.guard_bar = WebhookGuardBar(window, session)
+        layout = window.centralWidget().layout() if window.centralWidget() else None
+        if layout is not None:
+            layout.insertWidget(1, self.guard_bar)  # under the notification area
+        self._unsubscribe_health = session.on_health(self.guard(self.guard_bar.refresh))
+        self.guard_bar.refresh()
         window.installEventFilter(self)
         self.on_call_selection()
 
@@ -385,6 +397,8 @@ class TeamUi(QObject):
         if self.closed:
             return
         self.closed = True
+        if callable(self._unsubscribe_health):
+            self._unsubscribe_health()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None

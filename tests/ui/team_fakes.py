@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from console.desk.status import Status
+from console.desk.status import Status, StatusModel
+from console.operations.transfer import AttendedTransfer
 from console.team.view import CallClaim, Colleague, SupervisorMode, TeamChange, TeamListener
 
 
@@ -26,6 +27,7 @@ class FakeTeam:
         self._listeners: list[TeamListener] = []
         self.commands: list[tuple[str, tuple[Any, ...]]] = []
         self.fail: dict[str, BaseException] = {}
+        self.status: StatusModel | None = None  # the desk's, once the window shares it
 
     # --- TeamView -----------------------------------------------------------------------
 
@@ -58,10 +60,14 @@ class FakeTeam:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+    def follow_status(self, status: StatusModel) -> None:
+        self.status = status
+
     async def transfer_to_colleague(
         self, call_control_id: str, colleague: str, *, attended: bool
-    ) -> None:
+    ) -> AttendedTransfer | None:
         await self._do("transfer_to_colleague", call_control_id, colleague, attended)
+        return None
 
     async def supervise(self, call_control_id: str, mode: SupervisorMode) -> None:
         await self._do("supervise", call_control_id, mode)
