@@ -96,6 +96,8 @@ class TeamUi(QObject):
             self.dock.hide()
         else:
             self._unsubscribe = self.team.on_change(self._on_team_change)
+            # Two consoles side by side (the team demo, a supervisor's desk): say whose is whose.
+            window.setWindowTitle(f"{window.windowTitle()} — {self.team.operator}")
             workflow = getattr(window, "workflow", None)
             if workflow is not None:  # the operator's one status is what colleagues see
                 self.team.follow_status(workflow.desk.status)
