@@ -1,4 +1,5 @@
-"""Secrets (Telnyx API key, ngrok authtoken, webhook public key) from the environment or keyring.
+"""Secrets (Telnyx API key, ngrok authtoken, webhook public key, team broker password) from the
+environment or the keyring.
 
 Precedence: a non-empty environment variable wins over the keyring. CI, headless machines and
 one-off runs set the environment; the keyring is what the settings dialog writes. ``source()``

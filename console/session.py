@@ -46,14 +46,14 @@ from console.console_metrics import ConsoleMetrics
 from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
+from console.events.deliveries import ReceivedEvent, ReceiverStats, Rejection
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
+from console.ingest.config import IngestConfig
 from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
-from console.ingest.service import IngestConfig
 from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
@@ -121,6 +121,7 @@ class ConsoleSession:
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
         team_options: dict[str, Any] | None = None,
+        connect_in_background: bool = False,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -142,6 +143,10 @@ class ConsoleSession:
         self._team_options = dict(team_options or {})  # tests: stream, buckets, heartbeat
         #: Team mode (settings.mode == "team", not in a demo): the UI's TeamView; else None.
         self.team: TeamMode | None = None
+        # The app opens its window without waiting for the network (tunnel, webhook URL,
+        # start-up resync: seconds of retries when Telnyx is slow or unreachable); tests and
+        # tools that want all of it done when ``start()`` returns keep the default.
+        self._connect_in_background = connect_in_background
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -299,8 +304,6 @@ class ConsoleSession:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
                 self._set_health(tunnel_state="waiting for setup")
-            elif self.team is None:
-                await self._start_tunnel()
 
         make_operations = self.team.operations if self.team is not None else Operations
         self.ops = make_operations(
@@ -314,16 +317,11 @@ class ConsoleSession:
         self._set_health(notices=tuple(notices))
         if self.team is not None:
             self.on_event(self.team.on_session_event)
-            await self.team.start()
-        elif self.client is not None and not self.demo:
-            await self._point_webhook()
-        if self.client is not None:
-            try:
-                await self.resync("start-up")
-            except Exception as exc:
-                # Recorded in health (last_resync_error, api_last_error): the console still
-                # opens, so the operator can fix the key or the application in Settings.
-                log.warning("start-up resync failed: %s", _words(exc))
+            await self.team.start()  # never waits for the broker
+        if self._connect_in_background:
+            self._spawn(self._connect(), "session-connect")
+        else:
+            await self._connect()
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic:
             self.simulator.start_demo_traffic()
@@ -342,6 +340,21 @@ class ConsoleSession:
         )
         await self.team.open_journal()
         self._set_health(mode="team", tunnel_state="team", receiver_url=None)
+
+    async def _connect(self) -> None:
+        """What needs the network: the tunnel, pointing the webhook URL at it, the start-up
+        resync. Each failure is recorded in health and words; none stops the console."""
+        if self.client is None:
+            return
+        if not self.demo and self.team is None:  # team mode: the relay owns the URL
+            await self._start_tunnel()
+            await self._point_webhook()
+        try:
+            await self.resync("start-up")
+        except Exception as exc:
+            # Recorded in health (last_resync_error, api_last_error): the console still
+            # opens, so the operator can fix the key or the application in Settings.
+            log.warning("start-up resync failed: %s", _words(exc))
 
     def _receiver_port_setting(self) -> int:
         if self._receiver_port is not None:
@@ -722,6 +735,8 @@ class ConsoleSession:
         # The receiver's counters come every quarter second; what was folded is known now.
         last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
         pending = self.tail.pending if self.tail is not None else 0
+        if self.team is not None:
+            pending += self.team.source.pending  # still in the broker's stream
         self._set_health(
             last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
             last_delivery_delay=stats.last_delivery_delay,
@@ -1025,6 +1040,8 @@ class ConsoleSession:
                 await self._point_webhook()
                 with contextlib.suppress(Exception):
                     await self.resync("settings changed")
+            elif self.team is not None and (application_changed or client_changed):
+                self.request_resync("settings changed")
         return notes
 
     async def _restart_receiver(self) -> bool:
@@ -1086,6 +1103,11 @@ class ConsoleSession:
         """Prove the path Telnyx → (tunnel) → receiver works; returns a readable result."""
         from console.operations.path_test import probe_webhook_path
 
+        if self.team is not None:
+            problem = self.team.broker_problem
+            return "Team mode: the relay receives the webhooks and this console reads them " + (
+                f"from the broker. ✘ {problem}" if problem else "from the broker. ✔ connected"
+            )
         return await probe_webhook_path(self)
 
 

@@ -9,6 +9,10 @@ seam, :class:`~console.team.view.TeamView` (``session.team``; ``None`` in solo m
 Modules:
 
 * ``view`` - the :class:`TeamView` protocol and the plain values it hands the UI;
+* ``mode`` - :class:`TeamMode`, the session's team mode (implements ``TeamView``);
+* ``mirror`` - the relay's stream copied into the console journal, the cursor in its database;
+* ``operations`` - operations that claim a call before picking it up, and supervisor legs;
+* ``errors`` - :class:`TeamActionError`, a team action refused with words.
 """
 
 from console.team.view import (

@@ -43,6 +43,8 @@ TEAM_SCHEMA = Schema(
         """
     ],
 )
+#: Wait before writing a batch again after the journal refused it (disk full, locked).
+RETRY_SECS = 1.0
 #: Rows deleted per compaction step (keeps each transaction short).
 COMPACT_LIMIT = 5000
 
@@ -121,9 +123,12 @@ class StreamMirror:
                 try:
                     last_seq = await loop.run_in_executor(self._executor, self._write, batch)
                 except Exception as exc:
-                    # Not advancing the cursor: the records come again on the next start.
+                    # Kept, in order, and tried again: nothing read from the stream is dropped.
                     self.problem = f"events from the broker could not be stored ({exc})"
-                    log.error("%s", self.problem)
+                    log.error("%s; retrying in %.0f s", self.problem, RETRY_SECS)
+                    self._pending[:0] = batch
+                    await asyncio.sleep(RETRY_SECS)
+                    continue
                 else:
                     self.problem = None
                     self.saved_cursor = batch[-1].seq

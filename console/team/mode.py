@@ -45,7 +45,14 @@ from console.relay.tasks import stop_task
 from console.team.errors import TeamActionError
 from console.team.mirror import StreamMirror
 from console.team.operations import TeamOperations
-from console.team.view import CallClaim, Colleague, SupervisorMode, TeamChange, TeamListener
+from console.team.view import (
+    CallClaim,
+    Colleague,
+    SupervisorMode,
+    TeamChange,
+    TeamListener,
+    TeamView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -421,3 +428,7 @@ class TeamMode:
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _is_a_team_view(mode: TeamMode) -> TeamView:
+    return mode  # mypy proves TeamMode satisfies the UI's protocol
