@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 #: then, and shown as such by their presence).
 _CLAIMABLE = (CallState.RINGING, CallState.QUEUED)
 
+INTRODUCED_KEY = "team/panel_introduced"
+
 KEYS = {
     "show": "Ctrl+Shift+G",
     "transfer": "Ctrl+Shift+J",
@@ -103,6 +105,10 @@ class TeamUi(QObject):
                 self.team.follow_status(workflow.desk.status)
             self.dock.show()
             self.dock.raise_()
+            # The window restores its saved layout after this: a layout saved in solo mode has
+            # the panel hidden. The first time in team mode it is shown anyway, then the
+            # operator's choice is kept.
+            QTimer.singleShot(0, self.guard(self._introduce_panel))
             self.refresh()
         self.guard_bar = WebhookGuardBar(window, session)
         layout = window.centralWidget().layout() if window.centralWidget() else None
@@ -184,6 +190,14 @@ class TeamUi(QObject):
         if view is not None:
             view.addAction(self.dock.toggleViewAction())
         self.panel.set_tooltips({name: native(seq) for name, seq in KEYS.items()})
+
+    def _introduce_panel(self) -> None:
+        qsettings = getattr(self.window, "qsettings", None)
+        if qsettings is None or qsettings.value(INTRODUCED_KEY, False, type=bool):
+            return
+        qsettings.setValue(INTRODUCED_KEY, True)
+        self.dock.show()
+        self.dock.raise_()
 
     # --- refreshing ---------------------------------------------------------------------
 

@@ -100,6 +100,20 @@ def test_solo_mode_hides_the_panel_and_says_why(qtbot, qsettings):
     assert panel.settings_button.isEnabled()
 
 
+def test_the_panel_shows_the_first_time_in_team_mode_then_as_left(qtbot, qsettings):
+    solo = open_window(qtbot, TeamSession(None), qsettings)
+    solo.close()  # saves a layout with the Team dock hidden
+    window = open_window(qtbot, TeamSession(FakeTeam("Sam")), qsettings)
+    qtbot.waitUntil(lambda: qsettings.value("team/panel_introduced", False, type=bool))
+    assert window.team_ui.dock.isVisible()
+    assert window.windowTitle().endswith("— Sam")
+    window.team_ui.dock.hide()
+    window.close()
+    again = open_window(qtbot, TeamSession(FakeTeam("Sam")), qsettings)
+    again.team_ui._introduce_panel()  # what the deferred first-time check runs: not again
+    assert again.team_ui.dock.isHidden()
+
+
 # --- colleagues like BLF ---------------------------------------------------------------------
 
 
@@ -159,6 +173,7 @@ def test_live_claims_are_listed_and_shown_on_the_call_row(qtbot, window, team, s
     state = window.calls_model.index(window.calls_model.row_of(ccid), 3)
     assert window.calls_model.data(state) == "Alex is answering…"
     assert not window.actions.answer.isEnabled()  # nothing to do for this console
+    assert ccid not in [c.call_control_id for c in window.ring_alerts.ringing_calls()]
     team.drop_claim(ccid)
     qtbot.waitUntil(lambda: window.calls_model.data(state) == "Ringing")
     assert window.actions.answer.isEnabled()
