@@ -222,7 +222,7 @@ class TeamUi(QObject):
             self._broker_problem = problem
         self.panel.set_team(team.operator, team.supervisor, problem)
         self.panel.set_colleagues(team.colleagues())
-        self.panel.set_claims(team.claims(), self.describe_call)
+        self.panel.set_claims(team.claims(), self.claim_line)
         self._forget_ended_supervision()
         self.sync_claim_rows()
         self.update_actions()
@@ -231,12 +231,20 @@ class TeamUi(QObject):
         call = self.session.store.call(ccid)
         return fmt.who(call) if call is not None else "a call"
 
+    def claim_line(self, claim: CallClaim) -> str:
+        """ "Alex is answering: Ada Lovelace" while the call rings, then "Alex has the call…"."""
+        who = self.describe_call(claim.call_control_id)
+        call = self.session.store.call(claim.call_control_id)
+        if call is not None and call.is_live and call.state not in _CLAIMABLE:
+            return f"{'You have' if claim.mine else claim.operator + ' has'} the call with {who}"
+        return f"{claim.words}: {who}"
+
     def on_store_changes(self, changes: Changes) -> None:
         if self.team is None:
             return
         touched = changes.calls.added | changes.calls.changed | changes.calls.removed
         if touched:
-            self.panel.set_claims(self.team.claims(), self.describe_call)
+            self.panel.set_claims(self.team.claims(), self.claim_line)
             self._forget_ended_supervision()
             self.sync_claim_rows()
             self.on_call_selection()

@@ -462,11 +462,12 @@ class TeamPanel(QWidget):
         self.model.set_colleagues(colleagues)
         self.update_buttons()
 
-    def set_claims(self, claims: dict[str, CallClaim], describe: Callable[[str], str]) -> None:
+    def set_claims(self, claims: dict[str, CallClaim], line: Callable[[CallClaim], str]) -> None:
+        """The live claims, one line each (``line`` words it: "Alex is answering: Ada")."""
         self.model.set_claims(claims)
         self.claims_list.clear()
         for claim in sorted(claims.values(), key=lambda c: (not c.mine, c.operator)):
-            self.claims_list.addItem(f"{claim.words}: {describe(claim.call_control_id)}")
+            self.claims_list.addItem(line(claim))
         if not claims:
             self.claims_list.addItem("Nobody is taking a call right now.")
 

@@ -178,6 +178,12 @@ def test_live_claims_are_listed_and_shown_on_the_call_row(qtbot, window, team, s
     qtbot.waitUntil(lambda: window.calls_model.data(state) == "Ringing")
     assert window.actions.answer.isEnabled()
     assert panel.claims_list.item(0).text() == "Nobody is taking a call right now."
+    team.set_claim(ccid, "Alex", "answering")  # Alex answered: the claim is kept until hangup
+    session.deliver(events.answered(ccid))
+    qtbot.waitUntil(
+        lambda: panel.claims_list.item(0).text() == "Alex has the call with Ada Lovelace"
+    )
+    assert window.calls_model.data(state) == "Answered"  # the row shows the call, not the claim
 
 
 # --- "Taken by Alex" -------------------------------------------------------------------------

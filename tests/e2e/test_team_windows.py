@@ -1,0 +1,179 @@
+"""Team mode end to end in two real windows: simulator → relay → nats-server → two sessions.
+
+Alex and Sam each have the real MainWindow on a real team-mode ConsoleSession; the relay and
+the simulator run on the same loop, the broker is a real ``nats-server``. Alex answers a
+ringing call in his window; Sam's window shows Alex's claim and presence live, and Sam (a
+supervisor) listens, then whispers, from the Team panel: the simulator's conference shows
+the roles change on the same leg.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from console.config import Settings
+from console.desk.status import Status
+from console.relay.relay import Relay
+from console.secrets import SecretStore
+from console.session import ConsoleSession
+from console.simulator import TelnyxSimulator
+from console.state.entities import CallState
+from console.team.view import SupervisorMode
+from console.ui.main_window import MainWindow
+from console.ui.team_panel import COL_STATUS
+from tests.e2e.conftest import SPEED, START_STOP_MS
+from tests.relay.nats_server import NatsServer, find_nats_server
+from tests.relay.team import relay_for
+from tests.support.qt import run_task
+
+WAIT_MS = 15_000
+PHONES = {"Alex": "sip:alex@sim.telnyx.invalid", "Sam": "sip:sam@sim.telnyx.invalid"}
+
+
+@pytest.fixture
+def nats(tmp_path):
+    binary = find_nats_server()
+    if binary is None:
+        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = NatsServer(binary, tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()
+
+
+def team_session(home: Path, sim: TelnyxSimulator, relay: Relay, operator: str, **kw: object):
+    return ConsoleSession(
+        Settings(
+            api_base_url=sim.base_url,
+            connection_id=sim.connection_id,
+            from_numbers=sim.from_numbers,
+            tunnel_provider="none",
+            mode="team",
+            broker_url=relay.config.broker.servers[0],
+            operator_name=operator,
+            operator_endpoint=PHONES[operator],
+            **kw,  # type: ignore[arg-type]
+        ),
+        SecretStore(environ={"TELNYX_API_KEY": sim.api_key}),
+        data_dir=home / operator,
+        settings_path=home / operator / "settings.json",
+        resync_debounce=0.05,
+        team_options={"stream": relay.config.stream, "heartbeat_secs": 0.5},
+    )
+
+
+def test_claims_presence_and_supervising_across_two_windows(qtbot, nats, tmp_path):
+    sim = TelnyxSimulator(webhook_url="https://example.invalid/own", speed=SPEED)
+    run_task(qtbot, sim.start(), START_STOP_MS)
+    relay = relay_for(sim, nats.url, tmp_path / "relay", "E2ETEAM")
+    sessions: list[ConsoleSession] = []
+    windows: list[MainWindow] = []
+    try:
+        run_task(qtbot, relay.start(), START_STOP_MS)
+        qtbot.waitUntil(lambda: relay.webhook.pointed_url is not None, timeout=WAIT_MS)
+        for name, extra in (("Alex", {}), ("Sam", {"supervisor": True})):
+            session = team_session(tmp_path, sim, relay, name, **extra)
+            sessions.append(session)
+            run_task(qtbot, session.start(), START_STOP_MS)
+            layout = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(session, qsettings=layout)
+            qtbot.addWidget(window)
+            window.show()
+            windows.append(window)
+        alex_window, sam_window = windows
+        alex_panel, sam_panel = (w.team_ui.panel for w in windows)
+        assert sam_window.windowTitle().endswith("— Sam")
+
+        def colleague(panel, name):
+            for c in panel.model.colleagues():
+                if c.operator == name:
+                    return c
+            return None
+
+        qtbot.waitUntil(lambda: colleague(sam_panel, "Alex") is not None, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: colleague(alex_panel, "Sam") is not None, timeout=WAIT_MS)
+        assert colleague(alex_panel, "Sam").supervisor
+
+        # Sam goes away in his window's status selector: Alex's panel shows it in words.
+        sam_window.workflow.desk.status.set(Status.AWAY, "Lunch")
+        qtbot.waitUntil(
+            lambda: (
+                colleague(alex_panel, "Sam") is not None
+                and colleague(alex_panel, "Sam").status is Status.AWAY
+            ),
+            timeout=WAIT_MS,
+        )
+        row = alex_panel.model.row_of("Sam")
+        assert alex_panel.model.index(row, COL_STATUS).data() == "Away: Lunch"
+        sam_window.workflow.desk.status.set(Status.AVAILABLE)
+
+        ccid = run_task(qtbot, sim.place_inbound_call("+13125550142", ring_secs=100_000))
+        for window in windows:
+            qtbot.waitUntil(
+                lambda w=window: w.calls_model.row_of(ccid) is not None, timeout=WAIT_MS
+            )
+        alex_window.select_calls([ccid])
+        qtbot.waitUntil(alex_window.actions.answer.isEnabled, timeout=WAIT_MS)
+        alex_window.actions.answer.trigger()
+
+        # Sam's window: Alex's claim in the Team panel, and Alex on that call.
+        qtbot.waitUntil(
+            lambda: any(
+                sam_panel.claims_list.item(i).text().startswith("Alex ")
+                for i in range(sam_panel.claims_list.count())
+            ),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(
+            lambda: (
+                colleague(sam_panel, "Alex") is not None
+                and colleague(sam_panel, "Alex").call_control_id == ccid
+            ),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(lambda: sessions[1].store.call(ccid).state is not CallState.RINGING)
+        assert not sam_window.actions.answer.isEnabled()
+        qtbot.waitUntil(
+            lambda: sam_panel.claims_list.item(0).text() == "Alex has the call with +13125550142",
+            timeout=WAIT_MS,
+        )
+
+        # Sam listens, then whispers, from the panel: the same leg changes role in place.
+        assert sam_panel.select_colleague("Alex")
+        listen = sam_panel.mode_buttons[SupervisorMode.MONITOR]
+        whisper = sam_panel.mode_buttons[SupervisorMode.WHISPER]
+        qtbot.waitUntil(listen.isEnabled, timeout=WAIT_MS)
+
+        def roles() -> dict[str, str]:
+            conference_id = sessions[0].store.call(ccid).conference_id
+            conference = sim.world.conferences[conference_id]
+            return {
+                p.call_control_id: p.supervisor_role
+                for p in conference.participants.values()
+                if p.status == "joined"
+            }
+
+        listen.click()
+        qtbot.waitUntil(listen.isChecked, timeout=WAIT_MS)
+        assert "monitor" in roles().values()
+        whisper.click()
+        qtbot.waitUntil(whisper.isChecked, timeout=WAIT_MS)
+        assert "whisper" in roles().values() and "monitor" not in roles().values()
+        sam_panel.stop_button.click()
+        qtbot.waitUntil(lambda: not whisper.isChecked(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "whisper" not in roles().values(), timeout=WAIT_MS)
+        run_task(qtbot, sessions[0].ops.hangup(ccid), START_STOP_MS)
+    finally:
+        for window in windows:
+            window.close()
+        for session in sessions:
+            run_task(qtbot, session.stop(), START_STOP_MS)
+        run_task(qtbot, relay.stop(), START_STOP_MS)
+        run_task(qtbot, sim.stop(), START_STOP_MS)
