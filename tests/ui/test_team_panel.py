@@ -150,6 +150,18 @@ def test_colleagues_show_with_status_in_colour_and_words(qtbot, window, team, se
     qtbot.waitUntil(lambda: cell(window, 1, COL_STATUS) == "Offline")
 
 
+def test_the_status_bar_shows_the_broker_instead_of_a_receiver(qtbot, window, session):
+    status = window.status
+    assert status.tunnel_label.isVisibleTo(window)  # the fake starts as a solo console
+    session.health_changed(mode="team", receiver_url=None, tunnel_state="team")
+    assert status.receiver_label.text() == "Team: connected"
+    assert not status.tunnel_label.isVisibleTo(window)
+    assert status.verification_label.text() == "Signatures: at the relay"
+    session.health_changed(broker_state="disconnected", broker_problem="broker disconnected: …")
+    assert status.receiver_label.text() == "⚠ Broker disconnected"
+    assert status.receiver_label.toolTip() == "broker disconnected: …"
+
+
 def test_the_header_says_when_the_broker_is_down(qtbot, window, team):
     team.set_broker(False, "Broker disconnected: reconnecting")
     panel = panel_of(window)
