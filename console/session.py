@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from console import paths
 from console.config import Settings, save_settings, validate_settings
@@ -64,7 +64,10 @@ from console.operations.webhook_target import WebhookHeldError, WebhookPointErro
 from console.secrets import Secret
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
-from console.team.mode import TeamMode, team_restart_notes
+from console.team.settings import team_restart_notes
+
+if TYPE_CHECKING:
+    from console.team.mode import TeamMode  # imported when team mode starts: nats-py is heavy
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +330,8 @@ class ConsoleSession:
             self.simulator.start_demo_traffic()
 
     async def _start_team(self) -> None:
+        from console.team.mode import TeamMode
+
         password = await self.secrets.aget(Secret.BROKER_PASSWORD)
         self.team = TeamMode.for_settings(
             self.settings,

@@ -45,6 +45,7 @@ from console.relay.tasks import stop_task
 from console.team.errors import TeamActionError
 from console.team.mirror import StreamMirror
 from console.team.operations import TeamOperations
+from console.team.settings import team_restart_notes
 from console.team.view import (
     CallClaim,
     Colleague,
@@ -55,6 +56,8 @@ from console.team.view import (
 )
 
 log = logging.getLogger(__name__)
+
+__all__ = ["TeamMode", "colleague_of", "team_restart_notes"]
 
 _TO_WIRE = {
     Status.AVAILABLE: OperatorStatus.AVAILABLE,
@@ -80,26 +83,6 @@ def colleague_of(presence: Presence) -> Colleague:
         supervisor=presence.supervisor,
         endpoint=presence.endpoint,
     )
-
-
-#: Settings read only when the session starts: changing them needs a restart.
-RESTART_FIELDS = ("mode", "broker_url", "broker_user", "operator_name", "operator_id",
-                  "supervisor", "team_stream")  # fmt: skip
-
-
-def team_restart_notes(
-    old: Settings, new: Settings, demo: bool, password_changed: bool
-) -> list[str]:
-    """What the operator must know after saving team settings (they apply on the next start)."""
-    if demo:
-        return []
-    changed = password_changed or any(getattr(old, f) != getattr(new, f) for f in RESTART_FIELDS)
-    if not changed or (old.mode == "solo" and new.mode == "solo"):
-        return []
-    if old.mode != new.mode:
-        where = "a team, through the relay" if new.mode == "team" else "solo mode"
-        return [f"Restart the console to switch to {where}."]
-    return ["Restart the console to use the new team settings."]
 
 
 class TeamMode:
@@ -213,9 +196,12 @@ class TeamMode:
 
     async def _open_buckets(self) -> None:
         await self.broker.wait_connected()
+        claims_open = False
         while True:
             try:
-                await self.claim_book.open()
+                if not claims_open:
+                    await self.claim_book.open()
+                    claims_open = True
                 await self.board.open(self._wire_status())
                 break
             except TeamError as exc:

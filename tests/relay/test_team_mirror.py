@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from console.config import Settings
@@ -64,3 +67,11 @@ def test_team_settings_changes_say_a_restart_is_needed():
         "Restart the console to use the new team settings."
     ]
     assert team_restart_notes(solo, solo.model_copy(update={"theme": "dark"}), False, False) == []
+
+
+def test_a_solo_session_never_imports_the_broker_client():
+    code = "import sys, console.session; print('nats' in sys.modules, 'aiohttp' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]  # team mode imports them when it starts

@@ -432,3 +432,29 @@ async def test_supervisor_monitors_whispers_and_barges_in_place(nats_server, tmp
                 await alex.ops.hangup(ccid)
         finally:
             await relay.stop()
+
+
+async def test_a_console_opens_while_the_broker_is_down_and_joins_when_it_is_up(
+    own_nats_server, tmp_path
+):
+    own_nats_server.kill()
+    session = ConsoleSession(
+        Settings(mode="team", broker_url=own_nats_server.url, operator_name="Alex"),
+        SecretStore(environ={}),
+        data_dir=tmp_path / "alex",
+        settings_path=tmp_path / "alex" / "settings.json",
+        team_options={"claims_bucket": "claims_down", "presence_bucket": "presence_down"},
+    )
+    await asyncio.wait_for(session.start(), 5)  # never waits for the broker
+    try:
+        team = team_of(session)
+        assert not team.broker_connected
+        assert session.health.broker_problem is not None
+        assert "team broker" in session.health.broker_problem
+        assert "Team mode" in await session.test_webhook_path()
+        own_nats_server.start()
+        await asyncio.wait_for(team.ready(), 15)
+        await wait_until(lambda: session.health.broker_problem is None, what="connected")
+        assert team.broker_connected
+    finally:
+        await session.stop()
