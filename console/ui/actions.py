@@ -12,12 +12,11 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from console.operations.errors import TransferCancelled
 from console.operations.transfer import TransferState
-from console.relay.claims import ClaimTaken
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
 from console.ui.formatting import conference_title, hangup_text, party, state_text
-from console.ui.messages import action_failed, describe_error
+from console.ui.messages import action_failed, claim_taken, describe_error
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
 
@@ -407,11 +406,13 @@ class CallActions(QObject):
             raise
         except TransferCancelled as exc:  # the operator's own choice: words, not a failure
             self.context.show_status(describe_error(exc))
-        except ClaimTaken as exc:  # a colleague won the call first: said, and nothing was done
-            self.context.show_status(taken_words(exc))
-            self.context.notify_info(taken_words(exc))
         except Exception as exc:  # every failure becomes words, never a traceback
-            self.context.notify_error(action_failed(label, exc))
+            taken = claim_taken(exc)
+            if taken is not None:  # a colleague won the call first: said; nothing was done
+                self.context.show_status(taken_words(taken))
+                self.context.notify_info(taken_words(taken))
+            else:
+                self.context.notify_error(action_failed(label, exc))
         finally:
             for ccid in ccids:
                 self.pending.clear(ccid)
@@ -740,8 +741,8 @@ def _state_words(call: Call) -> str:
     return state_text(call.state, call.direction).lower()
 
 
-def taken_words(exc: ClaimTaken) -> str:
-    """'Taken by Alex (answering): nothing was done to the call.'"""
+def taken_words(exc: Any) -> str:
+    """'Taken by Alex (answering): nothing was done to the call.' (``exc``: a ClaimTaken)"""
     return f"{exc.user_message} ({exc.holder.action}): nothing was done to the call."
 
 

@@ -6,6 +6,10 @@ its models, actions and the panel are the real ones, driven with qtbot's keys an
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -325,3 +329,16 @@ def test_non_supervisors_get_no_supervisor_buttons(qtbot, window, team, session,
     window.team_ui.supervise(SupervisorMode.MONITOR)
     assert team.commands == []
     assert "for supervisors" in window.status.currentMessage()
+
+
+def test_the_window_with_its_team_parts_never_imports_the_broker_client():
+    """A solo console loads nats-py only when a session starts in team mode."""
+    code = (
+        "import sys, console.ui.main_window, console.ui.team_install, console.ui.settings_dialog;"
+        "print('nats' in sys.modules, any(m.startswith('console.relay') for m in sys.modules))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.split() == ["False", "False"]
