@@ -410,7 +410,8 @@ def guide(plan: DemoPlan) -> str:
         [
             "",
             "The team demo is running. Two console windows open, one per operator:",
-            f"  {alex.name} (operator) and {sam.name} (supervisor), each with a Team panel.",
+            f"  {alex.name} (operator) and {sam.name} (supervisor), each with a Team panel",
+            "  (the second opens on top of the first: move it aside; the title says whose).",
             "Things to try:",
             "  • A call rings in both windows. Answer it in one (F5): the other shows "
             f'"{alex.name} is answering"; answering there too says "Taken by …" and does '
