@@ -70,6 +70,7 @@ __all__ = [
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CONCURRENT_BODIES = 16
+READ_BUFFER_BYTES = 16 * 1024
 EXCERPT_BYTES = 2048
 EXCERPT_WAIT_SECS = 0.5
 
@@ -274,6 +275,10 @@ class WebhookReceiver:
             keepalive_timeout=self._idle_timeout,
             lingering_time=self._lingering_time,
             auto_decompress=False,
+            # A request's body is buffered up to twice this before the connection stops being
+            # read. aiohttp's default (256 KiB) let 300 large posts waiting for a body slot hold
+            # ~200 MB between them; deliveries are a few KB, so a small buffer costs nothing.
+            read_bufsize=READ_BUFFER_BYTES,
             logger=_ServerLog(self),
         )
         await runner.setup()
