@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from console.config import Settings
 from console.desk.status import Status
@@ -195,6 +195,17 @@ def test_claims_presence_and_supervising_across_two_windows(qtbot, team):
     sam_panel.stop_button.click()
     qtbot.waitUntil(lambda: not whisper.isChecked(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "whisper" not in roles().values(), timeout=WAIT_MS)
+
+    # Alex sends the caller to Sam in one action: Enter on Sam in the Team panel.
+    alex_window.select_calls([ccid])
+    assert alex_panel.select_colleague("Sam")
+    qtbot.waitUntil(alex_panel.transfer_button.isEnabled, timeout=WAIT_MS)
+    alex_panel.view.setFocus()
+    qtbot.keyClick(alex_panel.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: alex_window.status.currentMessage() == "Transferred to Sam.", timeout=WAIT_MS
+    )
+    assert sessions[0].ops.transferred_to(ccid) == PHONES["Sam"]
     run_task(qtbot, sessions[0].ops.hangup(ccid), START_STOP_MS)
 
 
