@@ -334,6 +334,7 @@ class TeamPanel(QWidget):
         self.team_on = False
         self._selected_call: Call | None = None
         self._supervising: tuple[str, SupervisorMode] | None = None
+        self._keys: dict[str, str] = {}  # action name -> its shortcut, for the tooltips
 
         self.header = QLabel(self)
         self.header.setObjectName("teamHeader")
@@ -433,7 +434,7 @@ class TeamPanel(QWidget):
         self.team_on = False
         self._ticker.stop()
         self.header.setText(text)
-        self.header.setProperty("severity", "")
+        self._severity("")
         self.model.set_colleagues([])
         self.model.set_claims({})
         self.claims_list.clear()
@@ -450,12 +451,18 @@ class TeamPanel(QWidget):
         role = " (supervisor)" if supervisor else ""
         if broker_problem:
             self.header.setText(f"You are {operator}{role}. ⚠ {broker_problem}")
-            self.header.setProperty("severity", "warning")
         else:
             self.header.setText(f"You are {operator}{role}; the team broker is connected.")
-            self.header.setProperty("severity", "")
+        self._severity("warning" if broker_problem else "")
         self.supervise_box.setVisible(supervisor)
         self.update_buttons()
+
+    def _severity(self, severity: str) -> None:
+        """The theme's style sheet colours the header by this property (re-polished)."""
+        if self.header.property("severity") != severity:
+            self.header.setProperty("severity", severity)
+            self.header.style().unpolish(self.header)
+            self.header.style().polish(self.header)
 
     def set_colleagues(self, colleagues: list[Colleague]) -> None:
         self._selected_name = self._current_name()
@@ -559,7 +566,7 @@ class TeamPanel(QWidget):
         """Tooltips name the action, its key, and (when disabled) why."""
         if keys is not None:
             self._keys = dict(keys)
-        keys = getattr(self, "_keys", {})
+        keys = self._keys
         tips = {
             "transfer": (self.transfer_button, "Blind transfer of the selected call to them"),
             "attended": (self.attended_button, "Consult them first while the caller waits"),
