@@ -12,6 +12,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Desktop operator console for the Telnyx Call Control (Voice) API.",
+        epilog="Other commands: 'relay --config FILE' (team mode's webhook relay), 'team-demo' "
+        "(team mode on one machine: a local broker, the relay and two consoles), 'simulator' "
+        "(the Telnyx simulator on its own). Each has --help.",
     )
     parser.add_argument(
         "--demo",
@@ -46,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         from console.relay.relay import main as relay_main
 
         return relay_main(argv[1:])
+    if argv[:1] == ["team-demo"]:
+        from console.team_demo import main as team_demo
+
+        return team_demo(argv[1:])
+    if argv[:1] == ["simulator"]:  # the team demo starts it (also in a frozen build)
+        from console.simulator.__main__ import main as simulator_main
+
+        return simulator_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.home:
         import os

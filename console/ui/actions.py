@@ -16,7 +16,7 @@ from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.calls_model import is_up
 from console.ui.formatting import conference_title, hangup_text, party, state_text
-from console.ui.messages import action_failed, describe_error
+from console.ui.messages import action_failed, claim_taken, describe_error
 from console.ui.pending import PendingOps
 from console.ui.ringing_calls import RingingCalls, rings_in
 from console.ui.validation import check_dtmf, normalize_target
@@ -38,6 +38,7 @@ class ActionContext(Protocol):
     def confirm(self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> Any: ...
     def notify_error(self, text: str) -> None: ...
     def show_status(self, text: str) -> None: ...
+    def notify_info(self, text: str) -> None: ...
     def focus_dialer(self) -> None: ...
     def open_settings(self) -> None: ...
 
@@ -405,7 +406,12 @@ class CallActions(QObject):
         except TransferCancelled as exc:  # the operator's own choice: words, not a failure
             self.context.show_status(describe_error(exc))
         except Exception as exc:  # every failure becomes words, never a traceback
-            self.context.notify_error(action_failed(label, exc))
+            taken = claim_taken(exc)
+            if taken is not None:  # a colleague won the call first: said; nothing was done
+                self.context.show_status(taken_words(taken))
+                self.context.notify_info(taken_words(taken))
+            else:
+                self.context.notify_error(action_failed(label, exc))
         finally:
             for ccid in ccids:
                 self.pending.clear(ccid)
@@ -723,6 +729,11 @@ class CallActions(QObject):
 
 def _state_words(call: Call) -> str:
     return state_text(call.state, call.direction).lower()
+
+
+def taken_words(exc: Any) -> str:
+    """'Taken by Alex (answering): nothing was done to the call.' (``exc``: a ClaimTaken)"""
+    return f"{exc.user_message} ({exc.holder.action}): nothing was done to the call."
 
 
 def far_party(call: Call) -> str:

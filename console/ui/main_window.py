@@ -67,6 +67,7 @@ from console.ui.ringer import AudioOutput
 from console.ui.ringing import RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
+from console.ui.team_install import install_team
 from console.ui.tray import Tray
 from console.ui.try_this import TryThisCard
 from console.ui.views import StillTreeView
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         workflow = install_workflow(self, session, getattr(session, "desk", None))
         if workflow is not None:
             self._ring_by_status(workflow.desk.status, workflow.status_selector.dnd_action)
+        install_team(self, session)  # the Team dock and menu (console/ui/team_install.py)
         self._first_run_geometry()  # once everything is built, so its minimum size is known
         self._restore_layout()
         self._on_selection()

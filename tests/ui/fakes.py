@@ -340,11 +340,15 @@ class FakeSession:
         for cb in list(self._health_cbs):
             cb()
 
-    async def apply_settings(self, settings, api_key=None, public_key=None, ngrok_authtoken=None):
+    async def apply_settings(
+        self, settings, api_key=None, public_key=None, ngrok_authtoken=None, broker_password=None
+    ):
         await asyncio.sleep(0)
         if self.apply_error is not None:
             raise self.apply_error
         secrets = {"api_key": api_key, "public_key": public_key, "ngrok_authtoken": ngrok_authtoken}
+        if broker_password is not None:  # team mode's secret, only when the Team page set one
+            secrets["broker_password"] = broker_password
         self.applied.append((settings, secrets))
         self.settings = settings
         return []  # the real session returns notes for the operator
