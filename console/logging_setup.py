@@ -7,6 +7,7 @@ import logging.handlers
 import re
 import sys
 import threading
+from io import TextIOWrapper
 from pathlib import Path
 
 REDACTED = "[REDACTED]"
@@ -96,7 +97,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     The log names numbers, callers and URLs: other accounts on the machine must not read it.
     """
 
-    def _open(self):  # type: ignore[no-untyped-def]  # typeshed: returns a TextIOWrapper
+    def _open(self) -> TextIOWrapper:
         from console.paths import private_file
 
         private_file(Path(self.baseFilename))
