@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         from console.selftest import run_self_test
 
         return run_self_test()
+    from console.display_check import display_problem
+
+    # Before Qt: without a display its xcb plugin aborts with a misleading library hint.
+    problem = display_problem()
+    if problem is not None:
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     from console.app import run_app
 
     return run_app(demo=args.demo)
