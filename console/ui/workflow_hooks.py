@@ -117,6 +117,14 @@ def add_directory(wf: Workflow, dialog: Any) -> None:
     dialog.submitted.connect(wf.guard(wf.desk.recent.note))
 
 
+def hook_popup(wf: Workflow) -> None:
+    """The ringing popup names a known caller as the contacts do (``Pat Lee (Acme)``)."""
+    alerts = getattr(wf.window, "ring_alerts", None)
+    if alerts is None:
+        return
+    alerts.popup.names = lambda number: None if wf.closed else wf.names(number)
+
+
 def hook_tray(wf: Workflow) -> None:
     tray = getattr(wf.window, "tray", None)
     if tray is None:

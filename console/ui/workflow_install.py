@@ -42,6 +42,7 @@ from console.ui.workflow_directory import DirectoryPicker
 from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
     hook_dialer_and_prompts,
+    hook_popup,
     hook_tray,
     hook_views,
 )
@@ -138,6 +139,7 @@ class Workflow(QObject):
         hook_views(self)
         hook_dialer_and_prompts(self)
         hook_tray(self)
+        hook_popup(self)
         self.caller_panel.recent.itemActivated.connect(
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )

@@ -155,6 +155,12 @@ def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
         "Incoming call",
         f"Incoming call from Pat Lee (Acme) <{PAT}>",
     ) in window.tray.notifications
+    # The ringing popup names the contact first, the number under it (not the network's name).
+    popup = window.ring_alerts.popup
+    op.wait(lambda: popup.isVisible() and popup.ccid == ccid)
+    assert popup.caller_label.text() == "Pat Lee (Acme)"
+    assert popup.number_label.text() == PAT
+    assert popup.toolTip().startswith(f"Pat Lee (Acme) <{PAT}>")
     op.act("reject", ccid)
 
     # Do not disturb: the next ringing call raises no notification (nor, with the hook, a popup).
