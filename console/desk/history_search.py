@@ -14,7 +14,7 @@ import sqlite3
 
 from console.desk.numbers import digits
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
-from console.history import CallHistoryEntry, HistoryTable
+from console.history import CallHistoryEntry, HistoryTable, PageMark, call_key, mark_of
 
 
 def _number_like(text: str) -> bool:
@@ -85,3 +85,85 @@ def load(history: HistoryTable, keys: list[str]) -> list[CallHistoryEntry]:
     """The entries of ``keys`` in that order (each one primary-key lookup)."""
     entries = (history.get(key) for key in keys)
     return [e for e in entries if e is not None]
+
+
+def noted_keys(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    since: float | None = None,
+    until: float | None = None,
+    after: PageMark | None = None,
+    limit: int = 200,
+) -> list[str]:
+    """Keys of the newest calls whose wrap-up (notes, disposition, tags) contains ``text``,
+    in the history panel's order and range, after ``after`` (the same paging as
+    ``HistoryTable.page``). A text too short for the trigram index matches a whole
+    disposition ("ok") only."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    if len(text) >= MIN_INDEXED_TEXT:
+        noted = (
+            "SELECT w.call_key FROM desk_wrapups_fts f JOIN desk_wrapups w ON w.rowid = f.rowid"
+            " WHERE f.body LIKE ?"
+        )
+        params: list[object] = [like_pattern(text)]
+    else:
+        noted = "SELECT call_key FROM desk_wrapups WHERE disposition = ? COLLATE NOCASE"
+        params = [text]
+    clauses = [f"call_key IN ({noted})"]
+    if since is not None:
+        clauses.append("coalesce(started_at, first_seen_at) >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("coalesce(started_at, first_seen_at) <= ?")
+        params.append(until)
+    if after is not None:
+        clauses.append("(started_at < ? OR (started_at = ? AND call_key < ?))")
+        params += [after.started_at, after.started_at, after.call_key]
+    params.append(max(int(limit), 0))
+    rows = conn.execute(
+        "SELECT call_key FROM call_history WHERE "
+        + " AND ".join(clauses)
+        + " ORDER BY started_at DESC, call_key DESC LIMIT ?",
+        params,
+    )
+    return [str(r[0]) for r in rows]
+
+
+def history_page(
+    conn: sqlite3.Connection,
+    history: HistoryTable,
+    text: str | None = None,
+    *,
+    since: float | None = None,
+    until: float | None = None,
+    after: PageMark | None = None,
+    limit: int = 200,
+) -> list[CallHistoryEntry]:
+    """``HistoryTable.page`` that also finds calls by their notes, disposition and tags.
+
+    Both parts are ordered the same way and cut at the same mark, so merging their first
+    ``limit`` rows gives exactly the first ``limit`` rows of the union: paging stays right.
+    """
+    found = history.page(text, since=since, until=until, after=after, limit=limit)
+    if not (text or "").strip():
+        return found
+    keys = {call_key(e) for e in found}
+    extra = [
+        e
+        for e in load(
+            history,
+            noted_keys(conn, text or "", since=since, until=until, after=after, limit=limit),
+        )
+        if call_key(e) not in keys
+    ]
+    if not extra:
+        return found
+
+    def newest_first(entry: CallHistoryEntry) -> tuple[float, str]:
+        mark = mark_of(entry)
+        return (mark.started_at, mark.call_key)
+
+    return sorted([*found, *extra], key=newest_first, reverse=True)[: max(int(limit), 0)]

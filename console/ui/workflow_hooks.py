@@ -91,6 +91,13 @@ def hook_views(wf: Workflow) -> None:
     for action in (wf.call_back_action, wf.add_contact_action, copy):
         table.addAction(action)
     wf.copy_call_id_action = copy
+    # The panel's own search box also finds calls by their notes, disposition and tags.
+    panel.set_pager(
+        wf.desk.history_page,  # the panel reports a failed read itself
+        "Number, name, note or call id",
+        "Part of a phone number or a name, words from a call's notes, a disposition or tag, "
+        f"or a call id (Ctrl+F searches contacts and live calls too: {keys('Ctrl+F')})",
+    )
 
 
 def hook_dialer_and_prompts(wf: Workflow) -> None:

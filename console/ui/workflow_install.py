@@ -280,7 +280,10 @@ class Workflow(QObject):
 
     def wrapup_changed(self, key: str) -> None:
         self.wrapups_shown.pop(key, None)
-        self.window.history_panel.table.viewport().update()
+        panel = self.window.history_panel
+        panel.table.viewport().update()
+        if panel.search.text().strip():
+            panel.refresh()  # a note just written may be what the search box asks for
 
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
@@ -528,6 +531,7 @@ class Workflow(QObject):
             return
         self.card.save_notes()  # what was typed is kept
         self.closed = True
+        self.window.history_panel.pager = None  # the desk closes below: the table alone again
         self.timer.stop()
         self.status_selector.timer.stop()
         for unsubscribe in self._unsubscribe:

@@ -92,9 +92,21 @@ def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
     (hit,) = search.items("call")
     assert "Call back" in hit.text(1)
 
-    # Called back from history: Enter on the row dials the caller through the dialer.
+    # The history panel's own search box finds it by its note, and by its disposition.
     search.close()
     panel = window.history_panel
+    window.history_dock.show()
+    for words in ("router reboots", "call back"):
+        panel.search.setText(words)
+        panel.refresh()
+        assert [e.call_control_id for e in panel.entries] == [ccid], words
+    panel.search.setText("no such words anywhere")
+    panel.refresh()
+    assert panel.entries == []
+    panel.search.clear()
+    panel.refresh()
+
+    # Called back from history: Enter on the row dials the caller through the dialer.
     op.wait(lambda: any(e.call_control_id == ccid for e in panel.entries))
     row = next(i for i, e in enumerate(panel.entries) if e.call_control_id == ccid)
     result = panel.table.model().index(row, COL_RESULT)
