@@ -124,6 +124,27 @@ def add_directory(wf: Workflow, dialog: Any) -> None:
     dialog.submitted.connect(wf.guard(wf.desk.recent.note))
 
 
+def hook_settings(wf: Workflow) -> None:
+    """The main Settings dialog gets a button to the workflow's own settings."""
+    dialogs = getattr(wf.window, "dialogs", None)
+    if dialogs is None:
+        return
+    original = dialogs.open_settings
+
+    def open_settings():
+        dialog = original()
+        adder = getattr(dialog, "add_button", None)
+        if adder is not None and not wf.closed and getattr(dialog, "workflow_button", None) is None:
+            dialog.workflow_button = adder(
+                "Wor&kflow…",
+                "Dispositions, the wrap-up timer and speed dials",
+                wf.guard(lambda: wf.open_settings(dialog)),
+            )
+        return dialog
+
+    dialogs.open_settings = open_settings  # the window opens Settings through its dialogs
+
+
 def hook_popup(wf: Workflow) -> None:
     """The ringing popup names a known caller as the contacts do (``Pat Lee (Acme)``)."""
     alerts = getattr(wf.window, "ring_alerts", None)

@@ -43,6 +43,7 @@ from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
     hook_dialer_and_prompts,
     hook_popup,
+    hook_settings,
     hook_tray,
     hook_views,
 )
@@ -140,6 +141,7 @@ class Workflow(QObject):
         hook_dialer_and_prompts(self)
         hook_tray(self)
         hook_popup(self)
+        hook_settings(self)
         self.caller_panel.recent.itemActivated.connect(
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
@@ -512,12 +514,18 @@ class Workflow(QObject):
         self.window.show_status(f"Exported {count} calls with their notes.")
         return count
 
-    def open_settings(self) -> QDialog:
+    def open_settings(self, parent: QWidget | None = None) -> QDialog:
+        """The workflow's settings; ``parent``: the dialog it is opened from (main Settings)."""
         from console.ui.workflow_settings import WorkflowSettingsDialog
 
         dialog = self.settings_dialog
+        # Over a modal Settings it must be that dialog's child, or the modality blocks it.
+        stale = parent is not None and dialog is not None and Shiboken.isValid(dialog)
+        if stale and dialog is not None and dialog.parentWidget() is not parent:
+            dialog.close()
+            dialog = None
         if dialog is None or not Shiboken.isValid(dialog):
-            dialog = WorkflowSettingsDialog(self.desk, self.window)
+            dialog = WorkflowSettingsDialog(self.desk, parent or self.window)
             dialog.applied.connect(self.guard(self.card.reload_dispositions))
             dialog.finished.connect(dialog.deleteLater)
             self.settings_dialog = dialog
