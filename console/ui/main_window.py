@@ -64,7 +64,7 @@ from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.ringer import AudioOutput
-from console.ui.ringing import RingAlerts
+from console.ui.ringing import DEMO_RING_GRACE_MS, RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.tray import Tray
@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
             self.qsettings,
             lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
             audio_output,
+            grace_ms=DEMO_RING_GRACE_MS if getattr(session, "demo", False) else 0,
         )
         popup = self.ring_alerts.popup
         popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())

@@ -8,13 +8,15 @@ from console.config import Settings
 from console.secrets import SecretStore, use_in_memory_keyring
 from console.session import ConsoleSession
 from console.ui.main_window import MainWindow
+from tests.e2e.conftest import session, transport, window  # noqa: F401  (fixtures)
+from tests.e2e.operator import Operator
 from tests.support.qt import run_task
 
 
-def _red(window: QWidget) -> list[str]:
+def _red(top: QWidget) -> list[str]:
     """Every visible widget the stylesheet paints as an error, by its name and text."""
     found = []
-    for widget in [window, *window.findChildren(QWidget)]:
+    for widget in [top, *top.findChildren(QWidget)]:
         if widget.property("severity") == "error" and widget.isVisible():
             text = getattr(widget, "text", lambda: "")()
             found.append(f"{widget.objectName() or type(widget).__name__}: {text}")
@@ -22,6 +24,7 @@ def _red(window: QWidget) -> list[str]:
 
 
 def test_a_first_run_without_a_key_does_not_open_in_red(qtbot, qsettings, tmp_path, monkeypatch):
+    # (its own session: not the demo one the fixtures below make)
     """The real ConsoleSession, as the app starts it on a fresh machine with no API key."""
     monkeypatch.setenv("TELNYX_CONSOLE_HOME", str(tmp_path))
     monkeypatch.delenv("TELNYX_API_KEY", raising=False)
@@ -50,3 +53,48 @@ def test_a_first_run_without_a_key_does_not_open_in_red(qtbot, qsettings, tmp_pa
             window.close()
         finally:
             run_task(qtbot, session.stop(), timeout=15000)
+
+
+# --- the demo's support queue, on a real demo session (simulator, receiver, store) ---------
+
+
+def test_a_queued_demo_caller_never_pops_up_and_can_be_picked(qtbot, window, session):  # noqa: F811
+    from console.simulator import demo
+    from console.state.entities import CallState
+
+    op = Operator(qtbot, window, session)
+    alerts = window.ring_alerts
+    shown: list[str] = []
+    alerts.popup.show_call = _spy(alerts.popup.show_call, shown)
+    sim = session.simulator
+    # What the demo's auto-attendant does for a support-line caller: answer, then enqueue.
+    ccid = op.run(
+        sim.place_inbound_call(from_="+13125550177", to=sim.from_numbers[1], ring_secs=600)
+    )
+    # The worst case: the window has already drawn the call ringing when the answer comes.
+    op.wait(lambda: getattr(session.store.call(ccid), "state", None) is CallState.RINGING)
+    window.store_bridge.flush()
+    sim.call_command(ccid, "answer", {})
+    sim.call_command(ccid, "enqueue", {"queue_name": demo.QUEUE_NAME})
+    op.wait(lambda: getattr(session.store.call(ccid), "state", None) is CallState.QUEUED)
+    window.store_bridge.flush()
+    op.wait(lambda: not alerts.in_grace)
+    assert shown == []  # never rang for the operator: the application took it
+    window.select_waiter(demo.QUEUE_NAME, ccid)
+    op.finish(op.press("pick"))
+    op.wait(lambda: session.store.call(ccid).state is not CallState.QUEUED)
+
+    # A caller for the operator still pops up, once the short grace has passed.
+    ringing = op.inbound(from_="+13125550178")
+    op.wait(lambda: alerts.popup.isVisible() and alerts.popup.ccid == ringing)
+    assert shown == [ringing]
+    op.act("reject", ringing)
+
+
+def _spy(show_call, shown: list[str]):
+    def spy(call, called, others=0):
+        if not shown or shown[-1] != call.call_control_id:
+            shown.append(call.call_control_id)
+        show_call(call, called, others)
+
+    return spy
