@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+
+import pytest
 from PySide6.QtWidgets import QWidget
 
 from console.config import Settings
@@ -23,8 +28,11 @@ def _red(top: QWidget) -> list[str]:
     return found
 
 
-def test_a_first_run_without_a_key_does_not_open_in_red(qtbot, qsettings, tmp_path, monkeypatch):
+def test_a_first_run_without_a_key_does_not_open_in_red(
+    qtbot, qsettings, tmp_path, monkeypatch, caplog
+):
     # (its own session: not the demo one the fixtures below make)
+    caplog.set_level(logging.INFO)
     """The real ConsoleSession, as the app starts it on a fresh machine with no API key."""
     monkeypatch.setenv("TELNYX_CONSOLE_HOME", str(tmp_path))
     monkeypatch.delenv("TELNYX_API_KEY", raising=False)
@@ -53,6 +61,27 @@ def test_a_first_run_without_a_key_does_not_open_in_red(qtbot, qsettings, tmp_pa
             window.close()
         finally:
             run_task(qtbot, session.stop(), timeout=15000)
+    # Nor in the terminal: nothing is an error before anything was set up.
+    loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert loud == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_window_layout_file_is_private(tmp_path, monkeypatch):
+    """layout.ini holds the recent numbers: 0600 like every other file of the console."""
+    from console.ui.main_window import layout_settings
+
+    monkeypatch.setenv("TELNYX_CONSOLE_HOME", str(tmp_path / "home"))
+    old = os.umask(0o022)
+    try:
+        settings = layout_settings()
+        settings.setValue("dialer/recent", ["+13125550142"])
+        settings.sync()
+    finally:
+        os.umask(old)
+    path = Path(settings.fileName())
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
 
 
 # --- the demo's support queue, on a real demo session (simulator, receiver, store) ---------
