@@ -72,6 +72,10 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     return code
 
 
+def _load_window_code() -> None:
+    import console.ui.main_window  # noqa: F401
+
+
 class AppController:
     """Builds the session and the window, and shuts both down in order."""
 
@@ -100,8 +104,17 @@ class AppController:
         if not secrets.backend_available:
             notices.append(secrets.backend_message)
         self.session = ConsoleSession(
-            settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
+            settings,
+            secrets,
+            demo=self.demo,
+            notices=notices,
+            ingest_mode="process",
+            connect_in_background=True,  # the window opens while the tunnel and API answer
         )
+        # The window's modules load on a worker thread while the session starts: most of that
+        # start is the ingest child booting in its own process, so the two use both cores.
+        # (Only the import moves; every widget is still made on this thread.)
+        window_code = asyncio.get_running_loop().run_in_executor(None, _load_window_code)
         try:
             await self.session.start()
         except Exception as exc:
@@ -109,6 +122,9 @@ class AppController:
             await self._show_fatal(exc)
             self._finish(1)
             return
+        finally:
+            with contextlib.suppress(Exception):  # an import error is reported by _open_window
+                await window_code
         try:
             self._open_window()
         except Exception as exc:

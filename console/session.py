@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from console import paths
 from console.config import Settings, save_settings, validate_settings
@@ -46,24 +46,28 @@ from console.console_metrics import ConsoleMetrics
 from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
+from console.events.deliveries import ReceivedEvent, ReceiverStats, Rejection
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
+from console.ingest.config import IngestConfig
 from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
-from console.ingest.service import IngestConfig
 from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
 from console.operations.errors import OperationError
 from console.operations.health import ClockWatch, Health
 from console.operations.resync import fetch_snapshot
-from console.operations.webhook_target import WebhookPointError, WebhookTarget
+from console.operations.webhook_target import WebhookHeldError, WebhookPointError, WebhookTarget
 from console.secrets import Secret
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
+from console.team.settings import team_restart_notes
+
+if TYPE_CHECKING:
+    from console.team.mode import TeamMode  # imported when team mode starts: nats-py is heavy
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +123,8 @@ class ConsoleSession:
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
+        team_options: dict[str, Any] | None = None,
+        connect_in_background: bool = False,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -137,6 +143,13 @@ class ConsoleSession:
         # "process" is what the app runs (the 2xx path has its own interpreter); tests mostly
         # use "thread" (the same component, started in milliseconds).
         self._ingest_mode: IngestMode = ingest_mode
+        self._team_options = dict(team_options or {})  # tests: stream, buckets, heartbeat
+        #: Team mode (settings.mode == "team", not in a demo): the UI's TeamView; else None.
+        self.team: TeamMode | None = None
+        # The app opens its window without waiting for the network (tunnel, webhook URL,
+        # start-up resync: seconds of retries when Telnyx is slow or unreachable); tests and
+        # tools that want all of it done when ``start()`` returns keep the default.
+        self._connect_in_background = connect_in_background
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -277,7 +290,10 @@ class ConsoleSession:
             public_key = self._simulator_options["keypair"].public_key_b64
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
-        await self._start_receiver(public_key)
+        if self.settings.mode == "team" and not self.demo:
+            await self._start_team()  # no receiver: events come from the relay's broker
+        else:
+            await self._start_receiver(public_key)
         await self._start_state()
 
         notices: list[str] = list(self._start_notices)
@@ -291,10 +307,9 @@ class ConsoleSession:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
                 self._set_health(tunnel_state="waiting for setup")
-            else:
-                await self._start_tunnel()
 
-        self.ops = Operations(
+        make_operations = self.team.operations if self.team is not None else Operations
+        self.ops = make_operations(
             self.client or _MissingClient(),
             self.store,
             self.settings,
@@ -303,18 +318,48 @@ class ConsoleSession:
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
-        if self.client is not None and not self.demo:
-            await self._point_webhook()
-        if self.client is not None:
-            try:
-                await self.resync("start-up")
-            except Exception as exc:
-                # Recorded in health (last_resync_error, api_last_error): the console still
-                # opens, so the operator can fix the key or the application in Settings.
-                log.warning("start-up resync failed: %s", _words(exc))
+        if self.team is not None:
+            self.on_event(self.team.on_session_event)
+            await self.team.start()  # never waits for the broker
+        if self._connect_in_background:
+            self._spawn(self._connect(), "session-connect")
+        else:
+            await self._connect()
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic:
             self.simulator.start_demo_traffic()
+
+    async def _start_team(self) -> None:
+        from console.team.mode import TeamMode
+
+        password = await self.secrets.aget(Secret.BROKER_PASSWORD)
+        self.team = TeamMode.for_settings(
+            self.settings,
+            password,
+            journal_path=self._journal_path(),
+            database_path=self.database_path,
+            committed=self._on_committed,
+            request_resync=self.request_resync,
+            set_health=self._set_health,
+            **self._team_options,
+        )
+        await self.team.open_journal()
+        self._set_health(mode="team", tunnel_state="team", receiver_url=None)
+
+    async def _connect(self) -> None:
+        """What needs the network: the tunnel, pointing the webhook URL at it, the start-up
+        resync. Each failure is recorded in health and words; none stops the console."""
+        if self.client is None:
+            return
+        if not self.demo and self.team is None:  # team mode: the relay owns the URL
+            await self._start_tunnel()
+            await self._point_webhook()
+        try:
+            await self.resync("start-up")
+        except Exception as exc:
+            # Recorded in health (last_resync_error, api_last_error): the console still
+            # opens, so the operator can fix the key or the application in Settings.
+            log.warning("start-up resync failed: %s", _words(exc))
 
     def _receiver_port_setting(self) -> int:
         if self._receiver_port is not None:
@@ -443,6 +488,8 @@ class ConsoleSession:
             taken = min(taken, self.recorder.folded_seq)
         if self.ingest is not None:
             self.ingest.compact_below(taken)
+        elif self.team is not None:
+            self.team.compact_below(taken, self.settings.event_retention_days)
 
     async def _start_simulator(self) -> None:
         from console.simulator import TelnyxSimulator
@@ -557,7 +604,7 @@ class ConsoleSession:
         tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
         return self.settings.webhook_url(tunnel_url) if tunnel_url else None
 
-    async def _point_webhook(self) -> None:
+    async def _point_webhook(self, *, take_over: bool = False) -> None:
         url = self._public_webhook_url()
         if url is None:
             problem = None
@@ -580,14 +627,33 @@ class ConsoleSession:
             )
             return
         try:
-            await self._webhook.point(self.client, self.settings.connection_id, url)
+            await self._webhook.point(
+                self.client, self.settings.connection_id, url, take_over=take_over
+            )
+        except WebhookHeldError as exc:
+            # Not taken silently: the UI offers take_over_webhook() or joining a team.
+            log.warning("%s", exc.user_message)
+            self._set_health(
+                webhook_url=None, webhook_problem=exc.user_message, webhook_held_by=exc.holder.where
+            )
+            self._note_api_result(None)
+            return
         except WebhookPointError as exc:
             log.error("%s", exc.user_message)
             self._set_health(webhook_url=None, webhook_problem=exc.user_message)
             self._note_api_result(exc.__cause__)
             return
         self._note_api_result(None)
-        self._set_health(webhook_url=url, webhook_problem=None)
+        self._set_health(webhook_url=url, webhook_problem=None, webhook_held_by=None)
+
+    async def take_over_webhook(self) -> None:
+        """Point the application at this console although another console holds it (the
+        operator chose to, after ``health.webhook_held_by`` said who); then resync."""
+        if self.team is not None or self.demo or self.client is None:
+            raise OperationError("Only a console in solo mode receives the webhooks itself.")
+        await self._point_webhook(take_over=True)
+        if self.health.webhook_url is not None:
+            self.request_resync("took the webhook URL over")
 
     def _note_api_result(self, exc: BaseException | None) -> None:
         if exc is None:
@@ -674,6 +740,8 @@ class ConsoleSession:
         # The receiver's counters come every quarter second; what was folded is known now.
         last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
         pending = self.tail.pending if self.tail is not None else 0
+        if self.team is not None:
+            pending += self.team.source.pending  # still in the broker's stream
         self._set_health(
             last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
             last_delivery_delay=stats.last_delivery_delay,
@@ -842,6 +910,9 @@ class ConsoleSession:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
             await _quietly("client close", self.client.aclose())
+        if self.team is not None:
+            # The stream stops first; what the mirror wrote is folded below.
+            await _quietly("team mode", self.team.stop())
         if self.ingest is not None:
             # The receiver stops answering first; what it committed is folded below.
             await _quietly("receiver stop", self.ingest.stop())
@@ -874,6 +945,7 @@ class ConsoleSession:
         api_key: str | None = None,
         public_key: str | None = None,
         ngrok_authtoken: str | None = None,
+        broker_password: str | None = None,
     ) -> list[str]:
         """Validate, save (secrets to the keyring) and apply what can change live.
 
@@ -906,6 +978,7 @@ class ConsoleSession:
             (Secret.API_KEY, api_key),
             (Secret.PUBLIC_KEY, public_key),
             (Secret.NGROK_AUTHTOKEN, ngrok_authtoken),
+            (Secret.BROKER_PASSWORD, broker_password),
         ):
             if value is not None:
                 await self.secrets.aset(name, value)
@@ -934,6 +1007,7 @@ class ConsoleSession:
                 notes.append("The webhook receiver was restarted with the new settings.")
             self._refresh_receiver_health()
 
+        notes += team_restart_notes(old, settings, self.demo, broker_password is not None)
         if not self.demo:
             client_changed = api_key is not None or any(
                 getattr(settings, f) != getattr(old, f) for f in ("api_base_url", "default_country")
@@ -949,7 +1023,7 @@ class ConsoleSession:
                 "receiver_path",
                 "receiver_port",
             )
-            tunnel_changed = (
+            tunnel_changed = self.team is None and (
                 receiver_moved
                 or ngrok_authtoken is not None
                 or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
@@ -963,12 +1037,16 @@ class ConsoleSession:
             if tunnel_changed:
                 await self._restart_tunnel()
                 notes.append("The tunnel was restarted.")
-            if self.client is not None and (
-                tunnel_changed or application_changed or client_changed
+            if (
+                self.team is None
+                and self.client is not None
+                and (tunnel_changed or application_changed or client_changed)
             ):
                 await self._point_webhook()
                 with contextlib.suppress(Exception):
                     await self.resync("settings changed")
+            elif self.team is not None and (application_changed or client_changed):
+                self.request_resync("settings changed")
         return notes
 
     async def _restart_receiver(self) -> bool:
@@ -1030,6 +1108,11 @@ class ConsoleSession:
         """Prove the path Telnyx → (tunnel) → receiver works; returns a readable result."""
         from console.operations.path_test import probe_webhook_path
 
+        if self.team is not None:
+            problem = self.team.broker_problem
+            return "Team mode: the relay receives the webhooks and this console reads them " + (
+                f"from the broker. ✘ {problem}" if problem else "from the broker. ✔ connected"
+            )
         return await probe_webhook_path(self)
 
 

@@ -55,6 +55,9 @@ from console.ui.workflow_wrapup import WrapUpCard
 
 log = logging.getLogger(__name__)
 
+#: How long history rows about the shown caller are gathered before the caller panel re-reads.
+CALLER_REFRESH_MS = 500
+
 
 def open_desk(session: Any) -> tuple[Desk, str | None]:
     """The session's desk database, or one in memory (with the reason) when it cannot open."""
@@ -146,6 +149,10 @@ class Workflow(QObject):
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
 
+        self._caller_refresh = QTimer(self)
+        self._caller_refresh.setSingleShot(True)
+        self._caller_refresh.setInterval(CALLER_REFRESH_MS)
+        self._caller_refresh.timeout.connect(self.guard(lambda: self.on_selection(force=True)))
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
@@ -258,11 +265,21 @@ class Workflow(QObject):
         return callable(getattr(self.session, "history_table", None))
 
     def _history_written(self, entries: Any) -> None:
-        # Rows the recorder wrote: a selected caller's past calls may have just gained one.
+        # Rows the recorder wrote: the selected caller's past calls may have just gained one.
+        # Under load rows arrive many times a second, so the panel (a few indexed queries) is
+        # read again only for rows about the caller it shows, and at most every half second.
+        shown = self.caller_panel.number
+        about_shown = False
         for entry in entries or ():
             self.wrapups_shown.pop(call_key(entry), None)
-        if self._selected_call() is not None:
-            self.on_selection(force=True)
+            if shown and shown in (entry.from_number, entry.to_number):
+                about_shown = True
+        if (
+            about_shown
+            and self._selected_call() is not None
+            and not self._caller_refresh.isActive()
+        ):
+            self._caller_refresh.start()  # not restarted by later rows: a steady stream still shows
 
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):

@@ -184,3 +184,26 @@ def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
     assert not window.ring_alerts.popup.isVisible()
     assert len(window.tray.notifications) == notified  # nothing popped up or rang
     op.act("reject", second)
+
+
+def test_the_caller_panel_counts_a_call_that_just_ended_from_the_same_caller(
+    qtbot,
+    op,
+    window,  # noqa: F811
+    session,  # noqa: F811
+    workflow,
+):
+    first = op.answered_inbound(from_=PAT, caller_name="Pat Caller")
+    second = op.inbound(from_=PAT, caller_name="Pat Caller")
+    window.select_calls([second])
+    panel = workflow.caller_panel
+    op.wait(lambda: panel.number == PAT and panel.recent.count() == 1)
+    assert "in progress" in panel.recent.item(0).text()
+
+    # The caller hangs up the first call: its history row is rewritten in the background, and
+    # the panel of the selected (second) call shows it ended, without the operator touching it.
+    op.sim.remote_hangup(first)
+    op.wait(lambda: "in progress" not in panel.recent.item(0).text())
+    assert window.selected_ccids() == [second]
+    assert "missed" not in panel.recent.item(0).text()  # it was answered: a talk time
+    op.act("reject", second)
