@@ -171,9 +171,14 @@ def test_history_part_of_the_search_is_newest_first_whether_narrow_or_broad(
     assert [h.key for h in desk.search("31").calls][:2] == ["v3:o1", "v3:p1"]  # too short
 
 
-def test_the_history_panels_page_finds_notes_and_dispositions_and_pages_right(desk):
+@pytest.mark.parametrize("broad", [1000, 2])
+def test_the_history_panels_page_finds_notes_and_dispositions_and_pages_right(
+    desk, monkeypatch, broad
+):
+    from console.desk import history_search
     from console.history import mark_of
 
+    monkeypatch.setattr(history_search, "BROAD", broad)  # 2: the walk over the newest rows
     entries = [call(f"v3:n{i}", ago=timedelta(minutes=10 * i)) for i in range(7)]
     for entry in entries:
         desk.record_call(entry)
@@ -198,3 +203,5 @@ def test_the_history_panels_page_finds_notes_and_dispositions_and_pages_right(de
     in_range = desk.history_page("printer jam", since=since)
     assert [e.call_control_id for e in in_range] == ["v3:n0", "v3:n2"]
     assert desk.history_page("nothing like this") == []
+    assert [e.call_control_id for e in desk.history_page("session-v3:n5")] == ["v3:n5"]  # an id
+    assert len(desk.history_page("")) == 7  # no text: every call, as the table pages them
