@@ -171,3 +171,12 @@ def test_the_log_file_and_its_rotations_are_private(root_logger, tmp_path):
     for path in (log_file, rotated):
         assert path.stat().st_mode & 0o777 == 0o600, path
     assert log_file.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_command_line_sets_the_log_level():
+    from console.__main__ import build_parser
+
+    assert build_parser().parse_args([]).log_level == "INFO"
+    assert build_parser().parse_args(["--log-level", "debug"]).log_level == "DEBUG"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--log-level", "loud"])
