@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep settings, journal and logs under DIR (default: the platform's folders)",
     )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="how much the terminal and the log file say (DEBUG adds every REST request)",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -66,9 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         from console.selftest import run_self_test
 
         return run_self_test()
+    from console.display_check import display_problem
+
+    # Before Qt: without a display its xcb plugin aborts with a misleading library hint.
+    problem = display_problem()
+    if problem is not None:
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     from console.app import run_app
 
-    return run_app(demo=args.demo)
+    return run_app(demo=args.demo, log_level=args.log_level)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 OnReady = Callable[[Any, Any], None]
 
 
-def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
+def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "INFO") -> int:
     """Run the console until its window is closed; returns the process exit code.
 
     ``on_ready(window, session)`` is called once the window is shown (tests use it to close
@@ -51,7 +51,7 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     from console.logging_setup import setup_logging
 
     try:
-        setup_logging()
+        setup_logging(log_level)
     except OSError as exc:  # an unwritable log dir must not keep the console from starting
         logging.basicConfig(level=logging.INFO)
         log.error("file logging is off: %s", exc)

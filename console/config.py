@@ -452,7 +452,7 @@ def load_settings_or_defaults(path: Path | None = None) -> tuple[Settings, list[
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write ``settings`` as JSON atomically (temp file + rename); returns the path written."""
     path = paths.settings_file() if path is None else path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)  # mkstemp makes the file itself 0600
     text = json.dumps(settings.model_dump(mode="json"), indent=2, sort_keys=False) + "\n"
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

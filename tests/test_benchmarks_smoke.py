@@ -32,6 +32,15 @@ EXPECTED = {
         "labels": ["stream: GUI time per event p99", "stream: rows touched per event"],
         "facts": {"stream: model resets": 0, "rebuild: model resets": 1},
     },
+    "desk_search": {
+        "labels": [
+            "search note fragment: p50",
+            "search contact name: p50",
+            "history panel page by note: p50",
+            "caller context: p50",
+        ],
+        "facts": {"search found nowhere: hits": 0, "search a call id: hits": 1},
+    },
     "app_as_wired": {
         "labels": [
             "window shown after start (empty data dir)",

@@ -292,6 +292,10 @@ class WebhookReceiver:
         self._stats.started_at = self._clock()
         if not self._verify:
             log.warning("webhook signature verification is OFF: any local sender is trusted")
+        elif self._key_problem and self._key_problem[0] is Reason.NO_PUBLIC_KEY:
+            # Not set up yet (a first run): the status bar and the setup wizard say so; an
+            # ERROR in the terminal before the operator has typed anything would only alarm.
+            log.warning("webhook receiver has no public key yet: %s", self.key_problem)
         elif self._key_problem:
             log.error("webhook receiver has no usable key: %s", self.key_problem)
         log.info("webhook receiver listening on %s", self.url)

@@ -64,7 +64,7 @@ from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import WAITER_ROLE, QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.ringer import AudioOutput
-from console.ui.ringing import RingAlerts
+from console.ui.ringing import DEMO_RING_GRACE_MS, RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
 from console.ui.team_install import install_team
@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             self.qsettings,
             lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
             audio_output,
+            grace_ms=DEMO_RING_GRACE_MS if getattr(session, "demo", False) else 0,
         )
         popup = self.ring_alerts.popup
         popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())
@@ -1054,4 +1055,6 @@ def layout_settings() -> QSettings:
     TELNYX_CONSOLE_HOME keep them with everything else)."""
     from console import paths
 
-    return QSettings(str(paths.config_dir() / LAYOUT_FILENAME), QSettings.Format.IniFormat)
+    # Made 0600 first: Qt then keeps the mode when it rewrites the file (recent numbers).
+    path = paths.private_file(paths.config_dir() / LAYOUT_FILENAME)
+    return QSettings(str(path), QSettings.Format.IniFormat)

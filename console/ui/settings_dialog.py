@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -103,6 +104,15 @@ class SettingsDialog(QDialog):
         self._ready = True
         self.validate()
         self.refresh_applications()
+
+    def add_button(self, text: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
+        """A button beside OK and Cancel that opens related settings kept elsewhere (the
+        workflow's dispositions, wrap-up timer and speed dials): one place to look."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
 
     # --- tabs -----------------------------------------------------------------------------
 

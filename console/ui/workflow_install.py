@@ -42,6 +42,8 @@ from console.ui.workflow_directory import DirectoryPicker
 from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
     hook_dialer_and_prompts,
+    hook_popup,
+    hook_settings,
     hook_tray,
     hook_views,
 )
@@ -141,6 +143,8 @@ class Workflow(QObject):
         hook_views(self)
         hook_dialer_and_prompts(self)
         hook_tray(self)
+        hook_popup(self)
+        hook_settings(self)
         self.caller_panel.recent.itemActivated.connect(
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
@@ -295,7 +299,10 @@ class Workflow(QObject):
 
     def wrapup_changed(self, key: str) -> None:
         self.wrapups_shown.pop(key, None)
-        self.window.history_panel.table.viewport().update()
+        panel = self.window.history_panel
+        panel.table.viewport().update()
+        if panel.search.text().strip():
+            panel.refresh()  # a note just written may be what the search box asks for
 
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
@@ -524,12 +531,18 @@ class Workflow(QObject):
         self.window.show_status(f"Exported {count} calls with their notes.")
         return count
 
-    def open_settings(self) -> QDialog:
+    def open_settings(self, parent: QWidget | None = None) -> QDialog:
+        """The workflow's settings; ``parent``: the dialog it is opened from (main Settings)."""
         from console.ui.workflow_settings import WorkflowSettingsDialog
 
         dialog = self.settings_dialog
+        # Over a modal Settings it must be that dialog's child, or the modality blocks it.
+        stale = parent is not None and dialog is not None and Shiboken.isValid(dialog)
+        if stale and dialog is not None and dialog.parentWidget() is not parent:
+            dialog.close()
+            dialog = None
         if dialog is None or not Shiboken.isValid(dialog):
-            dialog = WorkflowSettingsDialog(self.desk, self.window)
+            dialog = WorkflowSettingsDialog(self.desk, parent or self.window)
             dialog.applied.connect(self.guard(self.card.reload_dispositions))
             dialog.finished.connect(dialog.deleteLater)
             self.settings_dialog = dialog
@@ -543,6 +556,7 @@ class Workflow(QObject):
             return
         self.card.save_notes()  # what was typed is kept
         self.closed = True
+        self.window.history_panel.pager = None  # the desk closes below: the table alone again
         self.timer.stop()
         self.status_selector.timer.stop()
         for unsubscribe in self._unsubscribe:
