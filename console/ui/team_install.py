@@ -60,6 +60,20 @@ def native(sequence: str) -> str:
     return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
 
 
+class DirectoryColleagues:
+    """The team's colleagues as the desk directory lists them: those a transfer can reach."""
+
+    def __init__(self, team: TeamView):
+        self.team = team
+
+    def colleagues(self) -> list[tuple[str, str, str]]:
+        return [
+            (c.operator, c.endpoint, c.label)
+            for c in self.team.colleagues()
+            if c.endpoint is not None
+        ]
+
+
 class TeamUi(QObject):
     """The glue between ``session.team`` and the window."""
 
@@ -103,6 +117,8 @@ class TeamUi(QObject):
             workflow = getattr(window, "workflow", None)
             if workflow is not None:  # the operator's one status is what colleagues see
                 self.team.follow_status(workflow.desk.status)
+                # Colleagues join the transfer directory and the dialer's picker.
+                workflow.desk.directory.colleagues = DirectoryColleagues(self.team)
             self.dock.show()
             self.dock.raise_()
             # The window restores its saved layout after this: a layout saved in solo mode has

@@ -342,3 +342,12 @@ def test_the_window_with_its_team_parts_never_imports_the_broker_client():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_colleagues_a_transfer_can_reach_are_in_the_directory(qtbot, window, team):
+    team.set_colleague("Alex", Status.AVAILABLE, endpoint="sip:alex@example.sip.telnyx.com")
+    team.set_colleague("Blair", Status.AWAY, endpoint=None)  # no phone to ring: not offered
+    entries = window.workflow.desk.directory.entries("")
+    assert [(e.label, e.number) for e in entries if e.kind.value == "colleague"] == [
+        ("Alex", "sip:alex@example.sip.telnyx.com")
+    ]
