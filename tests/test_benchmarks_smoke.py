@@ -56,6 +56,7 @@ EXPECTED = {
             "100/s with 200 live: non-2xx answers": 0,
             "100/s with 200 live: events in the store": "200/200",
             "live calls in the store": 200,
+            "Ctrl+F search: live calls found": 1,
         },
     },
     "end_to_end": {
