@@ -39,8 +39,8 @@ def relay_config(
         f'subject_prefix = "{relay.get("stream", "RELAYTEST").lower()}.events"',
         "[telnyx]",
         f'application_id = "{sim.connection_id}"',
-        f'webhook_url = "http://127.0.0.1:{port}/webhooks/telnyx"',
-        'failover_url = "http://127.0.0.1:9/failover"',
+        f'webhook_url = "{relay.get("webhook_url", f"http://127.0.0.1:{port}/webhooks/telnyx")}"',
+        f'failover_url = "{relay.get("failover_url", "http://127.0.0.1:9/failover")}"',
         f'api_base_url = "{sim.base_url}"',
     ]
     return parse_config("\n".join(lines) + "\n")
@@ -193,3 +193,48 @@ async def test_two_relays_by_mistake_one_leads_the_other_takes_over_when_it_stop
         finally:
             await two.stop()
             await one.stop()
+
+
+async def test_with_the_primary_relay_down_telnyx_fails_over_to_the_second_relay(
+    nats_server, tmp_path
+):
+    from tests.relay.team import TeamConsole
+
+    # The application's primary URL is a relay that is down (nothing listens there); its
+    # failover URL is a second relay. Telnyx tries the primary three times, then the failover;
+    # the second relay journals and publishes, and a console sees the call as if nothing failed.
+    dead_primary = f"http://127.0.0.1:{free_port()}/webhooks/telnyx"
+    async with TelnyxSimulator(webhook_url=ORIGINAL_URL, speed=SPEED) as sim:
+        port = free_port()
+        own_url = f"http://127.0.0.1:{port}/webhooks/telnyx"
+        config = relay_config(
+            tmp_path,
+            sim,
+            nats_server.url,
+            port,
+            name="relay-b",
+            stream="FO",
+            webhook_url=dead_primary,
+            failover_url=own_url,
+        )
+        assert config.telnyx is not None
+        second = Relay(config, RelaySecrets(api_key=sim.api_key))
+        await second.start()
+        console = TeamConsole("Alex", nats_server.url, second.config.stream, "fo_claims")
+        try:
+            await wait_until(lambda: second.webhook.pointed_url is not None, what="the URLs")
+            app = await second._client.applications.retrieve(sim.connection_id)
+            assert app.webhook_event_url == dead_primary
+            assert app.webhook_event_failover_url == config.telnyx.failover_url
+            await console.start(sim)
+
+            ccid = await sim.place_inbound_call("+13125550142", ring_secs=100_000)
+            await wait_until(
+                lambda: console.store.call(ccid) is not None, within=30.0, what="the call"
+            )
+            (record,) = [r for r in sim.deliveries if r.event_type == "call.initiated"]
+            assert record.delivered and record.delivered_to == config.telnyx.failover_url
+            assert len(record.attempts) == 4  # three at the primary, then the failover
+        finally:
+            await console.stop()
+            await second.stop()
