@@ -95,6 +95,17 @@ class AppController:
         self._task = asyncio.ensure_future(self._start())
 
     async def _start(self) -> None:
+        from console.ingest.host import discard_early, start_early
+
+        # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
+        # one loads the settings, the session and the window; the session adopts it.
+        start_early()
+        try:
+            await self._start_session()
+        finally:
+            discard_early()  # not adopted (team mode, a failed start): it exits
+
+    async def _start_session(self) -> None:
         from console.config import load_settings_or_defaults
         from console.secrets import SecretStore
         from console.session import ConsoleSession

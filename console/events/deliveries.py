@@ -8,10 +8,12 @@ the ingest child, starts without loading the HTTP server.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .models import Envelope
 from .signature import SignatureError
+
+if TYPE_CHECKING:  # the parsed models (pydantic) are not needed to describe a delivery
+    from .models import Envelope
 
 DEFAULT_PATH = "/webhooks/telnyx"
 HEALTH_PATH = "/healthz"

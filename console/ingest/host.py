@@ -156,6 +156,9 @@ class IngestProcess:
     # --- internals -------------------------------------------------------------------------
 
     def _spawn(self) -> subprocess.Popen[bytes]:
+        early = _take_early(self._command)
+        if early is not None:
+            return early  # booted while the console was still loading: already waiting
         # Starting a process takes a few milliseconds of fork/exec: short enough for the loop.
         try:
             return subprocess.Popen(
@@ -346,3 +349,57 @@ def _succeed(future: asyncio.Future[IngestReady], value: IngestReady) -> None:
 def _fail(future: asyncio.Future[IngestReady], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)
+
+
+# --- the child started early ------------------------------------------------------------------
+#
+# The child spends most of its start importing aiohttp and pydantic, then waits for its
+# configuration line. The app starts one before it has even loaded its own settings, so that
+# boot runs on the other core while the console loads; the session's IngestProcess adopts it.
+
+_early: subprocess.Popen[bytes] | None = None
+_early_command: list[str] | None = None
+
+
+def start_early(command: list[str] | None = None) -> None:
+    """Start an ingest child now, for the next IngestProcess with the same command."""
+    global _early, _early_command
+    if _early is not None:
+        return
+    command = command or child_command()
+    try:
+        _early = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True
+        )
+    except OSError as exc:  # the session spawns one itself later, and says so if that fails
+        log.info("could not start the receiver process early: %s", exc)
+        return
+    _early_command = list(command)
+
+
+def discard_early() -> None:
+    """Stop a child started early that no session adopted (team mode, a failed start)."""
+    global _early
+    process, _early = _early, None
+    if process is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        if process.stdin is not None:
+            process.stdin.close()  # its configuration read sees EOF: it exits
+    try:
+        process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdout,):
+        if stream is not None:
+            stream.close()
+
+
+def _take_early(command: list[str]) -> subprocess.Popen[bytes] | None:
+    global _early
+    process = _early
+    if process is None or _early_command != command or process.poll() is not None:
+        return None
+    _early = None
+    return process
