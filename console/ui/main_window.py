@@ -119,6 +119,13 @@ def _setting(settings: Any, name: str, default: Any) -> Any:
 class MainWindow(QMainWindow):
     """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
 
+    # The window's call actions; the name shadows QWidget.actions(), which nothing here uses.
+    actions: CallActions  # type: ignore[assignment]
+    history_panel: HistoryPanel
+    health_panel: HealthPanel
+    recordings_panel: RecordingsPanel
+    _history_panel_waiting: bool
+
     def __init__(
         self,
         session,
@@ -922,7 +929,7 @@ class MainWindow(QMainWindow):
         value = self.qsettings.value("dialer/recent", [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def _store_recent(self, numbers: list[str]) -> None:
         self.qsettings.setValue("dialer/recent", list(numbers))
