@@ -62,8 +62,10 @@ from console.operations.health import ClockWatch, Health
 from console.operations.resync import fetch_snapshot
 from console.operations.webhook_target import WebhookPointError, WebhookTarget
 from console.secrets import Secret
+from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
+from console.tunnel.base import TunnelProvider
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ class ConsoleSession:
     def __init__(
         self,
         settings: Settings,
-        secrets: Any,
+        secrets: SecretsApi,
         demo: bool = False,
         *,
         data_dir: Path | None = None,
@@ -113,9 +115,9 @@ class ConsoleSession:
         receiver_port: int | None = None,
         simulator_options: dict[str, Any] | None = None,
         demo_traffic: bool = True,
-        tunnel_factory: Callable[[Settings, Any], Any] | None = None,
+        tunnel_factory: TunnelFactory | None = None,
         tunnel_options: dict[str, Any] | None = None,
-        client_factory: Callable[..., Any] | None = None,
+        client_factory: ClientFactory | None = None,
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
@@ -151,9 +153,9 @@ class ConsoleSession:
             request_resync=self.request_resync,
             verified=lambda: self.receiver.verification_enabled,
         )
-        self.simulator: Any = None
-        self.tunnel: Any = None
-        self.client: Any = None
+        self.simulator: SimulatorApi | None = None
+        self.tunnel: TunnelProvider | None = None
+        self.client: TelnyxApi | None = None
         self.ops: Operations | None = None
         self.health = Health(verification_enabled=settings.verify_signatures)
 
@@ -313,7 +315,7 @@ class ConsoleSession:
                 # opens, so the operator can fix the key or the application in Settings.
                 log.warning("start-up resync failed: %s", _words(exc))
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
-        if self.demo and self._demo_traffic:
+        if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
 
     def _receiver_port_setting(self) -> int:
@@ -467,7 +469,7 @@ class ConsoleSession:
             key_problem=self.receiver.key_problem,
         )
 
-    def _make_client(self, api_key: str) -> Any:
+    def _make_client(self, api_key: str) -> TelnyxApi:
         if self._client_factory is not None:
             return self._client_factory(api_key, self.settings)
         from console.telnyx.client import TelnyxClient
@@ -499,8 +501,10 @@ class ConsoleSession:
             )
         self.tunnel = tunnel
         self._tunnel_unsubscribe = tunnel.on_state(self._on_tunnel_state)
+        port = self.receiver.port
+        assert port is not None, "the receiver starts before the tunnel"
         try:
-            await tunnel.start(self.receiver.port)
+            await tunnel.start(port)
         except Exception as exc:
             message = _words(exc)
             log.error("tunnel did not start: %s", message)
@@ -982,16 +986,17 @@ class ConsoleSession:
 
     async def _follow_receiver_in_demo(self, old_url: str | None) -> bool:
         """True if the receiver's URL moved; a demo's simulator then delivers to the new one."""
-        moved = self.receiver.url != old_url
-        if moved and self.demo and self.client is not None:
+        new_url = self.receiver.url
+        moved = new_url != old_url
+        if moved and new_url is not None and self.demo and self.client is not None:
             # The simulator delivers where its application points: follow the receiver.
             app = await self.client.applications.retrieve(self.settings.connection_id)
             await self.client.applications.update(
                 app.id,
                 application_name=app.application_name or app.id,
-                webhook_event_url=self.receiver.url,
+                webhook_event_url=new_url,
             )
-            self._set_health(webhook_url=self.receiver.url)
+            self._set_health(webhook_url=new_url)
         return moved
 
     async def _replace_client(self) -> None:

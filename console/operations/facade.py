@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from console.errors import words_for
 from console.operations.audit import AuditLog
@@ -49,6 +49,11 @@ from console.operations.transfer import AttendedTransfer, TransferRunner
 from console.state.entities import Call, CallState, RecordingState
 from console.telnyx.phone import normalize_destination, normalize_e164
 
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.session_api import TelnyxApi
+    from console.state.store import Store
+
 log = logging.getLogger(__name__)
 
 _DTMF = re.compile(r"^[0-9A-Da-d*#wW]+$")
@@ -60,9 +65,9 @@ class Operations:
 
     def __init__(
         self,
-        client: Any,
-        store: Any,
-        settings: Any,
+        client: TelnyxApi,
+        store: Store,
+        settings: Settings,
         *,
         audit: AuditLog | Path | str | None = None,
         hold_music_url: str | None = None,
@@ -96,19 +101,19 @@ class Operations:
         return self._ctx.audit
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self._ctx.settings
 
     @settings.setter
-    def settings(self, settings: Any) -> None:
+    def settings(self, settings: Settings) -> None:
         self._ctx.settings = settings
 
     @property
-    def client(self) -> Any:
+    def client(self) -> TelnyxApi:
         return self._ctx.client
 
     @client.setter
-    def client(self, client: Any) -> None:
+    def client(self, client: TelnyxApi) -> None:
         self._ctx.client = client  # a new API key or base URL: the session swaps the client
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,6 +19,11 @@ from console.ui.formatting import conference_title, hangup_text, party, state_te
 from console.ui.messages import action_failed, describe_error
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
+
+if TYPE_CHECKING:
+    from console.operations.transfer import AttendedTransfer
+    from console.session_api import CallOps, ConsoleApi
+    from console.state.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +109,13 @@ class CallActions(QObject):
 
     finished = Signal(str, bool)  # action label, succeeded
 
-    def __init__(self, session, context: ActionContext, pending: PendingOps, parent=None):
+    def __init__(
+        self,
+        session: ConsoleApi,
+        context: ActionContext,
+        pending: PendingOps,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.context = context
@@ -202,11 +213,11 @@ class CallActions(QObject):
     # --- state ----------------------------------------------------------------------------
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.session.store
 
     @property
-    def ops(self):
+    def ops(self) -> CallOps:
         ops = self.session.ops
         if ops is None:  # the session builds its operations when it starts
             raise ValueError("The console is still connecting; try again in a moment.")
@@ -216,9 +227,10 @@ class CallActions(QObject):
         calls = (self.store.call(c) for c in self.context.selected_ccids())
         return [c for c in calls if c is not None]
 
-    def current_transfer(self):
+    def current_transfer(self) -> AttendedTransfer | None:
         """The attended transfer the selection is part of; else the only one in progress."""
-        transfers = list(getattr(self.session.ops, "attended_transfers", None) or [])
+        ops = self.session.ops
+        transfers = list(ops.attended_transfers) if ops is not None else []
         selected = set(self.context.selected_ccids())
         for transfer in transfers:
             if {transfer.caller_ccid, transfer.consult_ccid} & selected:
@@ -299,8 +311,8 @@ class CallActions(QObject):
 
     def transferred_to(self, ccid: str) -> str | None:
         """Where this console blind-transferred the call (or the leg it was connected to)."""
-        check = getattr(self.session.ops, "transferred_to", None)
-        return check(ccid) if callable(check) else None
+        ops = self.session.ops
+        return ops.transferred_to(ccid) if ops is not None else None
 
     def _settle(self) -> None:
         """Rows whose end was asked for stay pending until the store says they ended; a call

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -73,6 +73,9 @@ from console.ui.views import StillTreeView
 from console.ui.window_dialogs import WindowDialogs
 from console.ui.workflow_install import install_workflow
 
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
+
 log = logging.getLogger(__name__)
 
 LAYOUT_FILENAME = "layout.ini"
@@ -111,11 +114,6 @@ def _apply_theme(choice: str | None) -> None:
     theme.apply_theme(choice)
 
 
-def _setting(settings: Any, name: str, default: Any) -> Any:
-    value = getattr(settings, name, None)
-    return default if value is None else value
-
-
 class MainWindow(QMainWindow):
     """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
 
@@ -128,7 +126,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        session,
+        session: ConsoleApi,
         parent: QWidget | None = None,
         qsettings: QSettings | None = None,
         audio_output: AudioOutput | None = None,
@@ -146,18 +144,16 @@ class MainWindow(QMainWindow):
         self._health_dock_sized = False
         self._missed_seen: set[str] = set()
         settings = session.settings
-        _apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(settings.theme)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(
-            "Telnyx Console" + (" — demo" if getattr(session, "demo", False) else "")
-        )
+        self.setWindowTitle("Telnyx Console" + (" — demo" if session.demo else ""))
         self.setWindowIcon(icons.app_icon())
 
         store = session.store
         self.pending = PendingOps(self)
         self.store_bridge = StoreBridge(store, delay_ms=STORE_COALESCE_MS, parent=self)
         self.calls_model = CallsModel(
-            store, self.pending, float(_setting(settings, "ended_call_retention_secs", 60)), self
+            store, self.pending, float(settings.ended_call_retention_secs), self
         )
         self.calls_proxy = QSortFilterProxyModel(self)
         self.calls_proxy.setSourceModel(self.calls_model)
@@ -172,9 +168,7 @@ class MainWindow(QMainWindow):
         self.queues_model = QueuesModel(store, self)
 
         self._build_views()
-        self.dialer = Dialer(
-            _setting(settings, "from_numbers", []), _setting(settings, "default_country", None)
-        )
+        self.dialer = Dialer(settings.from_numbers, settings.default_country)
         self.dialer.dtmf_target = self._dtmf_target
         self.dialer.set_recent(self._stored_recent())
         self.notifications = NotificationArea()
@@ -233,7 +227,7 @@ class MainWindow(QMainWindow):
         self.load_event_history()
         # The workflow's docks exist before the window is sized and its layout restored, so the
         # operator's placement of them comes back with the rest.
-        workflow = install_workflow(self, session, getattr(session, "desk", None))
+        workflow = install_workflow(self, session)
         if workflow is not None:
             self._ring_by_status(workflow.desk.status, workflow.status_selector.dnd_action)
         self._first_run_geometry()  # once everything is built, so its minimum size is known
@@ -255,7 +249,7 @@ class MainWindow(QMainWindow):
 
     def load_event_history(self, limit: int = 500) -> bool:
         """Show the journal's recent events; the app calls it again once the session started."""
-        journal = getattr(self.session, "journal", None)
+        journal = self.session.journal
         if journal is None or self._history_loaded:
             return False
         self._history_loaded = True
@@ -328,7 +322,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         """History, webhook health and recordings, each in a dock the layout memory restores."""
         session = self.session
-        self._history_panel_waiting = getattr(session, "journal", None) is None
+        self._history_panel_waiting = session.journal is None
         # subscribe=False: the window feeds them the store bridge's coalesced changes.
         self.history_panel = HistoryPanel(session, subscribe=False)
         self.health_panel = HealthPanel(session)
@@ -352,9 +346,7 @@ class MainWindow(QMainWindow):
         self.history_dock.raise_()
         self.try_this: TryThisCard | None = None
         self.try_this_dock: QDockWidget | None = None
-        if getattr(session, "demo", False) and not _flag(
-            self.qsettings.value("demo/try_this_dismissed")
-        ):
+        if session.demo and not _flag(self.qsettings.value("demo/try_this_dismissed")):
             # A newcomer's first look: what to dial, beside the history, in front of it.
             self.try_this = TryThisCard()
             self.try_this.number_chosen.connect(self._try_number)
@@ -466,7 +458,7 @@ class MainWindow(QMainWindow):
         self.setup_wizard_action = self._action(
             "Set&up wizard…", self.open_setup_wizard, "", "Check the API key and set up the account"
         )
-        if getattr(self.session, "demo", False):
+        if self.session.demo:
             self.setup_wizard_action.setEnabled(False)
             self.setup_wizard_action.setStatusTip("Not in demo mode: the simulator is the account")
         file_menu.addAction(self.setup_wizard_action)
@@ -720,8 +712,8 @@ class MainWindow(QMainWindow):
     def _is_operator_leg(self, ccid: str) -> bool:
         """The console's leg to the operator's own phone (the session's ops know; before the
         session started there is none)."""
-        check = getattr(getattr(self.session, "ops", None), "is_operator_leg", None)
-        return bool(check(ccid)) if callable(check) else False
+        ops = self.session.ops
+        return ops is not None and ops.is_operator_leg(ccid)
 
     def _dtmf_target(self) -> str | None:
         ccids = self.selected_ccids()
@@ -733,7 +725,7 @@ class MainWindow(QMainWindow):
     # --- ActionContext for the actions ----------------------------------------------------
 
     def default_country(self) -> str | None:
-        return _setting(self.session.settings, "default_country", None)
+        return self.session.settings.default_country
 
     def open_prompt(self, title, label, validate, on_value, placeholder="") -> PromptDialog:
         dialog = PromptDialog(title, label, validate, placeholder, self)
@@ -794,12 +786,12 @@ class MainWindow(QMainWindow):
     def refresh_from_settings(self, message: str = "Settings saved") -> None:
         """New settings were applied: every widget that shows one follows."""
         settings = self.session.settings
-        self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
-        self.dialer.set_default_country(_setting(settings, "default_country", None))
-        self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
+        self.dialer.set_from_numbers(settings.from_numbers)
+        self.dialer.set_default_country(settings.default_country)
+        self.calls_model.set_retention(float(settings.ended_call_retention_secs))
         self.apply_timer_thresholds()
         self.ring_alerts.configure()
-        _apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(settings.theme)
         self.status.refresh()
         self.health_panel.refresh()
         self.show_status(message)
@@ -880,14 +872,14 @@ class MainWindow(QMainWindow):
 
     def _on_system_scheme(self, *_args) -> None:
         # Only a "system" theme follows the desktop; an explicit choice stays put.
-        if _setting(self.session.settings, "theme", "system") == "system":
+        if self.session.settings.theme == "system":
             _apply_theme("system")
             self.calls_view.viewport().update()
 
     def _on_health(self) -> None:
         self.status.refresh()
         # Start-up notes (a bad settings file, a missing key...) are shown once each.
-        for notice in getattr(self.session.health, "notices", ()) or ():
+        for notice in self.session.health.notices:
             if notice not in self._notices_shown:
                 self._notices_shown.add(notice)
                 self.notifications.show_message(notice, "info")
