@@ -40,8 +40,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from console import paths
-from console.config import Settings, save_settings, validate_settings
+from console import paths, session_settings
+from console.config import Settings
 from console.console_metrics import ConsoleMetrics
 from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
@@ -884,96 +884,13 @@ class ConsoleSession:
         A secret given as ``None`` is left as it is; ``""`` removes it. Returns notes for the
         operator ("the tunnel was restarted"...). Raises ``ConfigError``/``ValueError`` for a bad
         value and ``SecretStoreError`` when the keyring cannot save (settings are saved first).
+        Which setting restarts what is the table in console/session_settings.py.
         """
-        if not isinstance(settings, Settings):
-            settings = validate_settings(settings)
-        if public_key:
-            from console.events.signature import load_verify_key
+        return await session_settings.apply(self, settings, api_key, public_key, ngrok_authtoken)
 
-            load_verify_key(public_key)  # a malformed key is refused before anything is saved
-        old = self.settings
-        notes: list[str] = []
-        if self.demo:
-            # Keep the simulator's account live; save the user's own values untouched.
-            demo_fields = ("api_base_url", "connection_id", "from_numbers")
-            saved = settings.model_copy(
-                update={f: getattr(self._user_settings, f) for f in demo_fields}
-            )
-            settings = settings.model_copy(update={f: getattr(old, f) for f in demo_fields})
-        else:
-            saved = settings
-        await asyncio.to_thread(save_settings, saved, self._settings_path)
-        self._user_settings = saved
-        self.settings = settings
-
-        for name, value in (
-            (Secret.API_KEY, api_key),
-            (Secret.PUBLIC_KEY, public_key),
-            (Secret.NGROK_AUTHTOKEN, ngrok_authtoken),
-        ):
-            if value is not None:
-                await self.secrets.aset(name, value)
-
-        if self.ops is not None:
-            self.ops.settings = settings
-            self.ops.connection_id = settings.connection_id or None
-            self.ops.hold_music_url = self._hold_music_url()
-
-        receiver_moved = False
-        if self.ingest is not None:
-            if public_key is not None and not self.demo:
-                self.ingest.set_public_key(public_key or None)
-                self.receiver.key_changed(public_key or None)
-            receiver_changed = (
-                settings.verify_signatures != old.verify_signatures
-                or settings.receiver_path != old.receiver_path
-                or (
-                    self._receiver_port is None
-                    and not self.demo  # a demo's receiver takes any free port
-                    and settings.receiver_port != old.receiver_port
-                )
-            )
-            if receiver_changed:
-                receiver_moved = await self._restart_receiver()
-                notes.append("The webhook receiver was restarted with the new settings.")
-            self._refresh_receiver_health()
-
-        if not self.demo:
-            client_changed = api_key is not None or any(
-                getattr(settings, f) != getattr(old, f) for f in ("api_base_url", "default_country")
-            )
-            if client_changed:
-                await self._replace_client()
-            tunnel_fields = (
-                "tunnel_provider",
-                "manual_public_url",
-                "ngrok_region",
-                "ngrok_domain",
-                "ngrok_path",
-                "receiver_path",
-                "receiver_port",
-            )
-            tunnel_changed = (
-                receiver_moved
-                or ngrok_authtoken is not None
-                or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
-                # First setup: the tunnel waited for an API key, which has just arrived.
-                or (self.tunnel is None and self.client is not None)
-            )
-            application_changed = settings.connection_id != old.connection_id
-            moving = (tunnel_changed or application_changed) and self.client is not None
-            if moving and self._webhook.pointed_url is not None and old.restore_webhook_url_on_exit:
-                await _quietly("webhook URL restore", self._webhook.restore(self.client))
-            if tunnel_changed:
-                await self._restart_tunnel()
-                notes.append("The tunnel was restarted.")
-            if self.client is not None and (
-                tunnel_changed or application_changed or client_changed
-            ):
-                await self._point_webhook()
-                with contextlib.suppress(Exception):
-                    await self.resync("settings changed")
-        return notes
+    async def _restore_webhook_quietly(self) -> None:
+        if self.client is not None:
+            await _quietly("webhook URL restore", self._webhook.restore(self.client))
 
     async def _restart_receiver(self) -> bool:
         """Restart the receiver (verification switch, path, port); True if its URL moved."""
