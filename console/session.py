@@ -60,12 +60,15 @@ from console.operations import Operations
 from console.operations.errors import OperationError
 from console.operations.health import ClockWatch, Health
 from console.operations.resync import fetch_snapshot
-from console.operations.webhook_target import WebhookPointError, WebhookTarget
+from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
 from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_tunnel import WEBHOOK_MEMORY_FILENAME, TunnelLink
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
 from console.tunnel.base import TunnelProvider
+
+__all__ = ["DEMO_NOTICE", "WEBHOOK_MEMORY_FILENAME", "ConsoleSession", "IngestMode"]
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,6 @@ NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
 INGEST_RESTART_WAITS = (0.5, 2.0, 5.0, 15.0, 30.0)
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
-WEBHOOK_MEMORY_FILENAME = "webhook-target.json"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
 
 Listener = Callable[..., None]
@@ -154,7 +156,6 @@ class ConsoleSession:
             verified=lambda: self.receiver.verification_enabled,
         )
         self.simulator: SimulatorApi | None = None
-        self.tunnel: TunnelProvider | None = None
         self.client: TelnyxApi | None = None
         self.ops: Operations | None = None
         self.health = Health(verification_enabled=settings.verify_signatures)
@@ -175,8 +176,7 @@ class ConsoleSession:
         self._resync_task: asyncio.Task[None] | None = None
         self._resync_lock = asyncio.Lock()
         self._resync_reasons: list[str] = []
-        self._tunnel_unsubscribe: Callable[[], None] | None = None
-        self._webhook = WebhookTarget(None)
+        self._link = TunnelLink(self)
         self._started = False
         self._stopping = False
         # The clock the API stamps events with: the simulator runs its own, faster one.
@@ -267,9 +267,7 @@ class ConsoleSession:
             raise
 
     async def _start(self) -> None:
-        self._webhook = WebhookTarget(
-            None if self.demo else self.data_dir / WEBHOOK_MEMORY_FILENAME
-        )
+        self._link.remember_in(None if self.demo else self.data_dir)
 
         if self.demo:
             from console.events.signature import KeyPair
@@ -487,111 +485,27 @@ class ConsoleSession:
             return self.simulator.hold_music_url  # a real WAV the simulator serves
         return None
 
-    # --- tunnel and webhook URL -------------------------------------------------------------
+    # --- tunnel and webhook URL (console/session_tunnel.py) --------------------------------
+
+    @property
+    def tunnel(self) -> TunnelProvider | None:
+        return self._link.tunnel
+
+    @property
+    def _webhook(self) -> WebhookTarget:
+        return self._link.webhook
 
     async def _start_tunnel(self) -> None:
-        if self._tunnel_factory is not None:
-            tunnel = self._tunnel_factory(self.settings, self.secrets)
-        else:
-            from console.tunnel import build_tunnel
+        await self._link.start()
 
-            # The agent's pidfile and lock live in this session's data dir.
-            tunnel = build_tunnel(
-                self.settings, self.secrets, state_dir=self.data_dir, **self._tunnel_options
-            )
-        self.tunnel = tunnel
-        self._tunnel_unsubscribe = tunnel.on_state(self._on_tunnel_state)
-        port = self.receiver.port
-        assert port is not None, "the receiver starts before the tunnel"
-        try:
-            await tunnel.start(port)
-        except Exception as exc:
-            message = _words(exc)
-            log.error("tunnel did not start: %s", message)
-            self._set_health(tunnel_state="failed", tunnel_error=message)
-            return
-        self._sync_tunnel_health()
-
-    def _tunnel_down_problem(self) -> str:
-        error = self.health.tunnel_error
-        why = f" ({error.rstrip('.')})" if error else ""
-        if self.settings.tunnel_provider == "ngrok":
-            fix = (
-                "Check the ngrok agent path and authtoken in Settings and save to retry, or "
-                "choose the 'manual' tunnel with your own public URL."
-            )
-        else:
-            fix = "Check the tunnel settings and save to retry."
-        return (
-            f"The {self.settings.tunnel_provider} tunnel is down{why}, so Telnyx cannot reach "
-            f"the console and new calls and call events will not show up. {fix}"
-        )
-
-    def _sync_tunnel_health(self) -> None:
-        tunnel = self.tunnel
-        if tunnel is None:
-            return
-        self._set_health(
-            tunnel_state=str(tunnel.state),
-            tunnel_url=tunnel.public_url,
-            tunnel_error=tunnel.last_error,
-        )
-
-    def _on_tunnel_state(self, status: Any) -> None:
-        before = (self.health.tunnel_state, self.health.tunnel_url)
-        self._sync_tunnel_health()
-        if self._stopping or not self._started:
-            return
-        if str(status.state) == "failed" and before[0] != "failed":
-            # Reconnecting gave up: the application points at a dead URL until it is fixed.
-            self._set_health(webhook_problem=self._tunnel_down_problem())
-            return
-        was_up = before[0] in ("up", "reconnecting")
-        if str(status.state) == "up" and was_up and before != ("up", status.public_url):
-            # A reconnect (maybe with a new URL): re-point the application, then fill the gap.
-            # (A first start, from start() or apply_settings(), points and resyncs itself.)
-            self._spawn(self._after_reconnect(), "tunnel-reconnect")
-
-    async def _after_reconnect(self) -> None:
-        if self.client is not None:
-            await self._point_webhook()
-        self.request_resync("tunnel reconnected")
-
-    def _public_webhook_url(self) -> str | None:
-        tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
-        return self.settings.webhook_url(tunnel_url) if tunnel_url else None
+    async def _restart_tunnel(self) -> None:
+        await self._link.restart()
 
     async def _point_webhook(self) -> None:
-        url = self._public_webhook_url()
-        if url is None:
-            problem = None
-            if self.tunnel is not None and str(self.tunnel.state) == "failed":
-                problem = self._tunnel_down_problem()  # the application is left as it was
-            elif self.settings.tunnel_provider == "none":
-                problem = (
-                    "No tunnel is configured: Telnyx can only reach the console if something "
-                    f"forwards {self.settings.receiver_path} to {self.health.receiver_url}."
-                )
-            self._set_health(webhook_url=None, webhook_problem=problem)
-            return
-        if not self.settings.connection_id:
-            self._set_health(
-                webhook_url=None,
-                webhook_problem=(
-                    "Choose the Call Control application in Settings so the console can point "
-                    f"its webhook URL at {url}."
-                ),
-            )
-            return
-        try:
-            await self._webhook.point(self.client, self.settings.connection_id, url)
-        except WebhookPointError as exc:
-            log.error("%s", exc.user_message)
-            self._set_health(webhook_url=None, webhook_problem=exc.user_message)
-            self._note_api_result(exc.__cause__)
-            return
-        self._note_api_result(None)
-        self._set_health(webhook_url=url, webhook_problem=None)
+        await self._link.point_webhook()
+
+    async def _restore_webhook_quietly(self) -> None:
+        await self._link.restore_webhook()
 
     def _note_api_result(self, exc: BaseException | None) -> None:
         if exc is None:
@@ -835,13 +749,9 @@ class ConsoleSession:
                 await task
         if self.ops is not None:
             await _quietly("transfers", self.ops.aclose())
-        restore = self.settings.restore_webhook_url_on_exit
-        if restore and self.client is not None and self._webhook.pointed_url is not None:
-            await _quietly("webhook URL restore", self._webhook.restore(self.client))
-        if self._tunnel_unsubscribe is not None:
-            self._tunnel_unsubscribe()
-        if self.tunnel is not None:
-            await _quietly("tunnel stop", self.tunnel.stop())
+        if self.settings.restore_webhook_url_on_exit:
+            await self._link.restore_webhook()
+        await self._link.stop()
         if self.simulator is not None:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
@@ -888,10 +798,6 @@ class ConsoleSession:
         """
         return await session_settings.apply(self, settings, api_key, public_key, ngrok_authtoken)
 
-    async def _restore_webhook_quietly(self) -> None:
-        if self.client is not None:
-            await _quietly("webhook URL restore", self._webhook.restore(self.client))
-
     async def _restart_receiver(self) -> bool:
         """Restart the receiver (verification switch, path, port); True if its URL moved."""
         old_url = self.receiver.url
@@ -924,15 +830,6 @@ class ConsoleSession:
             self.ops.client = self.client or _MissingClient()
         if old is not None:
             await _quietly("client close", old.aclose())
-
-    async def _restart_tunnel(self) -> None:
-        if self._tunnel_unsubscribe is not None:
-            self._tunnel_unsubscribe()
-            self._tunnel_unsubscribe = None
-        if self.tunnel is not None:
-            await _quietly("tunnel stop", self.tunnel.stop())
-        self.tunnel = None
-        await self._start_tunnel()
 
     # --- applications and the webhook path -------------------------------------------------
 
