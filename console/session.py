@@ -59,10 +59,10 @@ from console.ingest.view import ReceiverView
 from console.operations import Operations
 from console.operations.errors import OperationError
 from console.operations.health import ClockWatch, Health
-from console.operations.resync import fetch_snapshot
 from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
 from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_resync import Resyncer
 from console.session_tunnel import WEBHOOK_MEMORY_FILENAME, TunnelLink
 from console.state.checkpoint import Checkpoint, CheckpointTable
 from console.state.store import Store
@@ -78,9 +78,6 @@ TICK_SECS = 1.0
 PRUNE_EVERY_TICKS = 10
 CHECKPOINT_EVERY_TICKS = 30
 HEALTH_EVERY_SECS = 0.2
-#: With calls live and no event for this long, resync (then back off, up to the maximum).
-QUIET_RESYNC_SECS = 60.0
-QUIET_RESYNC_MAX_SECS = 600.0
 #: Without a checkpoint (a first start), the journal is folded from this far back: older
 #: calls have ended and are history (the history recorder folds all of it, in the background).
 NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
@@ -168,14 +165,10 @@ class ConsoleSession:
         self._history_conn: sqlite3.Connection | None = None
         self._history_table: HistoryTable | None = None
         self._ingest_restart: asyncio.Task[None] | None = None
-        self._last_resync_monotonic = time.monotonic()
-        self._quiet_resync_wait = QUIET_RESYNC_SECS
         self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
-        self._resync_task: asyncio.Task[None] | None = None
-        self._resync_lock = asyncio.Lock()
-        self._resync_reasons: list[str] = []
+        self._resyncer = Resyncer(self)
         self._link = TunnelLink(self)
         self._started = False
         self._stopping = False
@@ -619,7 +612,7 @@ class ConsoleSession:
         quiet = self._quiet_for()
         return quiet is not None and quiet > limit
 
-    # --- resync ---------------------------------------------------------------------------
+    # --- resync (console/session_resync.py) -----------------------------------------------
 
     def request_resync(self, reason: str) -> None:
         """Ask for a resync soon; requests within the debounce window become one.
@@ -627,51 +620,11 @@ class ConsoleSession:
         Without an API key or an application there is nothing to ask: the request is dropped
         quietly (health already says what setup is missing).
         """
-        if self.client is None or not self.settings.connection_id:
-            log.debug("resync (%s) skipped: no API key or application yet", reason)
-            return
-        self._resync_reasons.append(reason)
-        if self._stopping or (self._resync_task is not None and not self._resync_task.done()):
-            return
-        self._resync_task = asyncio.create_task(self._debounced_resync(), name="session-resync")
-
-    async def _debounced_resync(self) -> None:
-        await asyncio.sleep(self._resync_debounce)  # gather the other requests of one burst
-        reasons = list(dict.fromkeys(self._resync_reasons))
-        self._resync_reasons.clear()
-        try:
-            await self.resync("; ".join(reasons) or "requested")
-        except (OperationError, ValueError) as exc:
-            log.warning("background resync not possible: %s", _words(exc))
-        except Exception as exc:
-            # Recorded in health (last_resync_error); a traceback helps only when it is ours.
-            if getattr(exc, "user_message", None):
-                log.warning("background resync failed: %s", _words(exc))
-            else:
-                log.exception("background resync failed")
+        self._resyncer.request(reason)
 
     async def resync(self, reason: str) -> None:
         """Fetch what is live from the REST API and let the store reconcile (one at a time)."""
-        if self.client is None:
-            raise OperationError("Resync needs the Telnyx API key: add it in Settings.")
-        connection_id = self.settings.connection_id
-        if not connection_id:
-            raise ValueError("Choose the Call Control application in Settings first.")
-        async with self._resync_lock:
-            log.info("resync (%s)", reason)
-            self._last_resync_monotonic = time.monotonic()
-            try:
-                snapshot = await fetch_snapshot(self.client, connection_id, now=self._api_now)
-            except Exception as exc:
-                self._note_api_result(exc)
-                message = _words(exc)
-                self._set_health(last_resync_error=message, last_resync_reason=reason)
-                raise
-            self.store.reconcile(snapshot)
-            self._note_api_result(None)
-            self._set_health(
-                last_resync_at=snapshot.taken_at, last_resync_reason=reason, last_resync_error=None
-            )
+        await self._resyncer.resync(reason)
 
     # --- housekeeping ---------------------------------------------------------------------
 
@@ -688,7 +641,7 @@ class ConsoleSession:
                     self.request_resync("clock jump or wake from sleep")
                 self._refresh_receiver_health()
                 self._publish_metrics()
-                self._resync_if_quiet()
+                self._resyncer.if_quiet()
                 if ticks % PRUNE_EVERY_TICKS == 0:
                     retention = timedelta(seconds=self.settings.ended_call_retention_secs)
                     self.store.prune_ended(retention)
@@ -706,19 +659,6 @@ class ConsoleSession:
         )
         if self.ingest is not None:
             self.ingest.set_console_metrics(self.metrics.exposition())
-
-    def _resync_if_quiet(self) -> None:
-        """Calls are live but no event came for a while: a lost hangup leaves a call live
-        forever, so ask the API; while it stays quiet, ask less and less often."""
-        quiet = self._quiet_for()
-        if self.store.live_count == 0 or quiet is None or quiet < QUIET_RESYNC_SECS:
-            self._quiet_resync_wait = QUIET_RESYNC_SECS
-            return
-        if time.monotonic() - self._last_resync_monotonic < self._quiet_resync_wait:
-            return
-        self._quiet_resync_wait = min(self._quiet_resync_wait * 2, QUIET_RESYNC_MAX_SECS)
-        self._last_resync_monotonic = time.monotonic()
-        self.request_resync("calls are live but no event arrived for a while")
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -739,7 +679,7 @@ class ConsoleSession:
         self._stopping = True
         tasks = [
             t
-            for t in (self._tick_task, self._resync_task, self._ingest_restart, *self._tasks)
+            for t in (self._tick_task, self._resyncer.task, self._ingest_restart, *self._tasks)
             if t is not None
         ]
         for task in tasks:
