@@ -36,7 +36,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,12 +48,11 @@ from console.db import connect as connect_database
 from console.event_feed import EventFeed
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent, ReceiverStats, Rejection
+from console.events.receiver import ReceivedEvent
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
-from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
-from console.ingest.service import IngestConfig
+from console.ingest.host import Ingest
 from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
@@ -62,6 +61,8 @@ from console.operations.health import ClockWatch, Health
 from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
 from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_listeners import Listener, Listeners
+from console.session_receiver import ReceiverLink
 from console.session_resync import Resyncer
 from console.session_tunnel import WEBHOOK_MEMORY_FILENAME, TunnelLink
 from console.state.checkpoint import Checkpoint, CheckpointTable
@@ -81,13 +82,9 @@ HEALTH_EVERY_SECS = 0.2
 #: Without a checkpoint (a first start), the journal is folded from this far back: older
 #: calls have ended and are history (the history recorder folds all of it, in the background).
 NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
-#: A receiver process that stopped by itself is restarted after these waits (then the last).
-INGEST_RESTART_WAITS = (0.5, 2.0, 5.0, 15.0, 30.0)
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
-
-Listener = Callable[..., None]
 
 
 class _MissingClient:
@@ -157,14 +154,14 @@ class ConsoleSession:
         self.ops: Operations | None = None
         self.health = Health(verification_enabled=settings.verify_signatures)
 
-        self._event_listeners: list[Listener] = []
-        self._rejected_listeners: list[Listener] = []
-        self._health_listeners: list[Listener] = []
-        self._history_listeners: list[Listener] = []
+        self._event_listeners = Listeners()
+        self._rejected_listeners = Listeners()
+        self._health_listeners = Listeners()
+        self._history_listeners = Listeners()
         self._demo_files: Path | None = None
         self._history_conn: sqlite3.Connection | None = None
         self._history_table: HistoryTable | None = None
-        self._ingest_restart: asyncio.Task[None] | None = None
+        self._receiver_link = ReceiverLink(self)
         self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
@@ -208,19 +205,19 @@ class ConsoleSession:
 
     def on_event(self, callback: Listener) -> Callable[[], None]:
         """``callback(envelope, received)`` after the store applied each new event."""
-        return _add(self._event_listeners, callback)
+        return self._event_listeners.add(callback)
 
     def on_rejected(self, callback: Listener) -> Callable[[], None]:
         """``callback(rejection)`` for each delivery the receiver turned away."""
-        return _add(self._rejected_listeners, callback)
+        return self._rejected_listeners.add(callback)
 
     def on_health(self, callback: Listener) -> Callable[[], None]:
         """``callback()`` whenever ``session.health`` changed."""
-        return _add(self._health_listeners, callback)
+        return self._health_listeners.add(callback)
 
     def on_history(self, callback: Listener) -> Callable[[], None]:
         """``callback(entries)`` with the call history rows written in each batch."""
-        return _add(self._history_listeners, callback)
+        return self._history_listeners.add(callback)
 
     def history_table(self) -> HistoryTable | None:
         """The call history for the window to read (its own connection, on the loop's thread);
@@ -244,7 +241,7 @@ class ConsoleSession:
         updated = self.health.with_(**changes)
         if updated != self.health:
             self.health = updated
-            _fire(self._health_listeners)
+            self._health_listeners.fire()
 
     # --- start ----------------------------------------------------------------------------
 
@@ -270,7 +267,7 @@ class ConsoleSession:
             public_key = self._simulator_options["keypair"].public_key_b64
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
-        await self._start_receiver(public_key)
+        await self._receiver_link.start(public_key)
         await self._start_state()
 
         notices: list[str] = list(self._start_notices)
@@ -308,64 +305,6 @@ class ConsoleSession:
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
-
-    def _receiver_port_setting(self) -> int:
-        if self._receiver_port is not None:
-            return self._receiver_port
-        # A demo has no tunnel pointing at a fixed port: any free one, so demos never collide.
-        return 0 if self.demo else self.settings.receiver_port
-
-    def _ingest_config(self, public_key: str | None) -> IngestConfig:
-        return IngestConfig(
-            journal_path=str(self._journal_path()),
-            port=self._receiver_port_setting(),
-            path=self.settings.receiver_path,
-            public_key=public_key,
-            verify_signatures=self.settings.verify_signatures,
-            retention_days=self.settings.event_retention_days,
-        )
-
-    async def _start_receiver(self, public_key: str | None) -> None:
-        """Start the ingest component: the receiver answers Telnyx from now on."""
-        config = self._ingest_config(public_key)
-        listeners = IngestListeners(
-            committed=self._on_committed,
-            rejected=self._on_rejected,
-            stats=self._on_receiver_stats,
-            lost=self._on_ingest_lost,
-            key_error=self._on_key_refused,
-        )
-        ingest: Ingest
-        if self._ingest_mode == "process":
-            ingest = IngestProcess(config, listeners)
-        else:
-            ingest = IngestThread(config, listeners)
-        try:
-            ready = await ingest.start()
-        except OSError as exc:
-            raise OSError(
-                f"The webhook receiver cannot listen on 127.0.0.1:{config.port} "
-                f"({exc.strerror or exc}). Another program (or another copy of the console) "
-                "uses that port: close it or choose another receiver port in Settings."
-            ) from exc
-        except IngestError as exc:
-            if "address already in use" in exc.user_message.lower():
-                raise IngestError(
-                    f"The webhook receiver cannot listen on 127.0.0.1:{config.port}: another "
-                    "program (or another copy of the console) uses that port. Close it or "
-                    "choose another receiver port in Settings."
-                ) from exc
-            raise
-        self.ingest = ingest
-        self.receiver.started(ready)
-        if self.tail is not None:
-            self.tail.notify(ready.last_seq)
-        self._set_health(
-            receiver_url=ready.url,
-            receiver_problem=None,
-            verification_enabled=ready.verification_enabled,
-            key_problem=ready.key_problem,
-        )
 
     async def _start_state(self) -> None:
         """Restore the store from the checkpoint, then fold the journal's tail from there."""
@@ -510,10 +449,21 @@ class ConsoleSession:
         reachable = status is not None and status < 500
         self._set_health(api_reachable=reachable, api_last_error=message)
 
+    def _quiet_for(self) -> float | None:
+        """Seconds since the last event (or since the receiver started), if known."""
+        return self._receiver_link.quiet_for()
+
+    async def _restart_receiver(self) -> bool:
+        """Restart the receiver (verification switch, path, port); True if its URL moved."""
+        return await self._receiver_link.restart()
+
+    def _refresh_receiver_health(self) -> None:
+        self._receiver_link.refresh_health()
+
     # --- events ---------------------------------------------------------------------------
 
     def _on_event(self, envelope: Envelope, received: ReceivedEvent) -> None:
-        _fire(self._event_listeners, envelope, received)
+        self._event_listeners.fire(envelope, received)
 
     def _fold(self, records: Sequence[JournalRecord]) -> None:
         self.feed.deliver(records)
@@ -522,95 +472,10 @@ class ConsoleSession:
         now = time.monotonic()
         if now - self._health_refreshed_at >= HEALTH_EVERY_SECS:
             self._health_refreshed_at = now
-            self._refresh_receiver_health()
-
-    def _on_committed(self, seq: int) -> None:
-        if self.tail is not None:
-            self.tail.notify(seq)
-        if self.recorder is not None:
-            self.recorder.notify(seq)
+            self._receiver_link.refresh_health()
 
     def _on_history_written(self, entries: Sequence[CallHistoryEntry]) -> None:
-        _fire(self._history_listeners, entries)
-
-    def _on_rejected(self, rejection: Rejection) -> None:
-        _fire(self._rejected_listeners, rejection)
-
-    def _on_receiver_stats(self, stats: ReceiverStats) -> None:
-        self.receiver.stats = stats
-        self._refresh_receiver_health()
-
-    def _on_key_refused(self, detail: str) -> None:
-        self.receiver.key_refused(detail)
-        self._refresh_receiver_health()
-
-    def _on_ingest_lost(self, why: str) -> None:
-        """The receiver process stopped by itself: say so, and start it again."""
-        log.error("%s; restarting it", why)
-        self.receiver.stopped()
-        self._set_health(
-            receiver_problem=(
-                f"The webhook receiver stopped ({why}). The console is restarting it; Telnyx "
-                "retries what was not answered meanwhile."
-            )
-        )
-        if self._stopping or (self._ingest_restart is not None and not self._ingest_restart.done()):
-            return
-        self._ingest_restart = asyncio.create_task(self._restart_ingest(), name="ingest-restart")
-
-    async def _restart_ingest(self) -> None:
-        for attempt in range(1_000_000):
-            wait = INGEST_RESTART_WAITS[min(attempt, len(INGEST_RESTART_WAITS) - 1)]
-            await asyncio.sleep(wait)
-            if self._stopping:
-                return
-            old_url = self.health.receiver_url
-            try:
-                await self._start_receiver(await self._current_public_key())
-                await self._follow_receiver_in_demo(old_url)
-            except Exception as exc:
-                log.error("restarting the webhook receiver failed: %s", _words(exc))
-                continue
-            log.info("the webhook receiver is running again at %s", self.receiver.url)
-            return
-
-    async def _current_public_key(self) -> str | None:
-        if self.demo:
-            return self.simulator.public_key_b64 if self.simulator is not None else None
-        key: str | None = await self.secrets.aget(Secret.PUBLIC_KEY)
-        return key
-
-    def _refresh_receiver_health(self) -> None:
-        stats = self.receiver.stats
-        # The receiver's counters come every quarter second; what was folded is known now.
-        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
-        pending = self.tail.pending if self.tail is not None else 0
-        self._set_health(
-            last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
-            last_delivery_delay=stats.last_delivery_delay,
-            retries_seen=stats.retries_seen,
-            duplicates_seen=stats.duplicates,
-            rejected_count=stats.rejected_total,
-            verification_enabled=self.receiver.verification_enabled,
-            key_problem=self.receiver.key_problem,
-            silence_warning=self._silence(),
-            events_pending=pending,
-        )
-
-    def _quiet_for(self) -> float | None:
-        """Seconds since the last event (or since the receiver started), if known."""
-        stats = self.receiver.stats
-        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0)
-        last = last or stats.started_at or 0.0
-        return None if not last else time.time() - last
-
-    def _silence(self) -> bool:
-        # A counter, not a scan: this runs on every stats report.
-        limit = self.settings.event_silence_warning_secs
-        if not limit or self.store.live_count == 0:
-            return False
-        quiet = self._quiet_for()
-        return quiet is not None and quiet > limit
+        self._history_listeners.fire(entries)
 
     # --- resync (console/session_resync.py) -----------------------------------------------
 
@@ -639,7 +504,7 @@ class ConsoleSession:
                 if drift is not None:
                     log.warning("wall clock moved %.0f s against the monotonic clock", drift)
                     self.request_resync("clock jump or wake from sleep")
-                self._refresh_receiver_health()
+                self._receiver_link.refresh_health()
                 self._publish_metrics()
                 self._resyncer.if_quiet()
                 if ticks % PRUNE_EVERY_TICKS == 0:
@@ -679,7 +544,12 @@ class ConsoleSession:
         self._stopping = True
         tasks = [
             t
-            for t in (self._tick_task, self._resyncer.task, self._ingest_restart, *self._tasks)
+            for t in (
+                self._tick_task,
+                self._resyncer.task,
+                self._receiver_link.restart_task,
+                *self._tasks,
+            )
             if t is not None
         ]
         for task in tasks:
@@ -738,30 +608,6 @@ class ConsoleSession:
         """
         return await session_settings.apply(self, settings, api_key, public_key, ngrok_authtoken)
 
-    async def _restart_receiver(self) -> bool:
-        """Restart the receiver (verification switch, path, port); True if its URL moved."""
-        old_url = self.receiver.url
-        if self.ingest is not None:
-            await self.ingest.stop()
-            self.ingest = None
-        await self._start_receiver(await self._current_public_key())
-        return await self._follow_receiver_in_demo(old_url)
-
-    async def _follow_receiver_in_demo(self, old_url: str | None) -> bool:
-        """True if the receiver's URL moved; a demo's simulator then delivers to the new one."""
-        new_url = self.receiver.url
-        moved = new_url != old_url
-        if moved and new_url is not None and self.demo and self.client is not None:
-            # The simulator delivers where its application points: follow the receiver.
-            app = await self.client.applications.retrieve(self.settings.connection_id)
-            await self.client.applications.update(
-                app.id,
-                application_name=app.application_name or app.id,
-                webhook_event_url=new_url,
-            )
-            self._set_health(webhook_url=new_url)
-        return moved
-
     async def _replace_client(self) -> None:
         api_key = await self.secrets.aget(Secret.API_KEY)
         old = self.client
@@ -797,25 +643,6 @@ def _words(exc: BaseException) -> str:
     from console.errors import words_for
 
     return words_for(exc)
-
-
-def _add(listeners: list[Listener], callback: Listener) -> Callable[[], None]:
-    listeners.append(callback)
-
-    def remove() -> None:
-        if callback in listeners:
-            listeners.remove(callback)
-
-    return remove
-
-
-def _fire(listeners: list[Listener], *args: Any) -> None:
-    for listener in list(listeners):
-        try:
-            listener(*args)
-        except Exception:
-            # A broken view must not stop the others, nor the webhook pipeline.
-            log.exception("session listener %r failed", listener)
 
 
 async def _quietly(what: str, awaitable: Any) -> None:
