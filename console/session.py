@@ -64,8 +64,9 @@ from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxA
 from console.session_listeners import Listener, Listeners
 from console.session_receiver import ReceiverLink
 from console.session_resync import Resyncer
+from console.session_state import SessionState
 from console.session_tunnel import WEBHOOK_MEMORY_FILENAME, TunnelLink
-from console.state.checkpoint import Checkpoint, CheckpointTable
+from console.state.checkpoint import Checkpoint
 from console.state.store import Store
 from console.tunnel.base import TunnelProvider
 
@@ -79,9 +80,6 @@ TICK_SECS = 1.0
 PRUNE_EVERY_TICKS = 10
 CHECKPOINT_EVERY_TICKS = 30
 HEALTH_EVERY_SECS = 0.2
-#: Without a checkpoint (a first start), the journal is folded from this far back: older
-#: calls have ended and are history (the history recorder folds all of it, in the background).
-NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
@@ -162,6 +160,7 @@ class ConsoleSession:
         self._history_conn: sqlite3.Connection | None = None
         self._history_table: HistoryTable | None = None
         self._receiver_link = ReceiverLink(self)
+        self._state = SessionState(self)
         self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
@@ -268,7 +267,7 @@ class ConsoleSession:
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
         await self._receiver_link.start(public_key)
-        await self._start_state()
+        await self._state.start()
 
         notices: list[str] = list(self._start_notices)
         if self.demo:
@@ -305,76 +304,6 @@ class ConsoleSession:
         self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
         if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
-
-    async def _start_state(self) -> None:
-        """Restore the store from the checkpoint, then fold the journal's tail from there."""
-        journal_path = self._journal_path()
-        self.journal = await asyncio.to_thread(Journal, journal_path, readonly=True)
-        checkpoint = await asyncio.to_thread(_load_checkpoint, self.database_path)
-        cursor, envelopes = await asyncio.to_thread(self._checkpoint_events, checkpoint)
-        if checkpoint is not None:
-            self.store.restore(
-                envelopes,
-                pruned_legs=checkpoint.pruned_legs,
-                pruned_conferences=checkpoint.pruned_conferences,
-                conference_names=checkpoint.conference_names,
-            )
-        self.feed.start_at(cursor)
-        self.tail = JournalTail(journal_path)
-        await self.tail.start(cursor, self._fold)
-        self.recorder = HistoryRecorder(
-            journal_path, self.database_path, on_written=self._on_history_written
-        )
-        try:
-            await self.recorder.start()
-        except Exception as exc:
-            # History is a convenience: the live console works without it.
-            log.error("call history is unavailable: %s", _words(exc))
-            self.recorder = None
-
-    def _checkpoint_events(self, checkpoint: Checkpoint | None) -> tuple[int, list[Envelope]]:
-        """The cursor to tail from and the checkpoint's events, read and parsed on a worker
-        thread (the store itself is restored on the loop, where its listeners live)."""
-        journal = self.journal
-        assert journal is not None
-        if checkpoint is None:
-            first = journal.first_seq_received_since(time.time() - NO_CHECKPOINT_WINDOW_SECS)
-            return ((first - 1) if first is not None else journal.last_seq()), []
-        envelopes: list[Envelope] = []
-        for record in journal.records_with_ids(checkpoint.retained_event_ids):
-            try:
-                envelopes.append(record.envelope())
-            except Exception as exc:  # cannot happen for rows the receiver parsed first
-                log.error("journal row %d does not parse: %s", record.seq, exc)
-        return checkpoint.cursor, envelopes
-
-    def checkpoint(self) -> Checkpoint:
-        """The live state as a checkpoint (read on the loop, where the store is folded)."""
-        legs, conferences = self.store.pruned_ids()
-        return Checkpoint(
-            cursor=self.feed.folded_seq,
-            retained_event_ids=tuple(self.store.retained_event_ids()),
-            pruned_legs=tuple(legs),
-            pruned_conferences=tuple(conferences),
-            conference_names=self.store.conference_names(),
-            saved_at=time.time(),
-        )
-
-    async def save_checkpoint(self) -> None:
-        """Save the checkpoint (off the loop), then let ingest compact what all readers took."""
-        if self.tail is None:
-            return
-        checkpoint = self.checkpoint()
-        try:
-            await asyncio.to_thread(_save_checkpoint, self.database_path, checkpoint)
-        except Exception as exc:
-            log.warning("the state checkpoint was not saved: %s", _words(exc))
-            return
-        taken = checkpoint.cursor
-        if self.recorder is not None:
-            taken = min(taken, self.recorder.folded_seq)
-        if self.ingest is not None:
-            self.ingest.compact_below(taken)
 
     async def _start_simulator(self) -> None:
         from console.simulator import TelnyxSimulator
@@ -416,6 +345,14 @@ class ConsoleSession:
         if self.demo and self.simulator is not None:
             return self.simulator.hold_music_url  # a real WAV the simulator serves
         return None
+
+    def checkpoint(self) -> Checkpoint:
+        """The live state as a checkpoint (read on the loop, where the store is folded)."""
+        return self._state.checkpoint()
+
+    async def save_checkpoint(self) -> None:
+        """Save the checkpoint (off the loop), then let ingest compact what all readers took."""
+        await self._state.save()
 
     # --- tunnel and webhook URL (console/session_tunnel.py) --------------------------------
 
@@ -573,7 +510,7 @@ class ConsoleSession:
             self.receiver.stopped()
         if self.tail is not None:
             await _quietly("journal tail stop", self.tail.stop())
-            await _quietly("checkpoint", self._save_final_checkpoint())
+            await _quietly("checkpoint", self._state.save_final())
             self.tail = None
         if self.recorder is not None:
             await _quietly("history recorder stop", self.recorder.stop())
@@ -586,9 +523,6 @@ class ConsoleSession:
             await asyncio.to_thread(shutil.rmtree, self._demo_files, True)
             self._demo_files = None
         self._started = False
-
-    async def _save_final_checkpoint(self) -> None:
-        await asyncio.to_thread(_save_checkpoint, self.database_path, self.checkpoint())
 
     # --- settings -------------------------------------------------------------------------
 
@@ -650,29 +584,6 @@ async def _quietly(what: str, awaitable: Any) -> None:
         await awaitable
     except Exception:
         log.exception("%s failed during shutdown", what)
-
-
-def _load_checkpoint(database_path: Path) -> Checkpoint | None:
-    try:
-        conn = connect_database(database_path)
-    except Exception as exc:
-        log.error("the console database cannot be read; starting from the journal: %s", exc)
-        return None
-    try:
-        return CheckpointTable(conn).load()
-    except Exception as exc:
-        log.error("the state checkpoint cannot be read; starting from the journal: %s", exc)
-        return None
-    finally:
-        conn.close()
-
-
-def _save_checkpoint(database_path: Path, checkpoint: Checkpoint) -> None:
-    conn = connect_database(database_path)
-    try:
-        CheckpointTable(conn).save(checkpoint)
-    finally:
-        conn.close()
 
 
 def _remove_old_demo_runs(demos: Path, older_than_secs: float = 86400.0) -> None:
