@@ -52,6 +52,7 @@ from console.state.facts import (
     ParticipantMark,
     RecordingMark,
 )
+from console.state.indexes import LegIndex, Memberships, PrunedIds
 from console.state.legs import LegFold, proves_leg
 from console.state.projection import find_partner, project_conference, project_leg, project_queue
 from console.state.slim import SlimPayload, slim
@@ -65,8 +66,6 @@ _PARTICIPANT_KINDS = frozenset({"conference.participant.joined", "conference.par
 _LEG_PREFIXES = ("call.", "streaming.")
 #: One copy of each event type string for all the entries, not one per parsed webhook.
 _KINDS = {kind: kind for kind in EVENT_MODELS}
-#: Pruned legs/conferences remembered (to keep their late events out of the tables).
-MAX_PRUNED_REMEMBERED = 20_000
 
 
 def _utc_now() -> datetime:
@@ -100,21 +99,14 @@ class Store:
         self._calls: dict[str, Call] = {}
         self._conferences: dict[str, Conference] = {}
         self._queues: dict[str, Queue] = {}
-        self._by_leg_id: dict[str, str] = {}
-        self._by_session: dict[str, set[str]] = defaultdict(set)
-        self._queue_members: dict[str, set[str]] = defaultdict(set)
-        self._memberships: dict[str, set[str]] = defaultdict(set)  # ccid -> conference ids
-        # conference id -> legs whose fold names it (Call.conference_id). Not the same as the
-        # participants: a leg can join after the conference ended (no participant then), or be
-        # dropped from the participants by a resync while its own timeline still says joined.
-        # Their rows show the conference's liveness (project_leg), so they are re-derived with it.
-        self._by_conference: dict[str, set[str]] = defaultdict(set)
+        self._legs_index = LegIndex()  # leg id, call session, conference, queue -> legs
+        self._memberships = Memberships()  # leg -> conferences whose participants name it
         # queue name -> field -> (entry key, value): the newest report wins, whatever the order.
         self._queue_reports: dict[str, dict[str, tuple[Any, int | None]]] = {}
         # Late events for these (call.cost, a redelivery) are history, not new rows. Kept in
         # the order pruned and bounded (a redelivery comes within hours, not months).
-        self._pruned_legs: dict[str, None] = {}
-        self._pruned_conferences: dict[str, None] = {}
+        self._pruned_legs = PrunedIds()
+        self._pruned_conferences = PrunedIds()
         self._live_count = 0  # calls whose is_live holds: a counter, never a scan
 
     # --- reading ---------------------------------------------------------------------------
@@ -146,11 +138,11 @@ class Store:
         return sorted(live, key=lambda c: (c.started_at or never, c.call_control_id))
 
     def call_for_leg_id(self, call_leg_id: str) -> Call | None:
-        ccid = self._by_leg_id.get(call_leg_id)
+        ccid = self._legs_index.leg_for(call_leg_id)
         return self._calls.get(ccid) if ccid is not None else None
 
     def calls_in_session(self, call_session_id: str) -> list[Call]:
-        ccids = sorted(self._by_session.get(call_session_id, ()))
+        ccids = sorted(self._legs_index.in_session(call_session_id))
         return [self._calls[c] for c in ccids if c in self._calls]
 
     def conference(self, conference_id: str) -> Conference | None:
@@ -267,17 +259,11 @@ class Store:
         changes = self.rebuild(envelopes)
         for ccid in pruned_legs:
             if ccid not in self._leg_logs:
-                self._note_pruned(self._pruned_legs, ccid)
+                self._pruned_legs.add(ccid)
         for cid in pruned_conferences:
             if cid not in self._conference_logs:
-                self._note_pruned(self._pruned_conferences, cid)
+                self._pruned_conferences.add(cid)
         return changes
-
-    @staticmethod
-    def _note_pruned(pruned: dict[str, None], key: str) -> None:
-        pruned[key] = None
-        while len(pruned) > MAX_PRUNED_REMEMBERED:
-            del pruned[next(iter(pruned))]
 
     def _take(self, envelope: Envelope) -> tuple[set[str], set[str], set[str]] | None:
         """File a webhook in the timelines it concerns; None if it is a repeat or not modelled.
@@ -319,7 +305,7 @@ class Store:
 
     def _last_webhook_of_leg(self, payload: Payload) -> SlimPayload | None:
         """What we kept of the webhook filed last for the leg ``payload`` is about, if any."""
-        ccid = payload.call_control_id or self._by_leg_id.get(payload.call_leg_id or "")
+        ccid = payload.call_control_id or self._legs_index.leg_for(payload.call_leg_id or "")
         timeline = self._leg_logs.get(ccid) if ccid else None
         last = timeline.last_added() if timeline is not None else None
         return last.payload if last is not None and isinstance(last.payload, SlimPayload) else None
@@ -331,7 +317,7 @@ class Store:
         payload = entry.payload
         ccid: str | None = payload.call_control_id
         if ccid is None and payload.call_leg_id:
-            ccid = self._by_leg_id.get(payload.call_leg_id)
+            ccid = self._legs_index.leg_for(payload.call_leg_id)
             if ccid is None:
                 self._orphans[payload.call_leg_id].append(entry)
                 return None
@@ -505,7 +491,7 @@ class Store:
         live = [c for c in self._folded_legs.values() if c.is_live]
         keep = {c.bridged_to for c in self._calls.values() if c.is_live}
         for session in {c.call_session_id for c in live if c.call_session_id}:
-            keep |= self._by_session.get(session, set())
+            keep |= self._legs_index.in_session(session)
         for conference in self._folded_conferences.values():
             if conference.is_live:
                 keep |= {p.call_control_id for p in conference.present_participants()}
@@ -517,15 +503,15 @@ class Store:
         for cid, conference in list(self._conferences.items()):
             if conference.ended_at is None or conference.ended_at >= cutoff:
                 continue
-            if any(self._folded_legs[c].is_live for c in self._by_conference.get(cid, ())):
+            if any(self._folded_legs[c].is_live for c in self._legs_index.naming_conference(cid)):
                 continue
             for ccid in conference.participants:
                 changes.participants.remove((cid, ccid))
-                self._memberships.get(ccid, set()).discard(cid)
+                self._memberships.leave(ccid, cid)
             del self._conferences[cid], self._folded_conferences[cid]
             self._forget_ids(self._conference_logs.pop(cid))
-            self._by_conference.pop(cid, None)
-            self._note_pruned(self._pruned_conferences, cid)
+            self._legs_index.forget_conference(cid)
+            self._pruned_conferences.add(cid)
             changes.conferences.remove(cid)
         # Timelines that never became a row (a stray call.cost...) and unclaimed orphans.
         for ccid, timeline in list(self._leg_logs.items()):
@@ -543,11 +529,11 @@ class Store:
 
     def _forget_leg(self, ccid: str) -> None:
         call = self._folded_legs.pop(ccid)
-        self._unindex(ccid, call)
-        self._memberships.pop(ccid, None)
+        self._legs_index.unindex(ccid, call)
+        self._memberships.forget(ccid)
         self._set_call(ccid, None)
         self._forget_ids(self._leg_logs.pop(ccid))
-        self._note_pruned(self._pruned_legs, ccid)
+        self._pruned_legs.add(ccid)
 
     def _forget_ids(self, timeline: Timeline) -> None:
         # Its late duplicates are stopped by the pruned set: the ids need not stay (memory
@@ -583,7 +569,7 @@ class Store:
                     affected_queues.add(call.queue_name)
                 if call.bridged_to:
                     affected_legs.add(call.bridged_to)
-            affected_conferences |= self._memberships.get(ccid, set())
+            affected_conferences |= self._memberships.of(ccid)
             if (public := self._calls.get(ccid)) and public.bridged_to:
                 affected_legs.add(public.bridged_to)
 
@@ -602,12 +588,12 @@ class Store:
             # ...and every leg that names the conference shows whether it is still going (an
             # ended one parks it), participant or not: a late join, or one a resync removed.
             if old_conference is None or old_conference.is_live != conference.is_live:
-                affected_legs |= self._by_conference.get(cid, set())
+                affected_legs |= self._legs_index.naming_conference(cid)
             self._conferences[cid] = conference
 
         for name in affected_queues:
             reports = self._queue_reports.get(name, {})
-            members = self._queue_members.get(name, set())
+            members = self._legs_index.in_queue(name)
             queue = project_queue(
                 name,
                 (self._folded_legs[c] for c in members),
@@ -624,14 +610,14 @@ class Store:
                     affected_legs.add(ccid)
 
         for session in sessions:
-            affected_legs |= self._by_session.get(session, set())
+            affected_legs |= self._legs_index.in_session(session)
         for ccid in affected_legs:
             folded_leg = self._folded_legs.get(ccid)
             if folded_leg is None:
                 if self._set_call(ccid, None) is not None:  # its timeline proves it no more
                     changes.calls.remove(ccid)
                 continue
-            peers = self._by_session.get(folded_leg.call_session_id or "", set())
+            peers = self._legs_index.in_session(folded_leg.call_session_id or "")
             call = project_leg(
                 folded_leg,
                 partner=find_partner(folded_leg, self._folded_legs, peers),
@@ -653,9 +639,8 @@ class Store:
                 timeline.add(entry)
             call = self._fold_leg(ccid, timeline)
         if before is not None:
-            self._unindex(ccid, before)
-        if call.call_leg_id:
-            self._by_leg_id[call.call_leg_id] = ccid
+            self._legs_index.unindex(ccid, before)
+        self._legs_index.note_leg_id(ccid, call)
         if not proves_leg(timeline):
             # Only media/DTMF events so far: a history, not yet a call row. Or no longer one: a
             # resync's entry is replaced by a later listing taken at the same instant, and what
@@ -663,28 +648,13 @@ class Store:
             self._folded_legs.pop(ccid, None)
             return before, None
         self._folded_legs[ccid] = call
-        if call.call_session_id:
-            self._by_session[call.call_session_id].add(ccid)
-        if call.conference_id:
-            self._by_conference[call.conference_id].add(ccid)
-        if call.queue_name and call.is_live:
-            self._queue_members[call.queue_name].add(ccid)
+        self._legs_index.index(ccid, call)
         return before, call
 
     def _fold_leg(self, ccid: str, timeline: Timeline) -> Call:
         # Usually steps just the new entries: see timeline.py.
         fold = timeline.fold(lambda: LegFold(ccid), from_scratch=not self._incremental)
         return fold.call
-
-    def _unindex(self, ccid: str, call: Call) -> None:
-        if call.call_session_id:
-            self._by_session[call.call_session_id].discard(ccid)
-        if call.queue_name:
-            self._queue_members[call.queue_name].discard(ccid)
-        if call.conference_id:
-            self._by_conference[call.conference_id].discard(ccid)
-        if call.call_leg_id and self._by_leg_id.get(call.call_leg_id) == ccid:
-            del self._by_leg_id[call.call_leg_id]
 
     def _refold_conference(self, cid: str) -> None:
         timeline = self._conference_logs.get(cid)
@@ -696,7 +666,7 @@ class Store:
         conference = self._fold_conference(cid, timeline)
         self._folded_conferences[cid] = conference
         for ccid in conference.participants:
-            self._memberships[ccid].add(cid)
+            self._memberships.add(ccid, cid)
 
     def _fold_conference(self, cid: str, timeline: Timeline) -> Conference:
         name = self._conference_names.get(cid)
@@ -717,7 +687,7 @@ class Store:
         for ccid in conference.participants:
             changes.participants.remove((cid, ccid))
         changes.conferences.remove(cid)
-        return set(conference.participants) | self._by_conference.get(cid, set())
+        return set(conference.participants) | self._legs_index.naming_conference(cid)
 
     @staticmethod
     def _diff_conference(changes: Changes, old: Conference | None, new: Conference) -> set[str]:
