@@ -31,19 +31,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from console import paths, session_settings
+from console import session_settings
 from console.config import Settings
 from console.console_metrics import ConsoleMetrics
-from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
 from console.events.journal import Journal, JournalRecord
@@ -57,10 +54,12 @@ from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
 from console.operations.errors import OperationError
-from console.operations.health import ClockWatch, Health
+from console.operations.health import Health
 from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
 from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_files import SessionFiles
+from console.session_housekeeping import run_housekeeping
 from console.session_listeners import Listener, Listeners
 from console.session_receiver import ReceiverLink
 from console.session_resync import Resyncer
@@ -76,9 +75,6 @@ log = logging.getLogger(__name__)
 
 #: A resync requested within this many seconds of another is folded into it.
 RESYNC_DEBOUNCE_SECS = 2.0
-TICK_SECS = 1.0
-PRUNE_EVERY_TICKS = 10
-CHECKPOINT_EVERY_TICKS = 30
 HEALTH_EVERY_SECS = 0.2
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
@@ -120,7 +116,7 @@ class ConsoleSession:
         self.secrets = secrets
         self.demo = demo
         self._user_settings = settings  # what is saved: demo overrides never reach the file
-        self._data_dir = data_dir
+        self._files = SessionFiles(data_dir, demo)
         self._settings_path = settings_path
         self._receiver_port = receiver_port
         self._simulator_options = dict(simulator_options or {})
@@ -156,7 +152,6 @@ class ConsoleSession:
         self._rejected_listeners = Listeners()
         self._health_listeners = Listeners()
         self._history_listeners = Listeners()
-        self._demo_files: Path | None = None
         self._history_conn: sqlite3.Connection | None = None
         self._history_table: HistoryTable | None = None
         self._receiver_link = ReceiverLink(self)
@@ -171,34 +166,24 @@ class ConsoleSession:
         # The clock the API stamps events with: the simulator runs its own, faster one.
         self._api_now: Callable[[], datetime] | None = None
 
-    # --- paths ----------------------------------------------------------------------------
+    # --- paths (console/session_files.py) -------------------------------------------------
 
     @property
     def data_dir(self) -> Path:
-        if self._data_dir is None:
-            self._data_dir = paths.data_dir()
-        self._data_dir.mkdir(parents=True, exist_ok=True)
-        return self._data_dir
+        return self._files.data_dir
 
     @property
     def files_dir(self) -> Path:
         """Where the journal and the console database live: the data dir, or for a demo a
-        fresh folder of its own for this run (a demo never mixes simulated calls into the
-        real history, nor last demo's calls into this one)."""
-        if not self.demo:
-            return self.data_dir
-        if self._demo_files is None:
-            demos = paths.private_dir(self.data_dir / "demo")
-            _remove_old_demo_runs(demos)
-            self._demo_files = Path(tempfile.mkdtemp(prefix="run-", dir=demos))
-        return self._demo_files
+        fresh folder of its own for this run."""
+        return self._files.files_dir
 
     def _journal_path(self) -> Path:
-        return self.files_dir / paths.JOURNAL_FILENAME
+        return self._files.journal_path
 
     @property
     def database_path(self) -> Path:
-        return self.files_dir / DATABASE_FILENAME
+        return self._files.database_path
 
     # --- listeners ------------------------------------------------------------------------
 
@@ -301,7 +286,7 @@ class ConsoleSession:
                 # Recorded in health (last_resync_error, api_last_error): the console still
                 # opens, so the operator can fix the key or the application in Settings.
                 log.warning("start-up resync failed: %s", _words(exc))
-        self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
+        self._tick_task = asyncio.create_task(run_housekeeping(self), name="session-tick")
         if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
 
@@ -428,39 +413,7 @@ class ConsoleSession:
         """Fetch what is live from the REST API and let the store reconcile (one at a time)."""
         await self._resyncer.resync(reason)
 
-    # --- housekeeping ---------------------------------------------------------------------
-
-    async def _tick(self) -> None:
-        clock = ClockWatch()
-        ticks = 0
-        while True:
-            await asyncio.sleep(TICK_SECS)
-            ticks += 1
-            try:
-                drift = clock.jumped()
-                if drift is not None:
-                    log.warning("wall clock moved %.0f s against the monotonic clock", drift)
-                    self.request_resync("clock jump or wake from sleep")
-                self._receiver_link.refresh_health()
-                self._publish_metrics()
-                self._resyncer.if_quiet()
-                if ticks % PRUNE_EVERY_TICKS == 0:
-                    retention = timedelta(seconds=self.settings.ended_call_retention_secs)
-                    self.store.prune_ended(retention)
-                if ticks % CHECKPOINT_EVERY_TICKS == 0:
-                    await self.save_checkpoint()
-            except Exception:
-                log.exception("session housekeeping failed")
-
-    def _publish_metrics(self) -> None:
-        self.metrics.update(
-            pending=self.tail.pending if self.tail is not None else 0,
-            folded=self.feed.folded_events,
-            live=self.store.live_count,
-            known=len(self.store.calls),
-        )
-        if self.ingest is not None:
-            self.ingest.set_console_metrics(self.metrics.exposition())
+    # --- housekeeping (console/session_housekeeping.py) -------------------------------------
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -519,9 +472,7 @@ class ConsoleSession:
         if self.journal is not None:
             self.journal.close()
             self.journal = None
-        if self._demo_files is not None:
-            await asyncio.to_thread(shutil.rmtree, self._demo_files, True)
-            self._demo_files = None
+        await self._files.remove_demo_files()
         self._started = False
 
     # --- settings -------------------------------------------------------------------------
@@ -584,13 +535,3 @@ async def _quietly(what: str, awaitable: Any) -> None:
         await awaitable
     except Exception:
         log.exception("%s failed during shutdown", what)
-
-
-def _remove_old_demo_runs(demos: Path, older_than_secs: float = 86400.0) -> None:
-    """Demo folders a crashed demo left behind (a running demo's folder is younger)."""
-    cutoff = time.time() - older_than_secs
-    with contextlib.suppress(OSError):
-        for run in demos.iterdir():
-            with contextlib.suppress(OSError):
-                if run.is_dir() and run.stat().st_mtime < cutoff:
-                    shutil.rmtree(run, ignore_errors=True)
