@@ -12,11 +12,10 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QSettings,
-    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QCursor, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -67,8 +66,9 @@ from console.ui.window_layout import (
     restore_layout,
     save_layout,
 )
-from console.ui.window_menus import build_menus, steady_toolbar_widths
+from console.ui.window_menus import build_menus
 from console.ui.window_views import build_docks, build_layout, build_views, make_dock
+from console.ui.window_zoom import ZOOM_LEVELS, apply_zoom
 from console.ui.workflow_install import install_workflow
 
 if TYPE_CHECKING:
@@ -89,10 +89,6 @@ log = logging.getLogger(__name__)
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
 # 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
 STORE_COALESCE_MS = 50
-#: In-app zoom steps (View → Zoom in/out, Ctrl+= / Ctrl+- / Ctrl+0).
-ZOOM_LEVELS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
-TOOLBAR_ICON_PX = 24
-CALL_ROW_PX = 24
 
 
 def _apply_theme(choice: str | None) -> None:
@@ -313,28 +309,7 @@ class MainWindow(QMainWindow):
 
     def set_zoom(self, factor: float, remember: bool = True) -> None:
         """Scale the application's text (and what is sized from it) by ``factor``."""
-        app = QApplication.instance()
-        if not isinstance(app, QApplication):
-            return
-        base = app.property("telnyx_console_base_font")
-        if not isinstance(base, QFont):
-            base = QFont(app.font())
-            app.setProperty("telnyx_console_base_font", base)
-        self.zoom = factor
-        font = QFont(base)
-        if base.pointSizeF() > 0:
-            font.setPointSizeF(base.pointSizeF() * factor)
-        else:
-            font.setPixelSize(max(6, round(base.pixelSize() * factor)))
-        app.setFont(font)
-        rows = max(round(CALL_ROW_PX * factor), QFontMetrics(font).height() + 8)
-        self.calls_view.verticalHeader().setDefaultSectionSize(rows)
-        icon = round(TOOLBAR_ICON_PX * factor)
-        self.toolbar.setIconSize(QSize(icon, icon))
-        steady_toolbar_widths(self)
-        if remember:
-            self.qsettings.setValue("view/zoom", factor)
-        self.show_status(f"Zoom {round(factor * 100)} %")
+        apply_zoom(self, factor, remember)
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., None]:
         """Session callbacks may outlive the window; drop them once it is gone."""
