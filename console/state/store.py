@@ -27,9 +27,7 @@ import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -38,10 +36,10 @@ from console.events.models import (
     Envelope,
     GenericEvent,
     Payload,
-    decode_client_state,
 )
-from console.state.changes import ChangeListener, Changes, EntityChanges, K
+from console.state.changes import ChangeListener, Changes
 from console.state.conferences import CONFERENCE_KINDS, ConferenceFold, proves_conference
+from console.state.diffing import diff, diff_conference
 from console.state.entities import Call, Conference, Participant, Queue, RecordingState
 from console.state.facts import (
     BridgeMark,
@@ -55,6 +53,7 @@ from console.state.facts import (
 from console.state.indexes import LegIndex, Memberships, PrunedIds
 from console.state.legs import LegFold, proves_leg
 from console.state.projection import find_partner, project_conference, project_leg, project_queue
+from console.state.resync_facts import legs_in
 from console.state.slim import SlimPayload, slim
 from console.state.snapshot import Snapshot
 from console.state.timeline import Entry, Timeline, aware
@@ -392,7 +391,7 @@ class Store:
         """Correct the state by what the REST API listed at ``snapshot.taken_at``."""
         at = aware(snapshot.taken_at)
         entry_id = f"resync@{at.isoformat()}"
-        seen = self._legs_in(snapshot)
+        seen = legs_in(snapshot)
         legs: set[str] = set()
         for ccid, facts in seen.items():
             if ccid not in self._pruned_legs:
@@ -434,48 +433,6 @@ class Store:
             )
             queues.add(queue.name)
         return self._notify(self._refresh(legs, conferences, queues))
-
-    @staticmethod
-    def _legs_in(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
-        """Every leg the snapshot shows alive, with what it says about each (LegSeen fields)."""
-        seen: dict[str, dict[str, Any]] = defaultdict(dict)
-
-        def fill(ccid: str, **facts: Any) -> None:
-            known = seen[ccid]  # listed, even if with nothing but its id
-            for name, value in facts.items():
-                if value is not None:
-                    known.setdefault(name, value)
-
-        for call in snapshot.active_calls:
-            fill(
-                call.call_control_id,
-                call_leg_id=call.call_leg_id,
-                call_session_id=call.call_session_id,
-                client_state=decode_client_state(call.client_state),
-                call_duration=call.call_duration,
-            )
-        for conference in snapshot.conferences:
-            if conference.is_live:
-                for p in conference.participants:
-                    if p.present:
-                        fill(
-                            p.call_control_id,
-                            conference_id=conference.id,
-                            call_leg_id=p.call_leg_id,
-                        )
-        for queue in snapshot.queues:
-            for q in queue.calls:
-                fill(
-                    q.call_control_id,
-                    queue_name=queue.name,
-                    queue_position=q.queue_position,
-                    enqueued_at=q.enqueued_at,
-                    call_leg_id=q.call_leg_id,
-                    call_session_id=q.call_session_id,
-                    from_=q.from_,
-                    to=q.to,
-                )
-        return dict(seen)
 
     # --- pruning ---------------------------------------------------------------------------
 
@@ -584,7 +541,7 @@ class Store:
             old_conference = self._conferences.get(cid)
             # Calls mirror their participant (present, muted, on hold): only those that differ
             # need a new look...
-            affected_legs |= self._diff_conference(changes, old_conference, conference)
+            affected_legs |= diff_conference(changes, old_conference, conference)
             # ...and every leg that names the conference shows whether it is still going (an
             # ended one parks it), participant or not: a late join, or one a resync removed.
             if old_conference is None or old_conference.is_live != conference.is_live:
@@ -601,7 +558,7 @@ class Store:
                 max_size=reports.get("max_size", (None, None))[1],
             )
             old_queue = self._queues.get(name)
-            _diff(changes.queues, name, old_queue, queue)
+            diff(changes.queues, name, old_queue, queue)
             self._queues[name] = queue
             # Calls show their position: re-derive those whose entry moved, came or went.
             old_entries = old_queue.entries if old_queue is not None else {}
@@ -624,7 +581,7 @@ class Store:
                 conference=self._conferences.get(folded_leg.conference_id or ""),
                 queue=self._queues.get(folded_leg.queue_name or ""),
             )
-            _diff(changes.calls, ccid, self._set_call(ccid, call), call)
+            diff(changes.calls, ccid, self._set_call(ccid, call), call)
         return changes
 
     def _refold_leg(self, ccid: str) -> tuple[Call | None, Call | None]:
@@ -688,40 +645,3 @@ class Store:
             changes.participants.remove((cid, ccid))
         changes.conferences.remove(cid)
         return set(conference.participants) | self._legs_index.naming_conference(cid)
-
-    @staticmethod
-    def _diff_conference(changes: Changes, old: Conference | None, new: Conference) -> set[str]:
-        """Record what differs; return the call_control_ids whose participant changed."""
-        before = old.participants if old is not None else {}
-        differing = set()
-        presence_changed = False
-        for ccid in before.keys() | new.participants.keys():
-            was, now = before.get(ccid), new.participants.get(ccid)
-            # Folds share the participants they did not change: `is` skips comparing those.
-            if was is not now and was != now:
-                _diff(changes.participants, (new.conference_id, ccid), was, now)
-                differing.add(ccid)
-                presence_changed = presence_changed or _present(was) != _present(now)
-        # The row shows the conference's own fields and who is present (not their mute/hold).
-        if old is None:
-            changes.conferences.add(new.conference_id)
-        elif presence_changed or _own_fields(old) != _own_fields(new):
-            changes.conferences.change(new.conference_id)
-        return differing
-
-
-def _present(participant: Participant | None) -> bool:
-    return participant is not None and participant.present
-
-
-#: A conference's fields but its participants, as a tuple.
-_own_fields = attrgetter(*(f.name for f in fields(Conference) if f.name != "participants"))
-
-
-def _diff(kind: EntityChanges[K], key: K, old: object, new: object) -> None:
-    if old is None and new is not None:
-        kind.add(key)
-    elif new is None and old is not None:
-        kind.remove(key)
-    elif old != new:
-        kind.change(key)
