@@ -16,8 +16,9 @@ from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
 from console.ui.action_specs import SPECS, TOGGLE_TEXTS, ActionContext
 from console.ui.calls_model import is_up
-from console.ui.formatting import conference_title, hangup_text, party, state_text
+from console.ui.formatting import caller_words, far_party, hangup_text, state_text
 from console.ui.messages import action_failed, describe_error
+from console.ui.multi_leg_actions import MultiLegHandlers
 from console.ui.pending import PendingOps
 from console.ui.validation import check_dtmf, normalize_target
 
@@ -87,6 +88,7 @@ class CallActions(QObject):
             self.all[name].setCheckable(True)
         self.dial.triggered.connect(lambda: context.focus_dialer())
         self.settings.triggered.connect(lambda: context.open_settings())
+        handlers = self._multi_leg = MultiLegHandlers(self)
         self.answer.triggered.connect(self._answer)
         self.reject.triggered.connect(self._reject)
         self.hangup.triggered.connect(self._hangup)
@@ -94,15 +96,15 @@ class CallActions(QObject):
         self.mute.triggered.connect(self._mute)
         self.record.triggered.connect(self._record)
         self.record_pause.triggered.connect(self._record_pause)
-        self.transfer.triggered.connect(self._transfer)
-        self.attended_transfer.triggered.connect(self._attended_transfer)
-        self.complete_transfer.triggered.connect(self._complete_transfer)
-        self.cancel_transfer.triggered.connect(self._cancel_transfer)
-        self.bridge.triggered.connect(self._bridge)
-        self.merge.triggered.connect(self._merge)
-        self.add_participant.triggered.connect(self._add_participant)
-        self.kick.triggered.connect(self._kick)
-        self.end_conference.triggered.connect(self._end_conference)
+        self.transfer.triggered.connect(handlers.transfer)
+        self.attended_transfer.triggered.connect(handlers.attended_transfer)
+        self.complete_transfer.triggered.connect(handlers.complete_transfer)
+        self.cancel_transfer.triggered.connect(handlers.cancel_transfer)
+        self.bridge.triggered.connect(handlers.bridge)
+        self.merge.triggered.connect(handlers.merge)
+        self.add_participant.triggered.connect(handlers.add_participant)
+        self.kick.triggered.connect(handlers.kick)
+        self.end_conference.triggered.connect(handlers.end_conference)
         self.send_dtmf.triggered.connect(self._send_dtmf)
         self.pick.triggered.connect(self._pick)
         self.update()
@@ -508,141 +510,6 @@ class CallActions(QObject):
     def _target_validator(self) -> Callable[[str], str]:
         return lambda text: normalize_target(text, self.context.default_country())
 
-    def _transfer(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-
-        def go(to: str) -> None:
-            self.run("Transfer", lambda: self.ops.transfer(ccid, to), [ccid], "transferring…")
-
-        self.context.open_prompt(
-            "Transfer call",
-            "Transfer the call to (number or SIP address):",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123 or sip:desk@example.com",
-        )
-
-    def _attended_transfer(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-
-        def go(to: str) -> None:
-            self.run(
-                "Attended transfer",
-                lambda: self.ops.start_attended_transfer(ccid, to),
-                [ccid],
-                "consulting…",
-                done_text=f"Consulting {to}: Complete or Cancel the transfer when ready.",
-            )
-
-        self.context.open_prompt(
-            "Attended transfer",
-            "Consult (number or SIP address); the caller waits on hold:",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123",
-        )
-
-    def _complete_transfer(self) -> None:
-        transfer = self.current_transfer()
-        if transfer is not None:
-            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
-            self.run(
-                "Complete transfer",
-                lambda: self.ops.complete_attended_transfer(transfer),
-                legs,
-                "completing transfer…",
-                busy_key="transfer",
-            )
-
-    def _cancel_transfer(self) -> None:
-        transfer = self.current_transfer()
-        if transfer is not None:
-            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
-
-            def cancelled(_result: Any) -> None:
-                if transfer.consult_ccid:
-                    self.ended_notes[transfer.consult_ccid] = "Consultation cancelled by you"
-
-            self.run(
-                "Cancel transfer",
-                lambda: self.ops.cancel_attended_transfer(transfer),
-                legs,
-                "cancelling transfer…",
-                busy_key="transfer",
-                on_success=cancelled,
-                done_text="Transfer cancelled: the caller is back and off hold.",
-            )
-
-    def _bridge(self) -> None:
-        calls = self._calls()
-        if len(calls) == 2:
-            a, b = (c.call_control_id for c in calls)
-            self.run("Bridge", lambda: self.ops.bridge(a, b), [a, b], "bridging…")
-
-    def _merge(self) -> None:
-        ccids = [c.call_control_id for c in self._calls()]
-        if len(ccids) >= 2:
-            self.run("Merge", lambda: self.ops.merge(ccids), ccids, "merging…")
-
-    def _add_participant(self) -> None:
-        cid = self._conference_for_actions()
-        if cid is None:
-            return
-
-        def go(to: str) -> None:
-            self.run(
-                "Add participant",
-                lambda: self.ops.add_participant(cid, to),
-                busy_key="conference",
-            )
-
-        self.context.open_prompt(
-            "Add participant",
-            "Dial into the conference (number or SIP address):",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123",
-        )
-
-    def _kick(self) -> None:
-        selected = self.context.selected_participant()
-        if selected:
-            cid, ccid = selected
-            self.run(
-                "Kick",
-                lambda: self.ops.kick(cid, ccid),
-                [ccid],
-                "removing…",
-                on_success=self._ended_by_operator(ccid, "Removed from the conference by you"),
-            )
-
-    def _end_conference(self) -> None:
-        cid = self.context.selected_conference()
-        conference = self.store.conferences.get(cid) if cid else None
-        if cid is None or conference is None:
-            return
-        people = [self.store.call(p.call_control_id) for p in conference.present_participants()]
-        names = [far_party(c) for c in people if c is not None]
-        who = (
-            f"This hangs up all {len(names)} participants:\n" + "\n".join(f"• {n}" for n in names)
-            if names
-            else "No one is connected to it."
-        )
-        title = conference_title(conference, self.store.calls)
-
-        def end() -> None:
-            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
-
-        self.context.confirm(
-            "End conference", f"End the conference “{title}”?\n{who}", "&End conference", end
-        )
-
     def _send_dtmf(self) -> None:
         call = self._one()
         if call is None:
@@ -677,15 +544,3 @@ def _started(call: Call) -> tuple[float, str]:
 
 def _state_words(call: Call) -> str:
     return state_text(call.state, call.direction).lower()
-
-
-def far_party(call: Call) -> str:
-    """Who is on the other end of a leg: the number dialled, or the caller."""
-    if call.direction == "outgoing":
-        return party(call.to_number)
-    return party(call.from_number, call.caller_name)
-
-
-def caller_words(call: Call) -> str:
-    """'Pat Caller <+13125550142>' for tooltips and status tips."""
-    return party(call.from_number, call.caller_name)
