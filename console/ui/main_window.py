@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
     QModelIndex,
     QSettings,
     QSortFilterProxyModel,
@@ -33,13 +31,14 @@ from shiboken6 import Shiboken
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui import icons, theme
+from console.ui import window_selection as selection
 from console.ui.actions import CallActions
 from console.ui.calls_model import (
     SORT_ROLE,
     CallsModel,
     is_up,
 )
-from console.ui.conferences_model import CONFERENCE_ROLE, PARTICIPANT_ROLE, ConferencesModel
+from console.ui.conferences_model import ConferencesModel
 from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
 from console.ui.health_panel import HealthPanel
@@ -47,7 +46,7 @@ from console.ui.history_panel import HistoryPanel
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
 from console.ui.prompts import ConfirmDialog, PromptDialog
-from console.ui.queues_model import WAITER_ROLE, QueuesModel
+from console.ui.queues_model import QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.ringer import AudioOutput
 from console.ui.ringing import RingAlerts
@@ -321,93 +320,32 @@ class MainWindow(QMainWindow):
 
         return call
 
-    # --- selection (also what end-to-end tests drive) -------------------------------------
+    # --- selection (console/ui/window_selection.py; also what end-to-end tests drive) -------
 
     def selected_ccids(self) -> list[str]:
-        rows = self.calls_view.selectionModel().selectedRows()
-        source_rows = sorted(self.calls_proxy.mapToSource(idx).row() for idx in rows)
-        return [self.calls_model.ccid_at(r) for r in source_rows if r >= 0]
+        return selection.selected_ccids(self)
 
     def select_calls(self, ccids: Iterable[str]) -> None:
-        selection = QItemSelection()
-        current = QModelIndex()
-        for ccid in ccids:
-            row = self.calls_model.row_of(ccid)
-            if row is None:
-                continue
-            idx = self.calls_proxy.mapFromSource(self.calls_model.index(row, 0))
-            last = idx.siblingAtColumn(self.calls_proxy.columnCount() - 1)
-            selection.select(idx, last)
-            current = current if current.isValid() else idx
-        model = self.calls_view.selectionModel()
-        flags = QItemSelectionModel.SelectionFlag
-        model.select(selection, flags.ClearAndSelect | flags.Rows)
-        if current.isValid():
-            model.setCurrentIndex(current, flags.NoUpdate)
-        self._on_selection()
-
-    def _tree_current(self, view: QTreeView) -> QModelIndex:
-        rows = view.selectionModel().selectedRows()
-        return rows[0] if rows else QModelIndex()
+        selection.select_calls(self, ccids)
 
     def selected_conference(self) -> str | None:
-        idx = self._tree_current(self.conferences_view)
-        return idx.data(CONFERENCE_ROLE) if idx.isValid() else None
+        return selection.selected_conference(self)
 
     def selected_participant(self) -> tuple[str, str] | None:
-        idx = self._tree_current(self.conferences_view)
-        if not idx.isValid() or idx.data(PARTICIPANT_ROLE) is None:
-            return None
-        return idx.data(CONFERENCE_ROLE), idx.data(PARTICIPANT_ROLE)
+        return selection.selected_participant(self)
 
     def selected_waiter(self) -> str | None:
-        idx = self._tree_current(self.queues_view)
-        return idx.data(WAITER_ROLE) if idx.isValid() else None
+        return selection.selected_waiter(self)
 
     def select_conference(self, conference_id: str, ccid: str | None = None) -> None:
-        if ccid is None:
-            idx = self.conferences_model.index_of_conference(conference_id)
-        else:
-            idx = self.conferences_model.index_of_participant(conference_id, ccid)
-        flags = QItemSelectionModel.SelectionFlag
-        self.conferences_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
-        self._on_selection()
+        selection.select_conference(self, conference_id, ccid)
 
     def select_waiter(self, queue: str, ccid: str) -> None:
-        idx = self.queues_model.index_of_waiter(queue, ccid)
-        flags = QItemSelectionModel.SelectionFlag
-        self.queues_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
-        self._on_selection()
+        selection.select_waiter(self, queue, ccid)
 
     def _on_selection(self, *_args) -> None:
         self.actions.update()
         self.dialer.update_mode()
-
-    def _selection_is_free(self) -> bool:
-        """Nothing selected, or only a call this window selected by itself that has ended since
-        (the operator did not choose that row)."""
-        views = (self.conferences_view, self.queues_view)
-        if any(view.selectionModel().hasSelection() for view in views):
-            return False
-        selected = self.selected_ccids()
-        if not selected:
-            return True
-        if selected != [self._auto_selected]:
-            return False
-        call = self.session.store.call(selected[0])
-        return call is None or not call.is_live
-
-    def _select_ringing(self, added: Iterable[str]) -> None:
-        """A call started ringing and the operator has nothing selected: select the call Answer
-        (F5) would take, so the highlighted row is the one the key answers. A selection the
-        operator made is never taken away."""
-        added = set(added)
-        if not added or not self._selection_is_free():
-            return
-        target = self.actions.ringing_target()
-        if target is not None and target.call_control_id in added:
-            self.select_calls([target.call_control_id])
-            self._auto_selected = target.call_control_id
 
     def _pointer_on_calls(self) -> bool:
         """The pointer is over the calls table: ended rows wait before they leave it."""
@@ -550,7 +488,7 @@ class MainWindow(QMainWindow):
         self.dialer.update_mode()
         self._count_missed(changes.calls.changed | changes.calls.added)
         if not changes.reset:
-            self._select_ringing(changes.calls.added)
+            selection.select_ringing(self, changes.calls.added)
         self.ring_alerts.update()  # popup, ringtone, taskbar flash and tray (or DND: none)
 
     def apply_timer_thresholds(self) -> None:
