@@ -38,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from console import session_settings
+from console import session_client, session_settings
 from console.config import Settings
 from console.console_metrics import ConsoleMetrics
 from console.db import connect as connect_database
@@ -58,6 +58,7 @@ from console.operations.health import Health
 from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
 from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_client import MissingClient
 from console.session_files import SessionFiles
 from console.session_housekeeping import run_housekeeping
 from console.session_listeners import Listener, Listeners
@@ -79,16 +80,6 @@ HEALTH_EVERY_SECS = 0.2
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
-
-
-class _MissingClient:
-    """Stands in for the REST client until an API key is set: every use says so in words."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise OperationError(
-            "No Telnyx API key is set. Add it in Settings (or start with --demo to try the "
-            "console on the built-in simulator)."
-        )
 
 
 class ConsoleSession:
@@ -256,11 +247,11 @@ class ConsoleSession:
 
         notices: list[str] = list(self._start_notices)
         if self.demo:
-            await self._start_simulator()
+            await session_client.start_simulator(self)
             notices.append(DEMO_NOTICE)
         else:
             api_key = await self.secrets.aget(Secret.API_KEY)
-            self.client = self._make_client(api_key) if api_key else None
+            self.client = session_client.make_client(self, api_key) if api_key else None
             if self.client is None:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
@@ -269,11 +260,11 @@ class ConsoleSession:
                 await self._start_tunnel()
 
         self.ops = Operations(
-            self.client or _MissingClient(),
+            self.client or MissingClient(),
             self.store,
             self.settings,
             audit=self.data_dir / AUDIT_FILENAME,
-            hold_music_url=self._hold_music_url(),
+            hold_music_url=session_client.hold_music_url(self),
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
@@ -289,47 +280,6 @@ class ConsoleSession:
         self._tick_task = asyncio.create_task(run_housekeeping(self), name="session-tick")
         if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
-
-    async def _start_simulator(self) -> None:
-        from console.simulator import TelnyxSimulator
-
-        options = {"speed": 1.0, **self._simulator_options}
-        self.simulator = TelnyxSimulator(webhook_url=self.receiver.url, **options)
-        await self.simulator.start(port=0)
-        self._api_now = self.simulator.clock.now
-        # The simulator's account replaces the user's; never saved (see _user_settings).
-        self.settings = self.settings.model_copy(
-            update={
-                "api_base_url": self.simulator.base_url,
-                "connection_id": self.simulator.connection_id,
-                "from_numbers": list(self.simulator.from_numbers),
-            }
-        )
-        self.client = self._make_client(self.simulator.api_key)
-        self._set_health(
-            tunnel_state="demo",
-            tunnel_url=None,
-            webhook_url=self.receiver.url,
-            key_problem=self.receiver.key_problem,
-        )
-
-    def _make_client(self, api_key: str) -> TelnyxApi:
-        if self._client_factory is not None:
-            return self._client_factory(api_key, self.settings)
-        from console.telnyx.client import TelnyxClient
-
-        return TelnyxClient(
-            api_key,
-            base_url=self.settings.api_base_url,
-            default_country=self.settings.default_country,
-        )
-
-    def _hold_music_url(self) -> str | None:
-        if self.settings.hold_audio_url:
-            return self.settings.hold_audio_url
-        if self.demo and self.simulator is not None:
-            return self.simulator.hold_music_url  # a real WAV the simulator serves
-        return None
 
     def checkpoint(self) -> Checkpoint:
         """The live state as a checkpoint (read on the loop, where the store is folded)."""
@@ -475,6 +425,12 @@ class ConsoleSession:
         await self._files.remove_demo_files()
         self._started = False
 
+    def _hold_music_url(self) -> str | None:
+        return session_client.hold_music_url(self)
+
+    async def _replace_client(self) -> None:
+        await session_client.replace_client(self)
+
     # --- settings -------------------------------------------------------------------------
 
     async def apply_settings(
@@ -492,15 +448,6 @@ class ConsoleSession:
         Which setting restarts what is the table in console/session_settings.py.
         """
         return await session_settings.apply(self, settings, api_key, public_key, ngrok_authtoken)
-
-    async def _replace_client(self) -> None:
-        api_key = await self.secrets.aget(Secret.API_KEY)
-        old = self.client
-        self.client = self._make_client(api_key) if api_key else None
-        if self.ops is not None:
-            self.ops.client = self.client or _MissingClient()
-        if old is not None:
-            await _quietly("client close", old.aclose())
 
     # --- applications and the webhook path -------------------------------------------------
 
