@@ -7,8 +7,9 @@ Nothing is patched: the receiver runs in its child process, the window is shown 
 
 It prints one JSON line when the window is up (``ready``: time, receiver and metrics URLs,
 RSS), then obeys lines on stdin: ``folds PATH`` writes when each event id was folded into
-the store (wall-clock seconds); ``filter TEXT`` filters the calls table, scrolls it, and says
-how long that took; ``stats`` prints RSS and counts; end of stdin closes the window and exits.
+the store (wall-clock seconds); ``search TEXT`` searches (Ctrl+F), selects the live call
+found, scrolls the calls table, and says how long each took; ``stats`` prints RSS and counts;
+end of stdin closes the window and exits.
 """
 
 from __future__ import annotations
@@ -52,24 +53,34 @@ def on_ready(window, session) -> None:
         if command == "folds":
             Path(argument).write_text(json.dumps(folds))
             say("folds", count=len(folds))
-        elif command == "filter":
-            # Filter the calls table, paint it, scroll to its end, paint again: what an
-            # operator looking for one caller among thousands does.
+        elif command == "search":
+            # What an operator looking for one caller among thousands does: Ctrl+F, type the
+            # number, Enter on the live call found (selected and scrolled to in the table),
+            # then back to the end of the table.
             from PySide6.QtWidgets import QApplication
 
             began = time.perf_counter()
-            window.calls_proxy.setFilterKeyColumn(-1)
-            window.calls_proxy.setFilterFixedString(argument)
+            dialog = window.workflow.open_search()
+            dialog.edit.setText(argument)
+            dialog.run()
             QApplication.processEvents()
-            filtered = time.perf_counter() - began
+            searched = time.perf_counter() - began
+            live = dialog.items("live")
+            began = time.perf_counter()
+            if live:
+                dialog.choose(live[0])
+            QApplication.processEvents()
+            selected = time.perf_counter() - began
             began = time.perf_counter()
             window.calls_view.scrollToBottom()
             QApplication.processEvents()
             say(
-                "filtered",
-                filter_seconds=filtered,
+                "searched",
+                search_seconds=searched,
+                select_seconds=selected,
                 scroll_seconds=time.perf_counter() - began,
-                rows=window.calls_proxy.rowCount(),
+                live_found=len(live),
+                selected=window.selected_ccids(),
             )
         elif command == "stats":
             say(

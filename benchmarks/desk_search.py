@@ -220,6 +220,10 @@ def main() -> None:
             report.add(f"{label}: p50", stats["p50_ms"], "ms")
             report.add(f"{label}: max", stats["max_ms"], "ms")
             report.add(f"{label}: hits", len(found.calls) + len(found.contacts))
+        # The history panel's own search box (a page of 200, notes and dispositions included).
+        for label, text in (("note", "about refund"), ("number", "555 0042")):
+            page = timed(lambda t=text: desk.history_page(t), args.repeat)
+            report.add(f"history panel page by {label}: p50", summary_ms(page)["p50_ms"], "ms")
         context = timed(lambda: desk.caller_context(frequent, now=NOW), args.repeat)
         report.add("caller context: p50", summary_ms(context)["p50_ms"], "ms")
         report.add("caller context: max", summary_ms(context)["max_ms"], "ms")

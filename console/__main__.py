@@ -12,6 +12,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Desktop operator console for the Telnyx Call Control (Voice) API.",
+        epilog="Other commands: 'relay --config FILE' (team mode's webhook relay), 'team-demo' "
+        "(team mode on one machine: a local broker, the relay and two consoles), 'simulator' "
+        "(the Telnyx simulator on its own). Each has --help.",
     )
     parser.add_argument(
         "--demo",
@@ -27,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--home",
         metavar="DIR",
         help="keep settings, journal and logs under DIR (default: the platform's folders)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="how much the terminal and the log file say (DEBUG adds every REST request)",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
@@ -46,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         from console.relay.relay import main as relay_main
 
         return relay_main(argv[1:])
+    if argv[:1] == ["team-demo"]:
+        from console.team_demo import main as team_demo
+
+        return team_demo(argv[1:])
+    if argv[:1] == ["simulator"]:  # the team demo starts it (also in a frozen build)
+        from console.simulator.__main__ import main as simulator_main
+
+        return simulator_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.home:
         import os
@@ -55,9 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         from console.selftest import run_self_test
 
         return run_self_test()
+    from console.display_check import display_problem
+
+    # Before Qt: without a display its xcb plugin aborts with a misleading library hint.
+    problem = display_problem()
+    if problem is not None:
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     from console.app import run_app
 
-    return run_app(demo=args.demo)
+    return run_app(demo=args.demo, log_level=args.log_level)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 OnReady = Callable[[Any, Any], None]
 
 
-def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
+def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "INFO") -> int:
     """Run the console until its window is closed; returns the process exit code.
 
     ``on_ready(window, session)`` is called once the window is shown (tests use it to close
@@ -54,7 +54,7 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     from console.logging_setup import setup_logging
 
     try:
-        setup_logging()
+        setup_logging(log_level)
     except OSError as exc:  # an unwritable log dir must not keep the console from starting
         logging.basicConfig(level=logging.INFO)
         log.error("file logging is off: %s", exc)
@@ -73,6 +73,10 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None) -> int:
     finally:
         restore_excepthook()
     return code
+
+
+def _load_window_code() -> None:
+    import console.ui.main_window  # noqa: F401
 
 
 class AppController:
@@ -103,8 +107,17 @@ class AppController:
         if not secrets.backend_available:
             notices.append(secrets.backend_message)
         self.session = ConsoleSession(
-            settings, secrets, demo=self.demo, notices=notices, ingest_mode="process"
+            settings,
+            secrets,
+            demo=self.demo,
+            notices=notices,
+            ingest_mode="process",
+            connect_in_background=True,  # the window opens while the tunnel and API answer
         )
+        # The window's modules load on a worker thread while the session starts: most of that
+        # start is the ingest child booting in its own process, so the two use both cores.
+        # (Only the import moves; every widget is still made on this thread.)
+        window_code = asyncio.get_running_loop().run_in_executor(None, _load_window_code)
         try:
             await self.session.start()
         except Exception as exc:
@@ -112,6 +125,9 @@ class AppController:
             await self._show_fatal(exc)
             self._finish(1)
             return
+        finally:
+            with contextlib.suppress(Exception):  # an import error is reported by _open_window
+                await window_code
         try:
             self._open_window()
         except Exception as exc:

@@ -60,7 +60,24 @@ EXPECTED: dict[str, str] = {
     "event_retention_days": "a whole number of days from 1 to 3650",
     "hold_audio_url": "an absolute http(s) URL of an audio file, or empty",
     "theme": '"system", "light" or "dark"',
+    "broker_url": "the team broker's nats:// or tls:// URL(s), comma-separated, or empty",
+    "broker_user": "the broker user name, or empty (the password or token is in the keyring)",
+    "operator_name": "your name as colleagues see it (1-40 characters), or empty",
+    "operator_id": "letters, digits, '-' and '_' (1-64), or empty to derive it from the name",
+    "supervisor": "true or false",
+    "team_stream": "the relay's stream name (letters, digits, '-' and '_')",
+    "mode": '"solo" (this console receives the webhooks) or "team" (through a relay)',
 }
+
+_BROKER_SCHEMES = ("nats", "tls", "ws", "wss")
+_OPERATOR_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_OPERATOR_NAME = 40
+
+
+def operator_id_for(name: str) -> str:
+    """A command-id-safe operator id derived from a name ("Alex Smith" → "alex-smith")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:64]
+    return slug or "operator"
 
 
 class ConfigError(ConsoleError):
@@ -128,6 +145,14 @@ class Settings(BaseModel):
     event_retention_days: int = Field(default=30, ge=1, le=3650)
     hold_audio_url: str | None = None
     theme: Literal["system", "light", "dark"] = "system"
+    # Team mode (issue 13): events come from the relay's broker, not this console's receiver.
+    broker_url: str = ""
+    broker_user: str | None = None
+    operator_name: str = ""
+    operator_id: str = ""
+    supervisor: bool = False
+    team_stream: str = "TELNYX_EVENTS"
+    mode: Literal["solo", "team"] = "solo"  # last: its check reads the fields above
 
     @field_validator("api_base_url")
     @classmethod
@@ -231,6 +256,69 @@ class Settings(BaseModel):
     @classmethod
     def _expand_ngrok_path(cls, value: str) -> str:
         return os.path.expanduser(value) if value else value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _check_broker_url(cls, value: str) -> str:
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in _BROKER_SCHEMES or not parts.hostname:
+                raise ValueError(f"{url!r} is not a nats://host:port or tls://host:port URL")
+            if parts.password:
+                raise ValueError("put the broker password in the keyring, not in the URL")
+        return ",".join(urls)
+
+    @field_validator("broker_user", mode="before")
+    @classmethod
+    def _empty_user_is_none(cls, value: Any) -> Any:
+        return _optional_text(value)
+
+    @field_validator("operator_name")
+    @classmethod
+    def _check_operator_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > MAX_OPERATOR_NAME:
+            raise ValueError(f"keep it under {MAX_OPERATOR_NAME} characters")
+        return value
+
+    @field_validator("operator_id")
+    @classmethod
+    def _check_operator_id(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _OPERATOR_ID.match(value):
+            raise ValueError(f"{value!r} may hold only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("team_stream")
+    @classmethod
+    def _check_team_stream(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value):
+            raise ValueError(f"{value!r} may hold only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("mode")
+    @classmethod
+    def _team_needs_broker_and_name(cls, value: str, info: Any) -> str:
+        if value != "team":
+            return value
+        missing = []
+        if not info.data.get("broker_url"):
+            missing.append("broker_url (the team broker, such as nats://broker.example:4222)")
+        if not info.data.get("operator_name"):
+            missing.append("operator_name (your name as colleagues see it)")
+        if missing:
+            raise ValueError("team mode needs " + " and ".join(missing))
+        return value
+
+    @property
+    def team_operator_id(self) -> str:
+        """The operator's id in command ids and claims: set, or derived from the name."""
+        return self.operator_id or operator_id_for(self.operator_name)
+
+    @property
+    def broker_urls(self) -> tuple[str, ...]:
+        return tuple(u for u in self.broker_url.split(",") if u)
 
     def webhook_url(self, public_base_url: str) -> str:
         """The webhook URL Telnyx should call, given the tunnel's public base URL."""
@@ -364,7 +452,7 @@ def load_settings_or_defaults(path: Path | None = None) -> tuple[Settings, list[
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write ``settings`` as JSON atomically (temp file + rename); returns the path written."""
     path = paths.settings_file() if path is None else path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)  # mkstemp makes the file itself 0600
     text = json.dumps(settings.model_dump(mode="json"), indent=2, sort_keys=False) + "\n"
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

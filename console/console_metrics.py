@@ -15,7 +15,7 @@ import sys
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from console.ingest.metrics import PREFIX
+from console.ingest.config import PREFIX
 
 #: Seconds late: from under a millisecond to a multi-second freeze.
 LAG_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from console.events.deliveries import ReceivedEvent
 from console.events.journal import JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent
 from console.state.changes import Changes
 from console.state.store import Store
 

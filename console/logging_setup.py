@@ -7,6 +7,7 @@ import logging.handlers
 import re
 import sys
 import threading
+from io import TextIOWrapper
 from pathlib import Path
 
 REDACTED = "[REDACTED]"
@@ -24,6 +25,11 @@ _TELNYX_KEY = re.compile(r"\bKEY[0-9A-Fa-f]{16,}_[0-9A-Za-z]{8,}\b")
 _lock = threading.Lock()
 _secrets: set[str] = set()
 _secret_pattern: re.Pattern[str] | None = None
+
+#: Libraries that log every HTTP request at INFO (httpx: "HTTP Request: POST …"). At the
+#: default level the terminal shows what the console does, not each REST call; at DEBUG
+#: httpx's request lines come back (httpcore's wire-level trace stays off: it is noise).
+CHATTY_LIBRARIES = {"httpx": logging.DEBUG, "httpcore": logging.INFO}
 
 # Marks the handlers setup_logging added, so a second call replaces rather than duplicates them.
 _OWN_HANDLER_ATTR = "_telnyx_console_handler"
@@ -85,6 +91,19 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file readable by the user alone (0600), also after each rollover.
+
+    The log names numbers, callers and URLs: other accounts on the machine must not read it.
+    """
+
+    def _open(self) -> TextIOWrapper:
+        from console.paths import private_file
+
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(
     level: int | str = logging.INFO,
     *,
@@ -102,7 +121,9 @@ def setup_logging(
         from console import paths
 
         log_file = paths.log_file()
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    from console.paths import private_dir
+
+    private_dir(log_file.parent)
 
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -113,7 +134,7 @@ def setup_logging(
     redactor = RedactingFilter()
     formatter = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(
+        PrivateRotatingFileHandler(
             log_file, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
         )
     ]
@@ -125,4 +146,7 @@ def setup_logging(
         setattr(handler, _OWN_HANDLER_ATTR, True)
         root.addHandler(handler)
     root.setLevel(level)
+    debugging = root.getEffectiveLevel() <= logging.DEBUG
+    for name, debug_level in CHATTY_LIBRARIES.items():
+        logging.getLogger(name).setLevel(debug_level if debugging else logging.WARNING)
     return redactor

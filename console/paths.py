@@ -27,8 +27,15 @@ def _ensure(path: Path) -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) readable by the user alone (0700 on POSIX)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create ``path`` (and missing parents) readable by the user alone (0700 on POSIX).
+
+    Missing parents are made 0700 too (``mkdir(parents=True)`` would give them the umask's
+    mode): a ``--home`` folder the console creates is as private as what it holds. Existing
+    parents are left as they are: they are not ours.
+    """
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
     if os.name == "posix" and (path.stat().st_mode & 0o077):
         path.chmod(0o700)  # made by an older version, or by a permissive umask
     return path

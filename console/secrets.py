@@ -1,4 +1,5 @@
-"""Secrets (Telnyx API key, ngrok authtoken, webhook public key) from the environment or keyring.
+"""Secrets (Telnyx API key, ngrok authtoken, webhook public key, team broker password) from the
+environment or the keyring.
 
 Precedence: a non-empty environment variable wins over the keyring. CI, headless machines and
 one-off runs set the environment; the keyring is what the settings dialog writes. ``source()``
@@ -31,22 +32,25 @@ class Secret(StrEnum):
     API_KEY = "api_key"
     NGROK_AUTHTOKEN = "ngrok_authtoken"
     PUBLIC_KEY = "public_key"
+    BROKER_PASSWORD = "broker_password"  # team mode: the broker password, or token without a user
 
 
 ENV_VARS: dict[Secret, str] = {
     Secret.API_KEY: "TELNYX_API_KEY",
     Secret.NGROK_AUTHTOKEN: "NGROK_AUTHTOKEN",
     Secret.PUBLIC_KEY: "TELNYX_PUBLIC_KEY",
+    Secret.BROKER_PASSWORD: "TELNYX_CONSOLE_BROKER_PASSWORD",
 }
 
 _LABELS: dict[Secret, str] = {
     Secret.API_KEY: "Telnyx API key",
     Secret.NGROK_AUTHTOKEN: "ngrok authtoken",
     Secret.PUBLIC_KEY: "Telnyx webhook public key",
+    Secret.BROKER_PASSWORD: "team broker password or token",
 }
 
 # The public key is not secret; everything else is redacted from logs once read.
-_REDACTED = {Secret.API_KEY, Secret.NGROK_AUTHTOKEN}
+_REDACTED = {Secret.API_KEY, Secret.NGROK_AUTHTOKEN, Secret.BROKER_PASSWORD}
 
 
 class SecretStoreError(ConsoleError):

@@ -36,16 +36,16 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from console import session_client, session_settings
 from console.config import Settings
 from console.console_metrics import ConsoleMetrics
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
+from console.events.deliveries import ReceivedEvent
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
-from console.events.receiver import ReceivedEvent
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
@@ -71,6 +71,9 @@ from console.state.store import Store
 from console.tunnel.base import TunnelProvider
 
 __all__ = ["DEMO_NOTICE", "WEBHOOK_MEMORY_FILENAME", "ConsoleSession", "IngestMode"]
+
+if TYPE_CHECKING:
+    from console.team.mode import TeamMode  # imported when team mode starts: nats-py is heavy
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,8 @@ class ConsoleSession:
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
+        team_options: dict[str, Any] | None = None,
+        connect_in_background: bool = False,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -120,6 +125,13 @@ class ConsoleSession:
         # "process" is what the app runs (the 2xx path has its own interpreter); tests mostly
         # use "thread" (the same component, started in milliseconds).
         self._ingest_mode: IngestMode = ingest_mode
+        self._team_options = dict(team_options or {})  # tests: stream, buckets, heartbeat
+        #: Team mode (settings.mode == "team", not in a demo): the UI's TeamView; else None.
+        self.team: TeamMode | None = None
+        # The app opens its window without waiting for the network (tunnel, webhook URL,
+        # start-up resync: seconds of retries when Telnyx is slow or unreachable); tests and
+        # tools that want all of it done when ``start()`` returns keep the default.
+        self._connect_in_background = connect_in_background
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -242,7 +254,10 @@ class ConsoleSession:
             public_key = self._simulator_options["keypair"].public_key_b64
         else:
             public_key = await self.secrets.aget(Secret.PUBLIC_KEY)
-        await self._receiver_link.start(public_key)
+        if self.settings.mode == "team" and not self.demo:
+            await self._start_team()  # no receiver: events come from the relay's broker
+        else:
+            await self._receiver_link.start(public_key)
         await self._state.start()
 
         notices: list[str] = list(self._start_notices)
@@ -256,10 +271,9 @@ class ConsoleSession:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
                 self._set_health(tunnel_state="waiting for setup")
-            else:
-                await self._start_tunnel()
 
-        self.ops = Operations(
+        make_operations = self.team.operations if self.team is not None else Operations
+        self.ops = make_operations(
             self.client or MissingClient(),
             self.store,
             self.settings,
@@ -268,18 +282,48 @@ class ConsoleSession:
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
-        if self.client is not None and not self.demo:
-            await self._point_webhook()
-        if self.client is not None:
-            try:
-                await self.resync("start-up")
-            except Exception as exc:
-                # Recorded in health (last_resync_error, api_last_error): the console still
-                # opens, so the operator can fix the key or the application in Settings.
-                log.warning("start-up resync failed: %s", _words(exc))
+        if self.team is not None:
+            self.on_event(self.team.on_session_event)
+            await self.team.start()  # never waits for the broker
+        if self._connect_in_background:
+            self._spawn(self._connect(), "session-connect")
+        else:
+            await self._connect()
         self._tick_task = asyncio.create_task(run_housekeeping(self), name="session-tick")
         if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
+
+    async def _start_team(self) -> None:
+        from console.team.mode import TeamMode
+
+        password = await self.secrets.aget(Secret.BROKER_PASSWORD)
+        self.team = TeamMode.for_settings(
+            self.settings,
+            password,
+            journal_path=self._journal_path(),
+            database_path=self.database_path,
+            committed=self._receiver_link.on_committed,
+            request_resync=self.request_resync,
+            set_health=self._set_health,
+            **self._team_options,
+        )
+        await self.team.open_journal()
+        self._set_health(mode="team", tunnel_state="team", receiver_url=None)
+
+    async def _connect(self) -> None:
+        """What needs the network: the tunnel, pointing the webhook URL at it, the start-up
+        resync. Each failure is recorded in health and words; none stops the console."""
+        if self.client is None:
+            return
+        if not self.demo and self.team is None:  # team mode: the relay owns the URL
+            await self._start_tunnel()
+            await self._point_webhook()
+        try:
+            await self.resync("start-up")
+        except Exception as exc:
+            # Recorded in health (last_resync_error, api_last_error): the console still
+            # opens, so the operator can fix the key or the application in Settings.
+            log.warning("start-up resync failed: %s", _words(exc))
 
     def checkpoint(self) -> Checkpoint:
         """The live state as a checkpoint (read on the loop, where the store is folded)."""
@@ -305,8 +349,17 @@ class ConsoleSession:
     async def _restart_tunnel(self) -> None:
         await self._link.restart()
 
-    async def _point_webhook(self) -> None:
-        await self._link.point_webhook()
+    async def _point_webhook(self, *, take_over: bool = False) -> None:
+        await self._link.point_webhook(take_over=take_over)
+
+    async def take_over_webhook(self) -> None:
+        """Point the application at this console although another console holds it (the
+        operator chose to, after ``health.webhook_held_by`` said who); then resync."""
+        if self.team is not None or self.demo or self.client is None:
+            raise OperationError("Only a console in solo mode receives the webhooks itself.")
+        await self._point_webhook(take_over=True)
+        if self.health.webhook_url is not None:
+            self.request_resync("took the webhook URL over")
 
     async def _restore_webhook_quietly(self) -> None:
         await self._link.restore_webhook()
@@ -406,6 +459,9 @@ class ConsoleSession:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
             await _quietly("client close", self.client.aclose())
+        if self.team is not None:
+            # The stream stops first; what the mirror wrote is folded below.
+            await _quietly("team mode", self.team.stop())
         if self.ingest is not None:
             # The receiver stops answering first; what it committed is folded below.
             await _quietly("receiver stop", self.ingest.stop())
@@ -439,6 +495,7 @@ class ConsoleSession:
         api_key: str | None = None,
         public_key: str | None = None,
         ngrok_authtoken: str | None = None,
+        broker_password: str | None = None,
     ) -> list[str]:
         """Validate, save (secrets to the keyring) and apply what can change live.
 
@@ -447,7 +504,9 @@ class ConsoleSession:
         value and ``SecretStoreError`` when the keyring cannot save (settings are saved first).
         Which setting restarts what is the table in console/session_settings.py.
         """
-        return await session_settings.apply(self, settings, api_key, public_key, ngrok_authtoken)
+        return await session_settings.apply(
+            self, settings, api_key, public_key, ngrok_authtoken, broker_password
+        )
 
     # --- applications and the webhook path -------------------------------------------------
 
@@ -467,6 +526,11 @@ class ConsoleSession:
         """Prove the path Telnyx → (tunnel) → receiver works; returns a readable result."""
         from console.operations.path_test import probe_webhook_path
 
+        if self.team is not None:
+            problem = self.team.broker_problem
+            return "Team mode: the relay receives the webhooks and this console reads them " + (
+                f"from the broker. ✘ {problem}" if problem else "from the broker. ✔ connected"
+            )
         return await probe_webhook_path(self)
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from console.operations.transfer import AttendedTransfer
     from console.secrets import Secret
     from console.state.store import Store
+    from console.team.view import TeamView
     from console.telnyx.applications import Applications, Recordings
     from console.telnyx.calls import Calls, Connections
     from console.telnyx.conferences import Conferences
@@ -159,6 +160,11 @@ class ConsoleApi(Protocol):
     def secrets(self) -> SecretsApi: ...
 
     @property
+    def team(self) -> TeamView | None:
+        """Team mode's view of colleagues, claims and the broker; None in solo mode."""
+        ...
+
+    @property
     def data_dir(self) -> Path | None: ...
 
     @property
@@ -187,11 +193,14 @@ class ConsoleApi(Protocol):
         api_key: str | None = None,
         public_key: str | None = None,
         ngrok_authtoken: str | None = None,
+        broker_password: str | None = None,
     ) -> list[str]: ...
 
     async def list_applications(self) -> list[tuple[str, str]]: ...
 
     async def test_webhook_path(self) -> str: ...
+
+    async def take_over_webhook(self) -> None: ...
 
 
 class TelnyxApi(Protocol):

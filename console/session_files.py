@@ -29,7 +29,7 @@ class SessionFiles:
     def data_dir(self) -> Path:
         if self._data_dir is None:
             self._data_dir = paths.data_dir()
-        self._data_dir.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(self._data_dir)
         return self._data_dir
 
     @property

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from console.errors import words_for
-from console.events.receiver import ReceiverStats, Rejection
+from console.events.deliveries import ReceiverStats, Rejection
+from console.ingest.config import IngestConfig
 from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
-from console.ingest.service import IngestConfig
 from console.secrets import Secret
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class ReceiverLink:
         s = self._s
         config = self.config(public_key)
         listeners = IngestListeners(
-            committed=self._on_committed,
+            committed=self.on_committed,
             rejected=self._on_rejected,
             stats=self._on_stats,
             lost=self._on_lost,
@@ -98,7 +98,7 @@ class ReceiverLink:
             key_problem=ready.key_problem,
         )
 
-    def _on_committed(self, seq: int) -> None:
+    def on_committed(self, seq: int) -> None:
         s = self._s
         if s.tail is not None:
             s.tail.notify(seq)
@@ -164,6 +164,8 @@ class ReceiverLink:
         # The receiver's counters come every quarter second; what was folded is known now.
         last = max(stats.last_event_at or 0.0, s.feed.last_received_at or 0.0) or None
         pending = s.tail.pending if s.tail is not None else 0
+        if s.team is not None:
+            pending += s.team.source.pending  # still in the broker's stream
         s._set_health(
             last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
             last_delivery_delay=stats.last_delivery_delay,

@@ -10,7 +10,8 @@ carries the plan out in the one safe order:
 3. the receiver (a new public key is handed to it live; the signature switch, path or port
    restart it);
 4. outside a demo: the REST client, the tunnel (a moved receiver moves it too, and the first
-   API key starts the one that waited for setup), the application's webhook URL, a resync.
+   API key starts the one that waited for setup), the application's webhook URL, a resync;
+   in team mode the relay owns the tunnel and the URL, and team settings note a restart.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.config import Settings, save_settings, validate_settings
 from console.secrets import Secret
+from console.team.settings import team_restart_notes
 
 if TYPE_CHECKING:
     from console.session import ConsoleSession
@@ -54,6 +56,9 @@ RESTARTS: Mapping[str, frozenset[Subsystem]] = {
     Secret.API_KEY: frozenset({C}),
     Secret.NGROK_AUTHTOKEN: frozenset({T}),
     Secret.PUBLIC_KEY: frozenset(),  # handed to the running receiver
+    # Team mode's settings and broker secret take effect at the next start: their notes
+    # come from console/team/settings.py (team_restart_notes).
+    Secret.BROKER_PASSWORD: frozenset(),
 }
 
 #: A demo runs on the simulator's account: these stay the simulator's, the user's are saved.
@@ -109,6 +114,7 @@ async def apply(
     api_key: str | None = None,
     public_key: str | None = None,
     ngrok_authtoken: str | None = None,
+    broker_password: str | None = None,
 ) -> list[str]:
     """``ConsoleSession.apply_settings``: validate, save, restart what the table says."""
     if not isinstance(settings, Settings):
@@ -129,6 +135,7 @@ async def apply(
         Secret.API_KEY: api_key,
         Secret.PUBLIC_KEY: public_key,
         Secret.NGROK_AUTHTOKEN: ngrok_authtoken,
+        Secret.BROKER_PASSWORD: broker_password,
     }
     for name, value in secrets.items():
         if value is not None:
@@ -152,12 +159,14 @@ async def apply(
             notes.append("The webhook receiver was restarted with the new settings.")
         session._refresh_receiver_health()
 
+    notes += team_restart_notes(old, settings, session.demo, broker_password is not None)
     if session.demo:
         return notes
+    team = session.team is not None  # team mode: the relay owns the tunnel and the URL
     client_changed = C in restarts
     if client_changed:
         await session._replace_client()
-    tunnel_changed = (
+    tunnel_changed = not team and (
         T in restarts
         or receiver_moved
         # First setup: the tunnel waited for an API key, which has just arrived.
@@ -170,8 +179,14 @@ async def apply(
     if tunnel_changed:
         await session._restart_tunnel()
         notes.append("The tunnel was restarted.")
-    if session.client is not None and (tunnel_changed or application_changed or client_changed):
+    if (
+        not team
+        and session.client is not None
+        and (tunnel_changed or application_changed or client_changed)
+    ):
         await session._point_webhook()
         with contextlib.suppress(Exception):
             await session.resync("settings changed")
+    elif team and (application_changed or client_changed):
+        session.request_resync("settings changed")
     return notes

@@ -113,6 +113,8 @@ class SessionState:
             taken = min(taken, s.recorder.folded_seq)
         if s.ingest is not None:
             s.ingest.compact_below(taken)
+        elif s.team is not None:
+            s.team.compact_below(taken, s.settings.event_retention_days)
 
     async def save_final(self) -> None:
         s = self._s

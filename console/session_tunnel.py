@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.errors import words_for
-from console.operations.webhook_target import WebhookPointError, WebhookTarget
+from console.operations.webhook_target import WebhookHeldError, WebhookPointError, WebhookTarget
 from console.tunnel.base import TunnelProvider, TunnelStatus
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class TunnelLink:
         tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
         return self._s.settings.webhook_url(tunnel_url) if tunnel_url else None
 
-    async def point_webhook(self) -> None:
+    async def point_webhook(self, *, take_over: bool = False) -> None:
         s = self._s
         url = self.public_webhook_url()
         if url is None:
@@ -158,14 +158,22 @@ class TunnelLink:
         client = s.client
         assert client is not None, "pointed only once there is an API key"
         try:
-            await self.webhook.point(client, s.settings.connection_id, url)
+            await self.webhook.point(client, s.settings.connection_id, url, take_over=take_over)
+        except WebhookHeldError as exc:
+            # Not taken silently: the UI offers take_over_webhook() or joining a team.
+            log.warning("%s", exc.user_message)
+            s._set_health(
+                webhook_url=None, webhook_problem=exc.user_message, webhook_held_by=exc.holder.where
+            )
+            s._note_api_result(None)
+            return
         except WebhookPointError as exc:
             log.error("%s", exc.user_message)
             s._set_health(webhook_url=None, webhook_problem=exc.user_message)
             s._note_api_result(exc.__cause__)
             return
         s._note_api_result(None)
-        s._set_health(webhook_url=url, webhook_problem=None)
+        s._set_health(webhook_url=url, webhook_problem=None, webhook_held_by=None)
 
     async def restore_webhook(self) -> None:
         """Give the application back the URL it had before the console pointed it."""

@@ -32,6 +32,33 @@ EXPECTED = {
         "labels": ["stream: GUI time per event p99", "stream: rows touched per event"],
         "facts": {"stream: model resets": 0, "rebuild: model resets": 1},
     },
+    "desk_search": {
+        "labels": [
+            "search note fragment: p50",
+            "search contact name: p50",
+            "history panel page by note: p50",
+            "caller context: p50",
+        ],
+        "facts": {"search found nowhere: hits": 0, "search a call id: hits": 1},
+    },
+    "app_as_wired": {
+        "labels": [
+            "window shown after start (empty data dir)",
+            "ratio: app / do-nothing aiohttp",
+            "ratio: app / Flask + SDK",
+            "100/s with 200 live: time to 2xx p99",
+            "100/s with 200 live: GUI loop lag p99",
+            "journal bytes per finished call",
+            "history search over 5,000 calls (digits) p50",
+        ],
+        "facts": {
+            "throughput: Flask + SDK non-2xx": 0,
+            "100/s with 200 live: non-2xx answers": 0,
+            "100/s with 200 live: events in the store": "200/200",
+            "live calls in the store": 200,
+            "Ctrl+F search: live calls found": 1,
+        },
+    },
     "end_to_end": {
         "labels": ["answer: command -> store shows answered p99"],
         "facts": {"receiver rejections": 0},
@@ -47,7 +74,7 @@ def run_quick(name: str, *extra: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=300,  # app_as_wired starts the real console four times, with two references
     )
 
 

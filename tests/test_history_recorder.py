@@ -96,3 +96,32 @@ async def test_an_old_journal_is_folded_once_and_a_restart_resumes_at_its_cursor
     assert table.count() == 31
     conn.close()
     journal.close()
+
+
+async def test_mid_call_events_do_not_rewrite_the_row_but_the_hangup_does(tmp_path):
+    from console.history.recorder import HistoryFold
+
+    journal = Journal(tmp_path / "events.sqlite3")
+    phone = Phone(journal)
+    table, _conn = _table(tmp_path / "console.sqlite3")
+    fold = HistoryFold(table)
+    ids = Phone.ids("v3:busy")
+    party = {**ids, "direction": "incoming", "from": "+13125550142", "to": "+13125550100"}
+
+    def fold_new() -> list:
+        return fold.fold(journal.records_after(table.folded_through()))
+
+    phone.deliver("call.initiated", {**party, "state": "parked"}, START)
+    phone.deliver("call.answered", ids, START + timedelta(seconds=3))
+    assert [e.answered for e in fold_new()] == [True]
+    for n in range(20):  # an IVR's worth of digits: nothing a history row shows changes
+        phone.deliver(
+            "call.dtmf.received", {**ids, "digit": str(n % 10)}, START + timedelta(seconds=5 + n)
+        )
+    assert fold_new() == []
+    assert table.folded_through() == journal.last_seq()  # the cursor still moved
+    phone.deliver(
+        "call.hangup", {**ids, "hangup_cause": "normal_clearing"}, START + timedelta(seconds=60)
+    )
+    (ended,) = fold_new()
+    assert ended.ended and ended.last_seen_at >= START + timedelta(seconds=60)

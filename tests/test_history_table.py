@@ -78,3 +78,25 @@ def test_a_database_with_the_first_search_table_is_migrated_with_its_rows(tmp_pa
     assert "call_history_fts" not in names and "call_history_text" in names
     assert [e.call_control_id for e in table.page("Pat")] == ["v3:old"]
     assert [e.call_control_id for e in table.page("5550142")] == ["v3:old"]
+
+
+def test_a_common_text_walks_the_newest_rows_and_a_rare_one_uses_the_index(tmp_path):
+    from console.history import table as history_table
+
+    conn = connect(tmp_path / "console.sqlite3")
+    table = HistoryTable(conn)
+    rows = [
+        (_ended(i, f"+1312555{i:04d}", "Grace Hopper" if i % 2 else None), i) for i in range(60)
+    ]
+    table.upsert(rows)
+    history_table.COMMON_HITS, saved = 10, history_table.COMMON_HITS  # a small table's "common"
+    try:
+        # Every caller has 555 in the number: the newest first, a page at a time, either way.
+        common = table.page("555", limit=5)
+        assert [e.call_control_id for e in common] == [f"v3:call-{i}" for i in range(59, 54, -1)]
+        assert len(table.page("Hopper", limit=100)) == 30
+        rare = table.page("5550042")
+        assert [e.call_control_id for e in rare] == ["v3:call-42"]
+        assert [e.call_control_id for e in table.page("leg-7")] == ["v3:call-7"]
+    finally:
+        history_table.COMMON_HITS = saved

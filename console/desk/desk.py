@@ -21,12 +21,13 @@ from console.desk.context import CallerContext, caller_context, other_party
 from console.desk.directory import ColleagueSource, Directory, Recent, SpeedDials
 from console.desk.dispositions import Dispositions
 from console.desk.errors import DeskError
+from console.desk.history_search import history_page
 from console.desk.numbers import lookup_key
 from console.desk.schema import DESK_SCHEMA
 from console.desk.search import SearchResults, search_all
 from console.desk.status import Presence, StatusModel
 from console.desk.wrapups import WrapUp, WrapUps
-from console.history import CallHistoryEntry, HistoryTable, call_key
+from console.history import CallHistoryEntry, HistoryTable, PageMark, call_key
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,21 @@ class Desk:
             number,
             now=moment,
             exclude=tuple(exclude),
+        )
+
+    def history_page(
+        self,
+        text: str | None = None,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        after: PageMark | None = None,
+        limit: int = 200,
+    ) -> list[CallHistoryEntry]:
+        """A page of history as the history panel shows it, also matching notes and
+        dispositions (the panel's own search box uses it once the workflow is installed)."""
+        return history_page(
+            self.conn, self.history, text, since=since, until=until, after=after, limit=limit
         )
 
     def search(self, text: str, *, limit: int = 50) -> SearchResults:

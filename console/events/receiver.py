@@ -26,9 +26,9 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -36,6 +36,15 @@ from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestPayloadError
 from nacl.signing import VerifyKey
 
+from .deliveries import (
+    DEFAULT_PATH,
+    HEALTH_PATH,
+    EventJournal,
+    Reason,
+    ReceivedEvent,
+    ReceiverStats,
+    Rejection,
+)
 from .models import Envelope, EventParseError, parse_envelope
 from .signature import (
     TOLERANCE_SECONDS,
@@ -48,34 +57,22 @@ from .signature import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PATH = "/webhooks/telnyx"
-HEALTH_PATH = "/healthz"
+__all__ = [
+    "DEFAULT_PATH",
+    "HEALTH_PATH",
+    "EventJournal",
+    "Reason",
+    "ReceivedEvent",
+    "ReceiverStats",
+    "Rejection",
+    "WebhookReceiver",
+]
+
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CONCURRENT_BODIES = 16
+READ_BUFFER_BYTES = 16 * 1024
 EXCERPT_BYTES = 2048
 EXCERPT_WAIT_SECS = 0.5
-
-
-class Reason:
-    """Why a delivery was rejected: the keys of ``ReceiverStats.rejected``."""
-
-    MISSING_HEADER = SignatureError.MISSING_HEADER
-    MALFORMED_HEADER = SignatureError.MALFORMED_HEADER
-    BAD_SIGNATURE = SignatureError.BAD_SIGNATURE
-    STALE_TIMESTAMP = SignatureError.STALE_TIMESTAMP
-    MALFORMED_KEY = SignatureError.MALFORMED_KEY
-    NO_PUBLIC_KEY = "no public key configured"
-    BODY_TOO_LARGE = "body too large"
-    BODY_TIMEOUT = "body not received in time"
-    BODY_UNREADABLE = "body could not be read"
-    NOT_UTF8 = "body is not UTF-8"
-    NOT_JSON = "body is not JSON"
-    NOT_AN_EVENT = "not a Telnyx event"
-    JOURNAL_FAILED = "journal write failed"
-    MALFORMED_HTTP = "malformed HTTP request"
-    NOT_FOUND = "unknown path"
-    METHOD_NOT_ALLOWED = "method not allowed"
-    INTERNAL_ERROR = "internal error"
 
 
 # Signature failures: 401, except a header we cannot even decode (400). A key problem is ours,
@@ -87,72 +84,6 @@ _SIGNATURE_STATUS = {
     Reason.MALFORMED_HEADER: 400,
     Reason.MALFORMED_KEY: 503,
 }
-
-
-class EventJournal(Protocol):
-    """Where the receiver makes an event durable before answering.
-
-    ``commit`` returns once the event is on disk: its journal sequence, or None when its event
-    id was already stored (a redelivery). Raising answers 503, so Telnyx retries.
-    :class:`console.ingest.group_commit.GroupCommitJournal` shares one commit between
-    concurrent deliveries; :class:`console.events.journal.Journal` writes inline.
-    """
-
-    async def commit(self, envelope: Envelope, raw: str, received_at: float) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class ReceivedEvent:
-    """Delivery facts that travel with an accepted event to ``on_event``."""
-
-    received_at: float  # local Unix time
-    attempt: int  # meta.attempt (1 = first try)
-    raw: str  # the body exactly as received
-    seq: int | None = None  # the journal's sequence for this event
-    duplicate: bool = False  # always False in on_event: duplicates are not dispatched
-    remote: str | None = None
-    verified: bool = True  # False when verification is switched off
-    signed_at: int | None = None  # telnyx-timestamp, when verified
-    delivery_delay: float | None = None  # received_at - occurred_at, seconds
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A delivery that got no 2xx (or a request that was not a delivery)."""
-
-    time: float
-    remote: str | None
-    reason: str  # one of Reason
-    detail: str
-    status: int
-    body_excerpt: str = ""  # first 2 KB of what was read, undecodable bytes replaced
-    method: str = "POST"
-    path: str = ""
-
-
-@dataclass
-class ReceiverStats:
-    """Counters for the status bar and ``/healthz``."""
-
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: dict[str, int] = field(default_factory=dict)
-    retries_seen: int = 0  # deliveries with meta.attempt > 1 (accepted or duplicate)
-    dispatch_errors: int = 0  # on_event raised
-    parse_warnings: int = 0  # known events kept as GenericEvent
-    last_event_at: float | None = None  # local time of the last accepted event
-    last_delivery_delay: float | None = None  # seconds from occurred_at to receipt
-    last_rejection_at: float | None = None
-    started_at: float | None = None
-
-    @property
-    def rejected_total(self) -> int:
-        return sum(self.rejected.values())
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rejected_total"] = self.rejected_total
-        return data
 
 
 class _Reject(Exception):
@@ -344,6 +275,10 @@ class WebhookReceiver:
             keepalive_timeout=self._idle_timeout,
             lingering_time=self._lingering_time,
             auto_decompress=False,
+            # A request's body is buffered up to twice this before the connection stops being
+            # read. aiohttp's default (256 KiB) let 300 large posts waiting for a body slot hold
+            # ~200 MB between them; deliveries are a few KB, so a small buffer costs nothing.
+            read_bufsize=READ_BUFFER_BYTES,
             logger=_ServerLog(self),
         )
         await runner.setup()
@@ -357,6 +292,10 @@ class WebhookReceiver:
         self._stats.started_at = self._clock()
         if not self._verify:
             log.warning("webhook signature verification is OFF: any local sender is trusted")
+        elif self._key_problem and self._key_problem[0] is Reason.NO_PUBLIC_KEY:
+            # Not set up yet (a first run): the status bar and the setup wizard say so; an
+            # ERROR in the terminal before the operator has typed anything would only alarm.
+            log.warning("webhook receiver has no public key yet: %s", self.key_problem)
         elif self._key_problem:
             log.error("webhook receiver has no usable key: %s", self.key_problem)
         log.info("webhook receiver listening on %s", self.url)

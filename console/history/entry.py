@@ -122,6 +122,8 @@ class _Leg:
     first_seen_at: datetime | None = None
     last_seen_at: datetime | None = None
     is_call: bool = False  # only legs with a call.* event become rows
+    #: The row last written for this leg (the recorder skips rewriting an unchanged one).
+    written: CallHistoryEntry | None = field(default=None, compare=False, repr=False)
 
     def freeze(self) -> CallHistoryEntry:
         return CallHistoryEntry(

@@ -20,6 +20,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from console.db import DatabaseError, connect
@@ -64,7 +65,18 @@ class HistoryFold:
             if leg.call_leg_id and leg.call_control_id:
                 self._remember_leg_id(leg.call_leg_id, leg.call_control_id)
             touched[key] = (leg, record.seq)
-        rows = [(leg.freeze(), seq) for leg, seq in touched.values() if leg.is_call]
+        rows = []
+        for leg, seq in touched.values():
+            if not leg.is_call:
+                continue
+            entry = leg.freeze()
+            # Mid-call chatter (DTMF, playback, gather…) changes nothing a history row shows
+            # but the time of the last event: the row is rewritten when something else does,
+            # so a busy call costs one write at its end, not one per event.
+            if leg.written is not None and _only_last_seen_moved(leg.written, entry):
+                continue
+            leg.written = entry
+            rows.append((entry, seq))
         self._table.upsert(rows, journal_seq=records[-1].seq if records else None)
         return [entry for entry, _seq in rows]
 
@@ -100,9 +112,14 @@ class HistoryFold:
             self._ccid_by_leg_id.popitem(last=False)
 
 
+def _only_last_seen_moved(written: CallHistoryEntry, entry: CallHistoryEntry) -> bool:
+    return replace(entry, last_seen_at=written.last_seen_at) == written
+
+
 def _leg_from(entry: CallHistoryEntry) -> _Leg:
     """A leg to fold more events into, from its written row."""
     return _Leg(
+        written=entry,
         key=entry.call_id if entry.call_control_id else f"leg:{entry.call_leg_id}",
         call_control_id=entry.call_control_id,
         call_leg_id=entry.call_leg_id,

@@ -221,7 +221,7 @@ class HistoryTable:
         params: list[object] = []
         text = (text or "").strip()
         if text:
-            clause, values = _match(text)
+            clause, values = _match(self._db, text)
             clauses.append(clause)
             params += values
         if since is not None:
@@ -255,22 +255,43 @@ def mark_of(entry: CallHistoryEntry) -> PageMark:
     return PageMark(when.timestamp() if when else float("-inf"), call_key(entry))
 
 
-def _match(text: str) -> tuple[str, list[object]]:
-    """The WHERE clause for a search text: ids exactly, parties by trigram index."""
-    ids = (
-        "call_key = ? OR call_control_id = ? OR call_leg_id = ? OR call_session_id = ?"
-        " OR rowid IN (SELECT rowid FROM call_history_text WHERE ids LIKE ?)"
-    )
-    values: list[object] = [text, text, text, text, f"%{_like(text)}%"]
+def _match(db: sqlite3.Connection, text: str) -> tuple[str, list[object]]:
+    """The WHERE clause for a search text, in the form the index can answer.
+
+    A rare text: the rows whose search text (trigram index) or ids (primary key, leg and
+    session indexes) match, as a set of rowids. A text too short for a trigram, or so common
+    that sorting all its hits would cost more than the page: the newest rows are walked (by the
+    ``call_history_newest`` index) and tested, stopping at the page's end.
+    """
     needle = digits(text) if _number_like(text) else text
-    if len(needle) >= MIN_INDEXED_TEXT:
-        parties = "rowid IN (SELECT rowid FROM call_history_text WHERE parties LIKE ?)"
-        values.append(f"%{_like(needle)}%")
-    else:
-        # Too short for a trigram: the few rows a 1-2 character search finds are read directly.
-        parties = "(from_number LIKE ? OR to_number LIKE ? OR caller_name LIKE ?)"
-        values += [f"%{_like(needle)}%"] * 3
-    return f"({ids} OR {parties})", values
+    pattern, id_pattern = f"%{_like(needle)}%", f"%{_like(text)}%"
+    if len(needle) >= MIN_INDEXED_TEXT and not _common(db, pattern):
+        hits = (
+            "rowid IN (SELECT rowid FROM call_history_text WHERE parties LIKE ?"
+            " UNION SELECT rowid FROM call_history_text WHERE ids LIKE ?"
+            " UNION SELECT rowid FROM call_history WHERE call_key = ?"
+            " UNION SELECT rowid FROM call_history WHERE call_leg_id = ?"
+            " UNION SELECT rowid FROM call_history WHERE call_session_id = ?)"
+        )
+        return hits, [pattern, id_pattern, text, text, text]
+    walk = (
+        "(from_number LIKE ? OR to_number LIKE ? OR caller_name LIKE ?"
+        " OR call_key LIKE ? OR call_leg_id LIKE ? OR call_session_id LIKE ?)"
+    )
+    values: list[object] = [pattern, pattern, pattern, id_pattern, id_pattern, id_pattern]
+    return walk, values
+
+
+#: More trigram hits than this and walking the newest rows fills a page sooner than sorting.
+COMMON_HITS = 1000
+
+
+def _common(db: sqlite3.Connection, pattern: str) -> bool:
+    row = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM call_history_text WHERE parties LIKE ? LIMIT ?)",
+        (pattern, COMMON_HITS),
+    ).fetchone()
+    return int(row[0]) >= COMMON_HITS
 
 
 def _number_like(text: str) -> bool:

@@ -16,8 +16,8 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from console.events.receiver import ReceiverStats, Rejection
-from console.ingest.service import IngestConfig, IngestReady
+from console.events.deliveries import ReceiverStats, Rejection
+from console.ingest.config import IngestConfig, IngestReady
 
 Message = dict[str, Any]
 

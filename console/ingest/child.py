@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from console.events.signature import SignatureError
 from console.ingest import channel
-from console.ingest.service import IngestConfig, IngestService
+from console.ingest.config import IngestConfig
+from console.ingest.service import IngestService
 
 log = logging.getLogger("console.ingest")
 

@@ -22,13 +22,16 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from console.errors import ConsoleError
-from console.events.receiver import ReceiverStats, Rejection
+from console.events.deliveries import ReceiverStats, Rejection
 from console.events.signature import load_verify_key
 from console.ingest import channel
-from console.ingest.service import IngestConfig, IngestReady, IngestService
+from console.ingest.config import IngestConfig, IngestReady
+
+if TYPE_CHECKING:  # the thread host loads the HTTP server only when it runs one
+    from console.ingest.service import IngestService
 
 log = logging.getLogger(__name__)
 
@@ -313,6 +316,8 @@ class IngestThread:
         assert console is not None
         listeners = self._listeners
         self._stopped = asyncio.Event()
+        from console.ingest.service import IngestService
+
         service = IngestService(
             self.config,
             on_committed=self._to_console(listeners.committed),

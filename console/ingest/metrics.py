@@ -17,7 +17,8 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-PREFIX = "telnyx_console"
+from console.ingest.config import PREFIX
+
 #: Seconds: from a fraction of a millisecond to Telnyx's 2 s deadline and past it.
 LATENCY_BUCKETS = (
     0.0005,

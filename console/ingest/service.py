@@ -13,12 +13,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
 
-from console.events.receiver import DEFAULT_PATH, ReceiverStats, Rejection, WebhookReceiver
+from console.events.receiver import ReceiverStats, Rejection, WebhookReceiver
+from console.ingest.config import IngestConfig, IngestReady
 from console.ingest.group_commit import BatchWritten, GroupCommitJournal
 from console.ingest.metrics import IngestMetrics
 
@@ -28,34 +29,6 @@ log = logging.getLogger(__name__)
 STATS_INTERVAL_SECS = 0.25
 #: Rejections reported one by one per second at most; the rest are only counted.
 REJECTIONS_PER_SEC = 50
-
-
-@dataclass(frozen=True)
-class IngestConfig:
-    """Everything the ingest component needs to start (it is sent to a child process)."""
-
-    journal_path: str
-    port: int = 0
-    path: str = DEFAULT_PATH
-    host: str = "127.0.0.1"
-    public_key: str | None = None
-    verify_signatures: bool = True
-    metrics_port: int | None = 0  # 0: any free port; None: no metrics endpoint
-    retention_days: float | None = None  # raw events older than this are compacted
-    max_batch: int = 512
-    synchronous: str = "FULL"
-
-
-@dataclass(frozen=True)
-class IngestReady:
-    """What a started ingest component reports."""
-
-    url: str
-    port: int
-    metrics_url: str | None
-    last_seq: int
-    verification_enabled: bool
-    key_problem: str | None
 
 
 class IngestService:

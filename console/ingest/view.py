@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.events.receiver import Reason, ReceiverStats
-from console.ingest.service import IngestReady
+from console.events.deliveries import Reason, ReceiverStats
+from console.ingest.config import IngestReady
 
 NO_KEY_PROBLEM = f"{Reason.NO_PUBLIC_KEY}: set the account's public key"
 

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from console.paths import private_file
+
 log = logging.getLogger(__name__)
 
 
@@ -56,7 +58,7 @@ class AuditLog:
             self._memory.append(entry)
             return entry
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # who did what to which call: the user's alone
             line = json.dumps(asdict(entry), ensure_ascii=False, default=str)
             with self.path.open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")

@@ -35,6 +35,11 @@ class Health:
     last_resync_reason: str | None = None
     last_resync_error: str | None = None
     notices: tuple[str, ...] = field(default_factory=tuple)  # start-up notes for the operator
+    # Team mode (console/team): "solo" has no broker; the problem is in words for the bar.
+    mode: str = "solo"  # solo | team
+    broker_state: str | None = None  # connecting | connected | disconnected | reconnected
+    broker_problem: str | None = None  # e.g. "broker disconnected (…): … catches up"
+    webhook_held_by: str | None = None  # solo: host of the console/relay holding the URL
 
     def with_(self, **changes: Any) -> Health:
         return replace(self, **changes)

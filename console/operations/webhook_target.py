@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from console.errors import ConsoleError, words_for
+from console.paths import private_file
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,7 @@ class WebhookTarget:
         if self._file is None:
             return
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._file.with_suffix(".tmp")
+            tmp = private_file(self._file.with_suffix(".tmp"))
             tmp.write_text(json.dumps(self._memory.__dict__), encoding="utf-8")
             os.replace(tmp, self._file)
         except OSError:

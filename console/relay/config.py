@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from console.events.receiver import DEFAULT_PATH
+from console.events.deliveries import DEFAULT_PATH
 from console.relay.connection import BrokerOptions
 from console.relay.errors import RelayConfigError
 from console.relay.stream import DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX, StreamSettings

@@ -10,13 +10,11 @@
 
 from __future__ import annotations
 
+from console.errors import ConsoleError
 
-class TeamError(Exception):
-    """Base of team-mode errors."""
 
-    def __init__(self, user_message: str):
-        super().__init__(user_message)
-        self.user_message = user_message
+class TeamError(ConsoleError):
+    """Base of team-mode errors (a :class:`ConsoleError`, so ``words_for`` shows its words)."""
 
 
 class BrokerUnavailable(TeamError):

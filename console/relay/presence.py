@@ -40,6 +40,7 @@ class OperatorStatus(StrEnum):
     AVAILABLE = "available"
     BUSY = "busy"  # on a call
     AWAY = "away"
+    DND = "dnd"
     WRAP_UP = "wrap-up"
     OFFLINE = "offline"
 
@@ -52,6 +53,7 @@ _WORDS = {
     OperatorStatus.AVAILABLE: "Available",
     OperatorStatus.BUSY: "On a call",
     OperatorStatus.AWAY: "Away",
+    OperatorStatus.DND: "Do not disturb",
     OperatorStatus.WRAP_UP: "Wrap-up",
     OperatorStatus.OFFLINE: "Offline",
 }
@@ -65,6 +67,7 @@ class Presence:
     supervisor: bool = False
     console_id: str = ""
     endpoint: str | None = None  # where a colleague's transfer to them goes (number/SIP URI)
+    reason: str = ""  # why Away ("Lunch"), as the operator chose it
 
     def to_bytes(self) -> bytes:
         body = {
@@ -74,6 +77,7 @@ class Presence:
             "supervisor": self.supervisor,
             "console": self.console_id,
             "endpoint": self.endpoint,
+            "reason": self.reason,
         }
         return json.dumps(body, separators=(",", ":")).encode()
 
@@ -87,6 +91,7 @@ class Presence:
             supervisor=bool(data.get("supervisor", False)),
             console_id=str(data.get("console", "")),
             endpoint=data.get("endpoint") or None,
+            reason=str(data.get("reason") or ""),
         )
 
 
@@ -146,12 +151,13 @@ class PresenceBoard:
             self._heartbeat = asyncio.create_task(self._beat(), name="presence-heartbeat")
 
     async def set_status(
-        self, status: OperatorStatus, call_control_id: str | None = None
+        self, status: OperatorStatus, call_control_id: str | None = None, reason: str = ""
     ) -> Presence:
-        """Say what this operator is doing now (published at once)."""
-        if status is OperatorStatus.OFFLINE:
-            raise ValueError("leave() says an operator went offline")
-        self.mine = replace(self.mine, status=status, call_control_id=call_control_id)
+        """Say what this operator is doing now (published at once). OFFLINE here is the
+        operator's choice while the console runs; :meth:`leave` is the console quitting."""
+        self.mine = replace(
+            self.mine, status=status, call_control_id=call_control_id, reason=reason
+        )
         await self._publish()
         return self.mine
 

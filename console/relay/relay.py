@@ -33,7 +33,8 @@ from nats.js.errors import BucketNotFoundError, NotFoundError
 from nats.js.kv import KeyValue
 
 from console.events.journal import Journal
-from console.ingest.service import IngestConfig, IngestReady, IngestService
+from console.ingest.config import IngestConfig, IngestReady
+from console.ingest.service import IngestService
 from console.logging_setup import register_secret, setup_logging
 from console.operations.webhook_target import WebhookPointError, WebhookTarget
 from console.paths import private_dir

@@ -228,22 +228,35 @@ async def call_status(request: web.Request) -> web.Response:
 async def call_action(request: web.Request) -> web.Response:
     sim = sim_of(request)
     name = request.match_info["action"]
+    if name not in CALL_ACTIONS:
+        raise errors.not_found(f"The simulator does not implement the '{name}' command.")
+    return ok(
+        call_command(sim, request.match_info["call_control_id"], name, await read_json(request))
+    )
+
+
+def call_command(sim: TelnyxSimulator, ccid: str, name: str, body: Any) -> dict[str, Any]:
+    """Validate and run one Call Control command, exactly as ``POST …/actions/{name}`` does.
+
+    The REST handler and the demo's auto-attendant (an application's own commands, issued
+    in-process) share it, so both get the spec's validation and the same webhooks.
+    """
     action = CALL_ACTIONS.get(name)
     if action is None:
         raise errors.not_found(f"The simulator does not implement the '{name}' command.")
-    body = validation.check(action.schema, await read_json(request))
+    checked = validation.check(action.schema, body)
     if action.check is not None:
-        action.check(body)
-    return _run_call_command(sim, request.match_info["call_control_id"], name, body, action)
+        action.check(checked)
+    return _run_call_command(sim, ccid, name, checked, action)
 
 
 def _run_call_command(
     sim: TelnyxSimulator, ccid: str, name: str, body: dict[str, Any], action: Action
-) -> web.Response:
+) -> dict[str, Any]:
     call = sim.world.known_call(ccid)
     duplicate = sim.world.dedupe.duplicate("call", ccid, body.get("command_id"))
     if duplicate is not None:
-        return ok(duplicate)  # accepted, not executed again
+        return duplicate  # accepted, not executed again
     if call.ended:
         raise errors.call_ended()
     if action.needs_answer and not call.answered:
@@ -251,14 +264,14 @@ def _run_call_command(
     result = action.run(sim, call, body)
     data = result if isinstance(result, dict) else {"result": "ok"}
     sim.world.dedupe.remember("call", ccid, body.get("command_id"), data)
-    return ok(data)
+    return data
 
 
 async def client_state_update(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body = validation.check("ClientStateUpdateRequest", await read_json(request))
     action = Action("ClientStateUpdateRequest", lambda s, c, b: s.world.apply_common(c, b))
-    return _run_call_command(sim, request.match_info["call_control_id"], "csu", body, action)
+    return ok(_run_call_command(sim, request.match_info["call_control_id"], "csu", body, action))
 
 
 async def active_calls(request: web.Request) -> web.Response:

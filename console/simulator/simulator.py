@@ -11,10 +11,10 @@ from aiohttp import web
 from console.events.signature import KeyPair
 
 from . import errors
-from .app import HOLD_MUSIC_PATH, MEDIA_PREFIX, build_app
+from .app import HOLD_MUSIC_PATH, MEDIA_PREFIX, build_app, call_command
 from .clock import SimClock
 from .delivery import Deliverer, DeliveryPolicy, DeliveryRecord
-from .demo import DemoTraffic
+from .demo import FIRST_CALL_AFTER, DemoTraffic
 from .faults import Faults
 from .tasks import Tracker
 from .world import INBOUND_RING_SECS, World
@@ -166,10 +166,24 @@ class TelnyxSimulator:
             raise errors.invalid_call_control_id()
         self.world.legs.remote_hangup(call)
 
-    def start_demo_traffic(self, rate: float = 2.0) -> None:
-        """Inbound calls at about ``rate`` per simulated minute (demo mode)."""
+    def call_command(self, call_control_id: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Run a Call Control command as the application would (validated like the REST API).
+
+        For scenario drivers that stand for the customer's own application, e.g. the demo's
+        auto-attendant; raises :class:`~console.simulator.errors.TelnyxError` as the API answers.
+        """
+        return call_command(self, call_control_id, name, body)
+
+    def start_demo_traffic(
+        self, rate: float = 2.0, *, first_call_after: float | None = FIRST_CALL_AFTER
+    ) -> None:
+        """Inbound calls at about ``rate`` per simulated minute (demo mode).
+
+        The first caller rings ``first_call_after`` simulated seconds from now (None: at
+        random like the rest); about a third dial the support line and wait in its queue.
+        """
         self.stop_demo_traffic()
-        self._demo = DemoTraffic(self, rate, self._demo_rng)
+        self._demo = DemoTraffic(self, rate, self._demo_rng, first_call_after=first_call_after)
         self._demo.start()
 
     def stop_demo_traffic(self) -> None:

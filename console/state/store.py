@@ -286,7 +286,7 @@ class Store:
         legs: set[str] = set()
         conferences: set[str] = set()
         queues: set[str] = set()
-        conference_id = getattr(payload, "conference_id", None)
+        conference_id = _field(payload, "conference_id")
         if kind in CONFERENCE_KINDS and conference_id and not self._is_pruned(conference_id):
             self._conference_logs.setdefault(conference_id, Timeline()).add(entry)
             conferences.add(conference_id)
@@ -295,7 +295,7 @@ class Store:
             if ccid is not None:
                 legs.add(ccid)
         # read by name: a payload that did not fit its model arrives as the generic Payload
-        queue = getattr(payload, "queue", None)
+        queue = _field(payload, "queue")
         if kind == "call.enqueued" and queue:
             avg = getattr(payload, "queue_avg_wait_time_secs", None)
             self._report_queue(queue, entry.key, avg=avg)
@@ -645,3 +645,16 @@ class Store:
             changes.participants.remove((cid, ccid))
         changes.conferences.remove(cid)
         return set(conference.participants) | self._legs_index.naming_conference(cid)
+
+
+def _field(payload: Payload, name: str) -> Any:
+    """``payload.<name>`` if the model or the webhook has it, else None.
+
+    ``getattr(model, name, None)`` on a pydantic model that lacks the field raises and catches
+    an AttributeError inside pydantic: the store asks twice per webhook, and that was its
+    largest single cost with thousands of live calls.
+    """
+    value = payload.__dict__.get(name)
+    if value is None and payload.__pydantic_extra__:
+        value = payload.__pydantic_extra__.get(name)
+    return value

@@ -17,9 +17,10 @@ from console.ui import icons
 from console.ui.action_specs import SPECS, TOGGLE_TEXTS, ActionContext
 from console.ui.calls_model import is_up
 from console.ui.formatting import caller_words, far_party, hangup_text, state_text
-from console.ui.messages import action_failed, describe_error
+from console.ui.messages import action_failed, claim_taken, describe_error
 from console.ui.multi_leg_actions import MultiLegHandlers
 from console.ui.pending import PendingOps
+from console.ui.ringing_calls import RingingCalls, rings_in
 from console.ui.validation import check_dtmf, normalize_target
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class CallActions(QObject):
         self.session = session
         self.context = context
         self.pending = pending
+        # The ringing calls, kept from the store's changes (the window applies each batch).
+        self.ringing = RingingCalls(session.store)
         self.tasks: set[asyncio.Future] = set()
         self.last_task: asyncio.Future | None = None
         self._busy: set[str] = set()  # actions without a call row (conference, transfer)
@@ -175,16 +178,12 @@ class CallActions(QObject):
         """The call Answer and Reject act on: the selected ringing incoming call, or, when the
         selection holds none, the oldest one ringing — so one key answers without a click."""
         calls = self._calls()
-        if len(calls) == 1 and _rings_in(calls[0]):
+        if len(calls) == 1 and rings_in(calls[0]):
             return None if calls[0].call_control_id in self.pending else calls[0]
-        if any(_rings_in(c) for c in calls):
+        if any(rings_in(c) for c in calls):
             return None  # several ringing calls selected: which one is meant is unclear
-        waiting = [
-            c
-            for c in self.store.live_calls()
-            if _rings_in(c) and c.call_control_id not in self.pending
-        ]
-        return min(waiting, key=_started, default=None)
+        waiting = (c for c in self.ringing.calls() if c.call_control_id not in self.pending)
+        return next(waiting, None)  # oldest first
 
     @staticmethod
     def _describe_target(action: QAction, verb: str, call: Call | None) -> None:
@@ -352,7 +351,12 @@ class CallActions(QObject):
         except TransferCancelled as exc:  # the operator's own choice: words, not a failure
             self.context.show_status(describe_error(exc))
         except Exception as exc:  # every failure becomes words, never a traceback
-            self.context.notify_error(action_failed(label, exc))
+            taken = claim_taken(exc)
+            if taken is not None:  # a colleague won the call first: said; nothing was done
+                self.context.show_status(taken_words(taken))
+                self.context.notify_info(taken_words(taken))
+            else:
+                self.context.notify_error(action_failed(label, exc))
         finally:
             for ccid in ccids:
                 self.pending.clear(ccid)
@@ -412,7 +416,7 @@ class CallActions(QObject):
 
     def _still_ringing(self, ccid: str) -> Call | None:
         call = self.store.call(ccid)
-        if call is None or not _rings_in(call) or ccid in self.pending:
+        if call is None or not rings_in(call) or ccid in self.pending:
             return None
         return call
 
@@ -533,14 +537,10 @@ class CallActions(QObject):
             self.run("Pick", lambda: self.ops.pick_from_queue(ccid), [ccid], "picking up…")
 
 
-def _rings_in(call: Call) -> bool:
-    return call.direction == "incoming" and call.state is CallState.RINGING
-
-
-def _started(call: Call) -> tuple[float, str]:
-    started = call.started_at.timestamp() if call.started_at else float("inf")
-    return (started, call.call_control_id)
-
-
 def _state_words(call: Call) -> str:
     return state_text(call.state, call.direction).lower()
+
+
+def taken_words(exc: Any) -> str:
+    """'Taken by Alex (answering): nothing was done to the call.' (``exc``: a ClaimTaken)"""
+    return f"{exc.user_message} ({exc.holder.action}): nothing was done to the call."

@@ -296,6 +296,9 @@ class HistoryPanel(QWidget):
         self.setAccessibleName("Call history")
         self.last_error: str | None = None
         self.last_export_path: Path | None = None
+        #: Reads a page instead of ``HistoryTable.page`` (same arguments), e.g. the desk's,
+        #: which also matches notes and dispositions. None: the history table alone.
+        self.pager: Callable[..., list[CallHistoryEntry]] | None = None
         self.export_dialog: QFileDialog | None = None
 
         self.model = HistoryModel(self)
@@ -446,8 +449,9 @@ class HistoryPanel(QWidget):
             self._show("Call history appears once the console has started.")
             return
         since, until = self.date_range()
+        page = self.pager or table.page
         try:
-            entries = table.page(self.search.text(), since=since, until=until, limit=self.limit)
+            entries = page(self.search.text(), since=since, until=until, limit=self.limit)
         except Exception as exc:
             self.last_error = f"Could not read the call history: {describe_error(exc)}"
             self._show(self.last_error)
@@ -463,13 +467,23 @@ class HistoryPanel(QWidget):
         self.export_button.setEnabled(bool(entries))
         self._show(self._summary())
 
+    def set_pager(
+        self, pager: Callable[..., list[CallHistoryEntry]] | None, placeholder: str, tip: str
+    ) -> None:
+        """Search with ``pager`` from now on (None: the history table), saying so in the box."""
+        self.pager = pager
+        self.search.setPlaceholderText(placeholder)
+        self.search.setToolTip(tip)
+        self.refresh()
+
     def _next_page(self, last: CallHistoryEntry) -> list[CallHistoryEntry]:
         table = self._table()
         if table is None:
             return []
         since, until = self.date_range()
+        page = self.pager or table.page
         try:
-            return table.page(
+            return page(
                 self.search.text(), since=since, until=until, after=mark_of(last), limit=self.limit
             )
         except Exception as exc:

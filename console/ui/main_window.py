@@ -49,9 +49,10 @@ from console.ui.prompts import ConfirmDialog, PromptDialog
 from console.ui.queues_model import QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.ringer import AudioOutput
-from console.ui.ringing import RingAlerts
+from console.ui.ringing import DEMO_RING_GRACE_MS, RingAlerts
 from console.ui.status_bar import StatusBar
 from console.ui.store_bridge import StoreBridge
+from console.ui.team_install import install_team
 from console.ui.tray import Tray
 from console.ui.try_this import TryThisCard
 from console.ui.window_dialogs import WindowDialogs
@@ -209,11 +210,12 @@ class MainWindow(QMainWindow):
         self.tray.activated.connect(self.bring_to_front)
         self.ring_alerts = RingAlerts(
             self,
-            session.store,
+            self.actions.ringing,
             lambda ccid: ccid in self.pending,
             self.qsettings,
             lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
             audio_output,
+            grace_ms=DEMO_RING_GRACE_MS if session.demo else 0,
         )
         popup = self.ring_alerts.popup
         popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())
@@ -251,6 +253,7 @@ class MainWindow(QMainWindow):
         workflow = install_workflow(self, session)
         if workflow is not None:
             self._ring_by_status(workflow.desk.status, workflow.status_selector.dnd_action)
+        install_team(self, session)  # the Team dock and menu (console/ui/team_install.py)
         first_run_geometry(self)  # once everything is built, so its minimum size is known
         restore_layout(self)
         self._on_selection()
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
     # --- reacting to the store and the operator -------------------------------------------
 
     def _on_store_changes(self, changes: Changes) -> None:
+        self.actions.ringing.apply(changes)  # first: the actions and the ringing read it
         self.calls_model.apply_changes(changes)
         self.conferences_model.apply_changes(changes)
         self.queues_model.apply_changes(changes)

@@ -7,6 +7,8 @@ Answer/Reject keys shown on its buttons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -45,6 +47,9 @@ class RingPopup(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.ccid: str | None = None
+        #: The operator's contacts, by number (set by the workflow): a known caller's name
+        #: comes first, before the network's caller id.
+        self.names: Callable[[str | None], str | None] | None = None
         layout = QVBoxLayout(self)
         self.title = QLabel("Incoming call", self)
         self.title.setObjectName("ringTitle")
@@ -88,14 +93,17 @@ class RingPopup(QFrame):
     def show_call(self, call: Call, called: str, others: int = 0) -> None:
         """``called``: the queue or number the caller dialled, in words."""
         self.ccid = call.call_control_id
+        contact = self.names(call.from_number) if self.names is not None else None
         name = call.caller_name if call.caller_name and call.caller_name != call.from_number else ""
+        name = contact or name
         self.caller_label.setText(name or (call.from_number or "Unknown caller"))
         self.number_label.setText((call.from_number or "") if name else "")
         self.number_label.setVisible(bool(name))
         self.called_label.setText(called)
         self.more_label.setText(f"{others} more ringing" if others else "")
         self.more_label.setVisible(bool(others))
-        self.setToolTip(f"{party(call.from_number, call.caller_name)}\n{called}")
+        who = f"{contact} <{call.from_number}>" if contact else party(call.from_number, name)
+        self.setToolTip(f"{who}\n{called}")
         self.adjustSize()
         self._place()
         active = QApplication.activeWindow()

@@ -11,22 +11,24 @@ Do-not-disturb action over to it, so there is one toggle and one remembered stat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from console.state.entities import Call, CallState
+from console.state.entities import Call
 from console.ui import formatting as fmt
 from console.ui.ring_popup import RingPopup
 from console.ui.ringer import AudioOutput, Ringer
+from console.ui.ringing_calls import RingingCalls
 
-
-def _started(call: Call) -> tuple[float, str]:
-    started = fmt.as_aware(call.started_at)
-    return (started.timestamp() if started else float("inf"), call.call_control_id)
+#: In demo mode a call must ring this long before it pops up: the demo's auto-attendant
+#: answers support-line callers (and queues them) within a moment, and the operator should
+#: not see a popup and hear a ring blip for a call that was never theirs to answer.
+DEMO_RING_GRACE_MS = 400
 
 
 def called_words(call: Call) -> str:
@@ -53,15 +55,23 @@ class RingAlerts(QObject):
     def __init__(
         self,
         window: QWidget,
-        store,
+        ringing: RingingCalls,
         is_pending: Callable[[str], bool],
         qsettings: QSettings,
         notify_tray: Callable[[str, str], None],
         output: AudioOutput | None = None,
+        *,
+        grace_ms: int = 0,
     ):
         super().__init__(window)
+        # A call rings for the operator once it has been ringing ``grace_ms`` (0: at once).
+        self.grace_secs = max(grace_ms, 0) / 1000.0
+        self._ringing_since: dict[str, float] = {}
+        self._grace_timer = QTimer(self)
+        self._grace_timer.setSingleShot(True)
+        self._grace_timer.timeout.connect(self.update)
         self.window = window
-        self.store = store
+        self.ringing = ringing  # the window keeps it true to the store's changes
         self.is_pending = is_pending
         self.qsettings = qsettings
         self.notify_tray = notify_tray
@@ -115,17 +125,28 @@ class RingAlerts(QObject):
         self.update()
 
     def ringing_calls(self) -> list[Call]:
-        calls = [
-            c
-            for c in self.store.live_calls()
-            if c.direction == "incoming"
-            and c.state is CallState.RINGING
-            and not self.is_pending(c.call_control_id)
-        ]
-        return sorted(calls, key=_started)
+        return [c for c in self.ringing.calls() if not self.is_pending(c.call_control_id)]
+
+    @property
+    def in_grace(self) -> bool:
+        """A ringing call is waiting out the grace before it pops up."""
+        return self._grace_timer.isActive()
+
+    def _past_grace(self, calls: list[Call]) -> list[Call]:
+        """The calls that have rung long enough; a timer comes back for the others."""
+        if self.grace_secs <= 0:
+            return calls
+        now = time.monotonic()
+        since = {c.call_control_id: self._ringing_since.get(c.call_control_id, now) for c in calls}
+        self._ringing_since = since
+        due = [c for c in calls if now - since[c.call_control_id] >= self.grace_secs]
+        waiting = [since[c.call_control_id] + self.grace_secs - now for c in calls if c not in due]
+        if waiting:
+            self._grace_timer.start(max(1, int(min(waiting) * 1000) + 1))
+        return due
 
     def update(self) -> None:
-        calls = [] if self.do_not_disturb else self.ringing_calls()
+        calls = [] if self.do_not_disturb else self._past_grace(self.ringing_calls())
         if not calls:
             self.popup.dismiss()
             self.ringer.stop()
@@ -141,6 +162,7 @@ class RingAlerts(QObject):
                 self.notify_tray("Incoming call", f"Incoming call from {words}")
 
     def close(self) -> None:
+        self._grace_timer.stop()
         if self._unfollow is not None:
             self._unfollow()
             self._unfollow = None

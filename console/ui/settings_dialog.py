@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from console.ui.fields import secret_field
 from console.ui.messages import describe_error
 from console.ui.ringer import AudioUnavailable, SoundDeviceOutput
+from console.ui.settings_team import TeamSettingsPage
 from console.ui.validation import check_public_key, normalize_number, normalize_target
 
 if TYPE_CHECKING:
@@ -86,6 +88,9 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._numbers_tab(settings), "&Numbers")
         tabs.addTab(self._network_tab(settings), "&Webhooks && tunnel")
         tabs.addTab(self._display_tab(settings), "&Display")
+        self.team_page = TeamSettingsPage(settings, self._field, self.validate)
+        tabs.addTab(self.team_page, "Tea&m")
+        self.tabs = tabs
         if desk is not None:
             tabs.addTab(self._desk_tab(desk), "D&esk")
         self.error_label = _error_label(self)
@@ -104,6 +109,15 @@ class SettingsDialog(QDialog):
         self._ready = True
         self.validate()
         self.refresh_applications()
+
+    def add_button(self, text: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
+        """A button beside OK and Cancel that opens related settings kept elsewhere (the
+        workflow's dispositions, wrap-up timer and speed dials): one place to look."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
 
     # --- tabs -----------------------------------------------------------------------------
 
@@ -397,7 +411,13 @@ class SettingsDialog(QDialog):
             "ended_call_retention_secs": self.retention_spin.value(),
             "event_silence_warning_secs": self.silence_spin.value(),
             "theme": self.theme_combo.currentData(),
+            **self.team_page.values(),
         }
+
+    def show_team_tab(self) -> None:
+        """Open on the Team page (from the Team panel or the webhook guard's Join a team)."""
+        self.tabs.setCurrentWidget(self.team_page)
+        self.team_page.mode_combo.setFocus()
 
     def validate(self, *_args) -> bool:
         """Check every field; show each problem next to it; OK only when all are fine."""
@@ -423,6 +443,7 @@ class SettingsDialog(QDialog):
                 check_public_key(self.public_key_edit.text())
             except ValueError as exc:
                 problems["public_key"] = str(exc)
+        problems.update(self.team_page.problems(values, values["operator_endpoint"]))
         if values["tunnel_provider"] == "manual" and not values["manual_public_url"]:
             problems["manual_public_url"] = "The manual tunnel needs the public URL."
         self.verify_warning.setVisible(not values["verify_signatures"])
@@ -503,6 +524,7 @@ class SettingsDialog(QDialog):
             "api_key": self.api_key_edit.text().strip() or None,
             "public_key": self.public_key_edit.text().strip() or None,
             "ngrok_authtoken": self.authtoken_edit.text().strip() or None,
+            "broker_password": self.team_page.broker_secret(),
         }
         try:
             await self.session.apply_settings(settings, **secrets)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 from console.ui import formatting as fmt
 
 if TYPE_CHECKING:
+    from console.operations.health import Health
     from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,33 @@ class StatusBar(QStatusBar):
             return
         if health is None:
             return
+        team = health.mode == "team"
+        self.tunnel_label.setVisible(not team)  # a team console has no tunnel
+        if team:
+            self._refresh_team(health)
+        else:
+            self._refresh_receiver_and_tunnel(health)
+        self._refresh_api_and_events(health, team)
+
+    def _refresh_team(self, health: Health) -> None:
+        """Team mode: events come from the relay through the broker, not a receiver here."""
+        problem = health.broker_problem
+        if problem and health.broker_state == "connecting":
+            self.receiver_label.setText("Team: connecting…")
+            self.receiver_label.setToolTip(problem)
+            _set_severity(self.receiver_label, "warning")
+        elif problem:
+            self.receiver_label.setText("⚠ Broker disconnected")
+            self.receiver_label.setToolTip(problem)
+            _set_severity(self.receiver_label, "error")
+        else:
+            self.receiver_label.setText("Team: connected")
+            self.receiver_label.setToolTip(
+                "Events come from the team's relay through the broker (no tunnel here)"
+            )
+            _set_severity(self.receiver_label, "ok")
+
+    def _refresh_receiver_and_tunnel(self, health: Health) -> None:
         # Short words on the bar (it must fit a small or scaled screen); addresses in tooltips.
         receiver = health.receiver_url
         problem = health.receiver_problem
@@ -141,6 +169,7 @@ class StatusBar(QStatusBar):
             self.tunnel_label, "error" if bad_tunnel else "warning" if warn_tunnel else ""
         )
 
+    def _refresh_api_and_events(self, health: Health, team: bool) -> None:
         reachable = health.api_reachable
         error = health.api_last_error
         # A console not set up yet (no API key) has nothing to be red about: the setup wizard
@@ -161,7 +190,13 @@ class StatusBar(QStatusBar):
         self.api_label.setToolTip(f"Telnyx REST API\nLast error: {error or 'none'}")
 
         key_problem = health.key_problem
-        if unconfigured and key_problem:
+        if team:
+            self.verification_label.setText("Signatures: at the relay")
+            self.verification_label.setToolTip(
+                "The team's relay checks every webhook's signature before publishing it"
+            )
+            _set_severity(self.verification_label, "")
+        elif unconfigured and key_problem:
             self.verification_label.setText("Signatures: not set up")
             self.verification_label.setToolTip(key_problem)
             _set_severity(self.verification_label, "")

@@ -43,7 +43,9 @@ class TryThisCard(QFrame):
         close.clicked.connect(self._dismiss)
         grid.addWidget(close, 0, 5, Qt.AlignmentFlag.AlignRight)
         intro = QLabel(
-            "Callers ring in on their own: answer with F5. Dial these to see each outcome:", self
+            "Callers ring in on their own: answer with F5. Some wait in the support queue:"
+            " select one there and pick it up with Ctrl+P. Dial these to see each outcome:",
+            self,
         )
         intro.setWordWrap(True)
         grid.addWidget(intro, 0, 0, 1, 5)

@@ -114,4 +114,6 @@ def layout_settings() -> QSettings:
     TELNYX_CONSOLE_HOME keep them with everything else)."""
     from console import paths
 
-    return QSettings(str(paths.config_dir() / LAYOUT_FILENAME), QSettings.Format.IniFormat)
+    # Made 0600 first: Qt then keeps the mode when it rewrites the file (recent numbers).
+    path = paths.private_file(paths.config_dir() / LAYOUT_FILENAME)
+    return QSettings(str(path), QSettings.Format.IniFormat)

@@ -136,7 +136,10 @@ class CallerPanel(QWidget):
             when = when_text(entry.when)
             words = [when, fmt.direction_text(entry.direction)]
             duration = entry.duration_secs
-            words.append(fmt.format_duration(duration) if duration is not None else "missed")
+            if not entry.ended:
+                words.append("in progress")  # a row is kept while the call still runs
+            else:
+                words.append(fmt.format_duration(duration) if duration is not None else "missed")
             if past.wrapup is not None and past.wrapup.summary:
                 words.append(past.wrapup.summary)
             item = QListWidgetItem(" · ".join(w for w in words if w))

@@ -91,6 +91,13 @@ def hook_views(wf: Workflow) -> None:
     for action in (wf.call_back_action, wf.add_contact_action, copy):
         table.addAction(action)
     wf.copy_call_id_action = copy
+    # The panel's own search box also finds calls by their notes, disposition and tags.
+    panel.set_pager(
+        wf.desk.history_page,  # the panel reports a failed read itself
+        "Number, name, note or call id",
+        "Part of a phone number or a name, words from a call's notes, a disposition or tag, "
+        f"or a call id (Ctrl+F searches contacts and live calls too: {keys('Ctrl+F')})",
+    )
 
 
 def hook_dialer_and_prompts(wf: Workflow) -> None:
@@ -115,6 +122,35 @@ def add_directory(wf: Workflow, dialog: Any) -> None:
     button.setToolTip(f"Pick from contacts, favourites and recent numbers ({keys('F3')})")
     button.clicked.connect(lambda: wf.open_directory(dialog))
     dialog.submitted.connect(wf.guard(wf.desk.recent.note))
+
+
+def hook_settings(wf: Workflow) -> None:
+    """The main Settings dialog gets a button to the workflow's own settings."""
+    dialogs = getattr(wf.window, "dialogs", None)
+    if dialogs is None:
+        return
+    original = dialogs.open_settings
+
+    def open_settings():
+        dialog = original()
+        adder = getattr(dialog, "add_button", None)
+        if adder is not None and not wf.closed and getattr(dialog, "workflow_button", None) is None:
+            dialog.workflow_button = adder(
+                "Wor&kflow…",
+                "Dispositions, the wrap-up timer and speed dials",
+                wf.guard(lambda: wf.open_settings(dialog)),
+            )
+        return dialog
+
+    dialogs.open_settings = open_settings  # the window opens Settings through its dialogs
+
+
+def hook_popup(wf: Workflow) -> None:
+    """The ringing popup names a known caller as the contacts do (``Pat Lee (Acme)``)."""
+    alerts = getattr(wf.window, "ring_alerts", None)
+    if alerts is None:
+        return
+    alerts.popup.names = lambda number: None if wf.closed else wf.names(number)
 
 
 def hook_tray(wf: Workflow) -> None:

@@ -42,6 +42,8 @@ from console.ui.workflow_directory import DirectoryPicker
 from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
     hook_dialer_and_prompts,
+    hook_popup,
+    hook_settings,
     hook_tray,
     hook_views,
 )
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
     from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
+
+#: How long history rows about the shown caller are gathered before the caller panel re-reads.
+CALLER_REFRESH_MS = 500
 
 
 def open_desk(session: ConsoleApi) -> tuple[Desk, str | None]:
@@ -137,10 +142,16 @@ class Workflow(QObject):
         hook_views(self)
         hook_dialer_and_prompts(self)
         hook_tray(self)
+        hook_popup(self)
+        hook_settings(self)
         self.caller_panel.recent.itemActivated.connect(
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
 
+        self._caller_refresh = QTimer(self)
+        self._caller_refresh.setSingleShot(True)
+        self._caller_refresh.setInterval(CALLER_REFRESH_MS)
+        self._caller_refresh.timeout.connect(self.guard(lambda: self.on_selection(force=True)))
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
@@ -253,11 +264,21 @@ class Workflow(QObject):
         return self.session.history_table() is not None
 
     def _history_written(self, entries: Any) -> None:
-        # Rows the recorder wrote: a selected caller's past calls may have just gained one.
+        # Rows the recorder wrote: the selected caller's past calls may have just gained one.
+        # Under load rows arrive many times a second, so the panel (a few indexed queries) is
+        # read again only for rows about the caller it shows, and at most every half second.
+        shown = self.caller_panel.number
+        about_shown = False
         for entry in entries or ():
             self.wrapups_shown.pop(call_key(entry), None)
-        if self._selected_call() is not None:
-            self.on_selection(force=True)
+            if shown and shown in (entry.from_number, entry.to_number):
+                about_shown = True
+        if (
+            about_shown
+            and self._selected_call() is not None
+            and not self._caller_refresh.isActive()
+        ):
+            self._caller_refresh.start()  # not restarted by later rows: a steady stream still shows
 
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):
@@ -277,7 +298,10 @@ class Workflow(QObject):
 
     def wrapup_changed(self, key: str) -> None:
         self.wrapups_shown.pop(key, None)
-        self.window.history_panel.table.viewport().update()
+        panel = self.window.history_panel
+        panel.table.viewport().update()
+        if panel.search.text().strip():
+            panel.refresh()  # a note just written may be what the search box asks for
 
     def _wrap_up_finished(self, key: str) -> None:
         self.window.show_status("Wrap-up saved.")
@@ -506,12 +530,18 @@ class Workflow(QObject):
         self.window.show_status(f"Exported {count} calls with their notes.")
         return count
 
-    def open_settings(self) -> QDialog:
+    def open_settings(self, parent: QWidget | None = None) -> QDialog:
+        """The workflow's settings; ``parent``: the dialog it is opened from (main Settings)."""
         from console.ui.workflow_settings import WorkflowSettingsDialog
 
         dialog = self.settings_dialog
+        # Over a modal Settings it must be that dialog's child, or the modality blocks it.
+        stale = parent is not None and dialog is not None and Shiboken.isValid(dialog)
+        if stale and dialog is not None and dialog.parentWidget() is not parent:
+            dialog.close()
+            dialog = None
         if dialog is None or not Shiboken.isValid(dialog):
-            dialog = WorkflowSettingsDialog(self.desk, self.window)
+            dialog = WorkflowSettingsDialog(self.desk, parent or self.window)
             dialog.applied.connect(self.guard(self.card.reload_dispositions))
             dialog.finished.connect(dialog.deleteLater)
             self.settings_dialog = dialog
@@ -525,6 +555,7 @@ class Workflow(QObject):
             return
         self.card.save_notes()  # what was typed is kept
         self.closed = True
+        self.window.history_panel.pager = None  # the desk closes below: the table alone again
         self.timer.stop()
         self.status_selector.timer.stop()
         for unsubscribe in self._unsubscribe:

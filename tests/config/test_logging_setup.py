@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
+import httpx
 import pytest
 
 from console import paths
@@ -127,3 +129,54 @@ def test_setup_logging_without_stderr(root_logger, tmp_path):
     redactor = setup_logging(log_file=log_file, to_stderr=False)
     ours = [h for h in root_logger.handlers if redactor in h.filters]
     assert len(ours) == 1 and ours[0].baseFilename == str(log_file)
+
+
+def _one_request() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": []}))
+    with httpx.Client(transport=transport, base_url="https://api.telnyx.com/v2") as client:
+        client.get("/calls")
+    logging.getLogger("console.test").info("the console's own line")
+
+
+def _logged(root_logger) -> str:
+    for handler in root_logger.handlers:
+        handler.flush()
+    return paths.log_file().read_text()
+
+
+def test_rest_requests_are_not_logged_at_the_default_level(root_logger, capsys):
+    setup_logging()
+    _one_request()
+    text = _logged(root_logger)
+    assert "the console's own line" in text
+    assert "HTTP Request" not in text
+    assert "HTTP Request" not in capsys.readouterr().err
+
+
+def test_rest_requests_are_logged_when_debugging(root_logger, capsys):
+    setup_logging(logging.DEBUG)
+    _one_request()
+    assert "HTTP Request: GET https://api.telnyx.com/v2/calls" in _logged(root_logger)
+    assert "HTTP Request" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_log_file_and_its_rotations_are_private(root_logger, tmp_path):
+    log_file = tmp_path / "logs" / "console.log"
+    setup_logging(log_file=log_file, to_stderr=False, max_bytes=200, backup_count=2)
+    for i in range(20):
+        logging.getLogger("console.test").warning("line %d of a shift's log", i)
+    rotated = log_file.with_name("console.log.1")
+    assert rotated.exists()
+    for path in (log_file, rotated):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert log_file.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_command_line_sets_the_log_level():
+    from console.__main__ import build_parser
+
+    assert build_parser().parse_args([]).log_level == "INFO"
+    assert build_parser().parse_args(["--log-level", "debug"]).log_level == "DEBUG"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--log-level", "loud"])

@@ -169,3 +169,39 @@ def test_history_part_of_the_search_is_newest_first_whether_narrow_or_broad(
     assert keys == ["v3:o1", "v3:p1", "v3:s1"]
     assert [h.key for h in desk.search("session-v3:p2").calls] == ["v3:p2"]  # an id
     assert [h.key for h in desk.search("31").calls][:2] == ["v3:o1", "v3:p1"]  # too short
+
+
+@pytest.mark.parametrize("broad", [1000, 2])
+def test_the_history_panels_page_finds_notes_and_dispositions_and_pages_right(
+    desk, monkeypatch, broad
+):
+    from console.desk import history_search
+    from console.history import mark_of
+
+    monkeypatch.setattr(history_search, "BROAD", broad)  # 2: the walk over the newest rows
+    entries = [call(f"v3:n{i}", ago=timedelta(minutes=10 * i)) for i in range(7)]
+    for entry in entries:
+        desk.record_call(entry)
+    # Notes on the even calls, a disposition on one odd; the number matches all seven.
+    for entry in entries[0::2]:
+        desk.complete_wrap_up(entry, "Resolved", "printer jam again", "")
+    desk.complete_wrap_up(entries[3], "Spam", "", "")
+    keys = [e.call_control_id for e in desk.history_page("printer jam")]
+    assert keys == ["v3:n0", "v3:n2", "v3:n4", "v3:n6"]  # newest first, like the panel
+    assert [e.call_control_id for e in desk.history_page("spam")] == ["v3:n3"]
+    # A page of two, then the next ones after its last row: every match once, in order.
+    seen, after = [], None
+    while page := desk.history_page("printer", limit=2, after=after):
+        seen += [e.call_control_id for e in page]
+        after = mark_of(page[-1])
+    assert seen == ["v3:n0", "v3:n2", "v3:n4", "v3:n6"]
+    # Notes and numbers together: the union, newest first, paged by the same mark.
+    both = [e.call_control_id for e in desk.history_page("555", limit=3)]
+    assert both == ["v3:n0", "v3:n1", "v3:n2"]
+    # The date range narrows note matches as it narrows the rest.
+    since = (NOW - timedelta(minutes=35)).timestamp()
+    in_range = desk.history_page("printer jam", since=since)
+    assert [e.call_control_id for e in in_range] == ["v3:n0", "v3:n2"]
+    assert desk.history_page("nothing like this") == []
+    assert [e.call_control_id for e in desk.history_page("session-v3:n5")] == ["v3:n5"]  # an id
+    assert len(desk.history_page("")) == 7  # no text: every call, as the table pages them

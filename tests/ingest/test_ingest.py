@@ -160,3 +160,43 @@ async def test_acknowledged_events_survive_a_sigkill_of_the_ingest_process(tmp_p
     with Journal(tmp_path / "events.sqlite3") as journal:
         stored = {journal.get(e) is not None for e in acknowledged}
     assert stored == {True}, "an acknowledged event was lost"
+
+
+def _peak_rss_bytes(pid: int) -> int:
+    """The process's peak resident set (VmHWM), from /proc."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+async def test_three_hundred_forged_megabyte_posts_cannot_take_hundreds_of_megabytes(
+    tmp_path, keys
+):
+    # Fresh, well-formed headers signed by the wrong key: the body must be read to be judged,
+    # so only the bound on concurrent body reads keeps the receiver's memory small.
+    heard = Heard()
+    ingest = IngestProcess(_config(tmp_path, keys), heard.listeners())
+    ready = await ingest.start()
+    try:
+        assert ingest.pid is not None
+        before = _peak_rss_bytes(ingest.pid)
+        body = b'{"data": "' + b"x" * 1_000_000 + b'"}'
+        headers = sign(body, KeyPair.generate())
+        connector = aiohttp.TCPConnector(limit=300)
+        async with aiohttp.ClientSession(connector=connector) as http:
+
+            async def one() -> int:
+                async with http.post(ready.url, data=body, headers=headers) as resp:
+                    await resp.read()
+                    return resp.status
+
+            statuses = await asyncio.gather(*(one() for _ in range(300)))
+        grown = _peak_rss_bytes(ingest.pid) - before
+    finally:
+        await ingest.stop()
+    assert statuses == [401] * 300
+    # 300 bodies read at once would be 300 MB; the receiver reads 16 at a time.
+    assert grown < 80 * 2**20, f"peak RSS grew by {grown / 2**20:.0f} MB"

@@ -8,17 +8,21 @@ broker connection, a :class:`JetStreamSource` from its cursor into a real :class
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from console.config import Settings
 from console.events.journal import JournalRecord
 from console.operations.facade import Operations
 from console.relay.claims import ClaimAction, ClaimBook
+from console.relay.config import RelaySecrets, parse_config
 from console.relay.connection import BrokerConnection, BrokerOptions
+from console.relay.relay import Relay
 from console.relay.source import JetStreamSource, ResyncReason
 from console.relay.stream import StreamSettings
 from console.simulator import TelnyxSimulator
 from console.state.store import Store
 from console.telnyx.client import TelnyxClient
+from tests.relay.nats_server import free_port
 
 
 class TeamConsole:
@@ -66,3 +70,26 @@ class TeamConsole:
     @property
     def event_ids(self) -> list[str]:
         return [r.event_id for r in self.records]
+
+
+def relay_for(sim: TelnyxSimulator, nats_url: str, data_dir: Path, stream: str) -> Relay:
+    port = free_port()
+    config = parse_config(
+        f"""
+[relay]
+name = "relay-1"
+data_dir = "{data_dir}"
+listen_port = {port}
+public_key = "{sim.public_key_b64}"
+[broker]
+servers = ["{nats_url}"]
+[stream]
+name = "{stream}"
+subject_prefix = "{stream.lower()}.events"
+[telnyx]
+application_id = "{sim.connection_id}"
+webhook_url = "http://127.0.0.1:{port}/webhooks/telnyx"
+api_base_url = "{sim.base_url}"
+"""
+    )
+    return Relay(config, RelaySecrets(api_key=sim.api_key))

@@ -8,8 +8,11 @@ import wave
 import httpx
 import pytest
 
-from console.simulator import phones
+from console.simulator import demo, phones
 from console.simulator.__main__ import build_parser
+from console.simulator.errors import TelnyxError
+
+from .conftest import assert_webhooks_match_spec
 
 pytestmark = pytest.mark.anyio
 
@@ -165,6 +168,51 @@ async def test_demo_traffic_places_calls_with_plausible_callers(sim, receiver):
     for event in receiver.events("call.initiated"):
         assert event.payload["from"].startswith("+")
         assert event.payload["direction"] == "incoming"
+
+
+async def test_demo_rings_a_first_caller_within_seconds(sim, receiver):
+    started = sim.clock.seconds()
+    sim.start_demo_traffic(rate=0.001)  # nobody else for ages: only the first caller
+    first = await receiver.wait_event("call.initiated")
+    sim.stop_demo_traffic()
+    # At this rate a random caller would take weeks: the first one is scheduled, a few
+    # simulated seconds in (slack for a loaded machine: SPEED makes a second 10 ms here).
+    elapsed = sim.clock.seconds() - started
+    assert demo.FIRST_CALL_AFTER <= elapsed < 60.0
+    assert demo.FIRST_CALL_AFTER <= 5.0
+    assert first.payload["to"] == sim.from_numbers[0]
+    assert receiver.types_for(first.payload["call_control_id"]) == ["call.initiated"]
+
+
+async def test_demo_queues_some_callers_for_the_operator_to_pick(sim, receiver, api):
+    sim.start_demo_traffic(rate=600.0, first_call_after=None)
+    queued = await receiver.wait_event("call.enqueued")
+    sim.stop_demo_traffic()
+    ccid = queued.payload["call_control_id"]
+    # what an application's own answer + enqueue produce, in that order, on the support line
+    await receiver.wait_for(lambda: "call.answered" in receiver.types_for(ccid))
+    types = receiver.types_for(ccid)
+    assert types.index("call.initiated") < types.index("call.answered")
+    assert types.index("call.answered") < types.index("call.enqueued")
+    assert queued.payload["queue"] == demo.QUEUE_NAME
+    initiated = receiver.events("call.initiated", ccid)[0]
+    assert initiated.payload["to"] == sim.from_numbers[1]
+    waiting = await api.get(f"/queues/{demo.QUEUE_NAME}/calls")
+    assert ccid in [c["call_control_id"] for c in waiting.json()["data"]]
+    # the console picks it: leave_queue works on it like on any queued call
+    await api.post(f"/calls/{ccid}/actions/leave_queue", {})
+    left = await receiver.wait_event("call.dequeued", ccid)
+    assert left.payload["reason"] == "leave"
+    assert_webhooks_match_spec(receiver)
+
+
+async def test_an_applications_own_command_is_validated_like_the_api(sim, receiver):
+    ccid = await sim.place_inbound_call(from_="+13125550170", ring_secs=600)
+    with pytest.raises(TelnyxError) as bad:
+        sim.call_command(ccid, "enqueue", {})  # queue_name is required
+    assert bad.value.status == 422
+    with pytest.raises(TelnyxError):
+        sim.call_command(ccid, "enqueue", {"queue_name": "support"})  # not answered yet
 
 
 def test_cli_parses_fault_switches():

@@ -31,6 +31,7 @@ from console.secrets import Secret
 from console.session_api import JournalView
 from console.state.entities import RecordingState
 from console.state.store import Store
+from console.team.view import TeamView
 
 _ids = itertools.count(1)
 
@@ -45,8 +46,8 @@ PATH_OK = (
 class FakeOps:
     """Records every command; ``fail[name]`` raises; ``confirm`` applies the store's side.
 
-    Method and parameter names are those of ``console.operations.Operations`` (checked by
-    tests/ui/test_fakes_match.py); attended transfers are real ``AttendedTransfer`` objects.
+    Methods are those of ``console.operations.Operations`` (mypy checks them against
+    ``console.session_api.CallOps``); attended transfers are real ``AttendedTransfer`` objects.
     """
 
     def __init__(self, store: Store) -> None:
@@ -264,6 +265,7 @@ class FakeSession:
         self.demo = False
         self.client: object | None = CONFIGURED_CLIENT
         self.secrets = FakeSecrets()
+        self.team: TeamView | None = None  # solo mode
         # No console database: the desk is kept in memory, history is not recorded here.
         self.data_dir: Path | None = None
         self.database_path: Path | None = None
@@ -277,6 +279,7 @@ class FakeSession:
         self.gate: asyncio.Event | None = None  # when set, the path test waits for it
         self.resync_reasons: list[str] = []
         self.resync_error: BaseException | None = None
+        self.took_over = 0
         self._event_cbs: list[Listener] = []
         self._rejected_cbs: list[Listener] = []
         self._health_cbs: list[Listener] = []
@@ -312,6 +315,10 @@ class FakeSession:
             raise self.path_error
         return self.path_result
 
+    async def take_over_webhook(self) -> None:
+        self.took_over += 1
+        self.health_changed(webhook_held_by=None, webhook_problem=None)
+
     def deliver(self, envelope: Envelope, attempt: int = 1) -> None:
         """As the receiver would: apply to the store, then tell the listeners."""
         self.store.apply(envelope)
@@ -338,11 +345,14 @@ class FakeSession:
         api_key: str | None = None,
         public_key: str | None = None,
         ngrok_authtoken: str | None = None,
+        broker_password: str | None = None,
     ) -> list[str]:
         await asyncio.sleep(0)
         if self.apply_error is not None:
             raise self.apply_error
         secrets = {"api_key": api_key, "public_key": public_key, "ngrok_authtoken": ngrok_authtoken}
+        if broker_password is not None:  # team mode's secret, only when the Team page set one
+            secrets["broker_password"] = broker_password
         self.applied.append((settings, secrets))
         self.settings = settings
         return []  # the real session returns notes for the operator

@@ -47,6 +47,7 @@ HOOKS = {
         "gate",
         "resync_reasons",
         "resync_error",
+        "took_over",
     },
     "ops": {"calls", "fail", "gate", "confirm", "names", "operator_legs"},
 }

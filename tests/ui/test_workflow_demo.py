@@ -92,9 +92,21 @@ def test_answer_note_wrap_up_find_by_note_and_call_back_from_history(
     (hit,) = search.items("call")
     assert "Call back" in hit.text(1)
 
-    # Called back from history: Enter on the row dials the caller through the dialer.
+    # The history panel's own search box finds it by its note, and by its disposition.
     search.close()
     panel = window.history_panel
+    window.history_dock.show()
+    for words in ("router reboots", "call back"):
+        panel.search.setText(words)
+        panel.refresh()
+        assert [e.call_control_id for e in panel.entries] == [ccid], words
+    panel.search.setText("no such words anywhere")
+    panel.refresh()
+    assert panel.entries == []
+    panel.search.clear()
+    panel.refresh()
+
+    # Called back from history: Enter on the row dials the caller through the dialer.
     op.wait(lambda: any(e.call_control_id == ccid for e in panel.entries))
     row = next(i for i, e in enumerate(panel.entries) if e.call_control_id == ccid)
     result = panel.table.model().index(row, COL_RESULT)
@@ -151,10 +163,15 @@ def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
     assert named(workflow, f"Incoming call from PAT CALLER <{PAT}>") == (
         f"Incoming call from Pat Lee (Acme) <{PAT}>"
     )
-    assert (
-        "Incoming call",
-        f"Incoming call from Pat Lee (Acme) <{PAT}>",
-    ) in window.tray.notifications
+    # (a demo call rings for the operator after a short grace: see ringing.DEMO_RING_GRACE_MS)
+    expected = ("Incoming call", f"Incoming call from Pat Lee (Acme) <{PAT}>")
+    op.wait(lambda: expected in window.tray.notifications)
+    # The ringing popup names the contact first, the number under it (not the network's name).
+    popup = window.ring_alerts.popup
+    op.wait(lambda: popup.isVisible() and popup.ccid == ccid)
+    assert popup.caller_label.text() == "Pat Lee (Acme)"
+    assert popup.number_label.text() == PAT
+    assert popup.toolTip().startswith(f"Pat Lee (Acme) <{PAT}>")
     op.act("reject", ccid)
 
     # Do not disturb: the next ringing call raises no notification (nor, with the hook, a popup).
@@ -163,6 +180,30 @@ def test_an_imported_contact_names_the_next_ringing_call_and_dnd_silences_it(
     notified = len(window.tray.notifications)
     second = op.inbound(from_=PAT, caller_name="PAT CALLER")
     op.wait(lambda: window.calls_model.row_of(second) is not None)
+    op.wait(lambda: not window.ring_alerts.in_grace)  # (no grace left to wait out)
     assert not window.ring_alerts.popup.isVisible()
     assert len(window.tray.notifications) == notified  # nothing popped up or rang
+    op.act("reject", second)
+
+
+def test_the_caller_panel_counts_a_call_that_just_ended_from_the_same_caller(
+    qtbot,
+    op,
+    window,  # noqa: F811
+    session,  # noqa: F811
+    workflow,
+):
+    first = op.answered_inbound(from_=PAT, caller_name="Pat Caller")
+    second = op.inbound(from_=PAT, caller_name="Pat Caller")
+    window.select_calls([second])
+    panel = workflow.caller_panel
+    op.wait(lambda: panel.number == PAT and panel.recent.count() == 1)
+    assert "in progress" in panel.recent.item(0).text()
+
+    # The caller hangs up the first call: its history row is rewritten in the background, and
+    # the panel of the selected (second) call shows it ended, without the operator touching it.
+    op.sim.remote_hangup(first)
+    op.wait(lambda: "in progress" not in panel.recent.item(0).text())
+    assert window.selected_ccids() == [second]
+    assert "missed" not in panel.recent.item(0).text()  # it was answered: a talk time
     op.act("reject", second)

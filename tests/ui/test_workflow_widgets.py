@@ -205,6 +205,21 @@ def test_settings_edit_dispositions_timer_and_speed_dials(qtbot, workflow):
     assert workflow.card.disposition.findText("Fixed") > 0
 
 
+def test_the_main_settings_dialog_opens_the_workflow_settings(qtbot, window, workflow):
+    settings = window.open_settings()
+    button = settings.workflow_button
+    assert button.isVisible() and "Dispositions" in button.toolTip()
+    assert window.open_settings() is settings and settings.workflow_button is button  # one
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = workflow.settings_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.parentWidget() is settings  # above the modal Settings, not behind it
+    dialog.timer.setValue(45)
+    dialog.accept()
+    assert workflow.desk.wrap_up_secs == 45
+    settings.reject()
+
+
 def test_contacts_dialog_by_keyboard_import_and_export(qtbot, window, session, workflow, tmp_path):
     vcf = tmp_path / "people.vcf"
     vcf.write_text(

@@ -1,0 +1,601 @@
+"""The Team panel: colleagues like BLF keys on a PBX, live claims, transfer and supervise.
+
+It shows every colleague of ``session.team`` (a :class:`~console.team.view.TeamView`) with a
+coloured status dot *and* the status in words (colour is never the only cue), the call they
+are on, and how long they have been in that status as seen by this console (machines' clocks
+are never compared). Under the list: who is acting on which call right now ("Alex is
+answering"), then the actions on the selected colleague:
+
+* *Transfer* (Enter) and *Attended transfer* (Shift+Enter) send the call selected in the calls
+  table to that colleague; each button says in its tooltip and in the line below it why it is
+  disabled (no call selected, colleague offline or busy, no phone set);
+* for a supervisor: *Listen*, *Whisper* and *Barge in* on the colleague's call, one checked at
+  a time; pressing another switches in place, *Stop* hangs up the supervisor's leg.
+
+In solo mode (``session.team`` is ``None``) the panel says so, and how to join a team. The
+panel only shows and asks: the window's :class:`~console.ui.team_install.TeamUi` runs the
+commands (so rows show "transferring…" and failures become words like every other action).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.desk.status import Status
+from console.state.entities import Call
+from console.team.view import CallClaim, Colleague, SupervisorMode
+from console.ui import formatting as fmt
+from console.ui import theme
+
+#: What a colleague is doing, for the colour and the words: the desk's status, except that an
+#: available colleague on a call is *busy* (red on a BLF key).
+BUSY = "busy"
+
+_DOT_COLORS = {
+    "light": {
+        Status.AVAILABLE.value: "#1e7e34",
+        BUSY: "#c62828",
+        Status.AWAY.value: "#b26a00",
+        Status.DND.value: "#8e24aa",
+        Status.WRAP_UP.value: "#1565c0",
+        Status.OFFLINE.value: "#8a8a8a",
+    },
+    "dark": {
+        Status.AVAILABLE.value: "#75b798",
+        BUSY: "#ff8a80",
+        Status.AWAY.value: "#f0b45a",
+        Status.DND.value: "#ce93d8",
+        Status.WRAP_UP.value: "#90caf9",
+        Status.OFFLINE.value: "#9e9e9e",
+    },
+}
+
+HEADERS = ["Colleague", "Status", "Call", "For"]
+COL_NAME, COL_STATUS, COL_CALL, COL_SINCE = range(4)
+_TIPS = {
+    COL_NAME: "The colleague's operator name (⚑ = supervisor)",
+    COL_STATUS: "Their status, as their console shares it",
+    COL_CALL: "The call they are on or acting on",
+    COL_SINCE: "How long they have been in this status (as seen by this console)",
+}
+COLLEAGUE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+SOLO_TEXT = (
+    "Team mode is off: this console works on its own. To see colleagues, share calls and "
+    "transfer to them, set the mode to Team in Settings → Team (a relay and a broker are "
+    "needed: see the README's team section)."
+)
+
+
+def activity(colleague: Colleague) -> str:
+    """The colour key of a colleague: their status, or :data:`BUSY` when available on a call."""
+    if colleague.on_call and colleague.status in (Status.AVAILABLE, Status.DND):
+        return BUSY
+    return colleague.status.value
+
+
+def activity_words(colleague: Colleague) -> str:
+    """The status in words: "On a call" for busy, else the colleague's own label."""
+    if activity(colleague) == BUSY and colleague.status is Status.AVAILABLE:
+        return "On a call"
+    return colleague.label
+
+
+def dot_color(key: str) -> QColor:
+    scheme = _DOT_COLORS.get(theme.current(), _DOT_COLORS["light"])
+    return QColor(scheme.get(key, scheme[Status.OFFLINE.value]))
+
+
+_dot_cache: dict[tuple[str, str], QIcon] = {}
+
+
+def dot_icon(key: str) -> QIcon:
+    cached = _dot_cache.get((theme.current(), key))
+    if cached is not None:
+        return cached
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(dot_color(key))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    icon = QIcon(pixmap)
+    _dot_cache[(theme.current(), key)] = icon
+    return icon
+
+
+CallLookup = Callable[[str], Call | None]
+
+
+class ColleaguesModel(QAbstractTableModel):
+    """One row per colleague, by name; rows stay put when only a status changes."""
+
+    def __init__(self, call_of: CallLookup = lambda _ccid: None, parent=None):
+        super().__init__(parent)
+        self.call_of = call_of
+        self.claims: dict[str, CallClaim] = {}
+        self._rows: list[Colleague] = []
+        # operator -> (activity, monotonic time this console saw it start)
+        self._since: dict[str, tuple[str, float]] = {}
+        self.clock: Callable[[], float] = time.monotonic
+
+    # --- data in ------------------------------------------------------------------------
+
+    def set_colleagues(self, colleagues: list[Colleague]) -> None:
+        now = self.clock()
+        for colleague in colleagues:
+            key = activity(colleague)
+            seen = self._since.get(colleague.operator)
+            if seen is None or seen[0] != key:
+                self._since[colleague.operator] = (key, now)
+        if [c.operator for c in colleagues] == [c.operator for c in self._rows]:
+            self._rows = list(colleagues)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 3))
+            return
+        self.beginResetModel()
+        self._rows = list(colleagues)
+        self.endResetModel()
+
+    def set_claims(self, claims: dict[str, CallClaim]) -> None:
+        self.claims = dict(claims)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_CALL), self.index(last, COL_CALL))
+
+    def tick(self) -> None:
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, COL_SINCE), self.index(last, COL_SINCE))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def colleagues(self) -> list[Colleague]:
+        return list(self._rows)
+
+    def colleague_at(self, row: int) -> Colleague | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, operator: str) -> int | None:
+        for row, colleague in enumerate(self._rows):
+            if colleague.operator == operator:
+                return row
+        return None
+
+    def seconds_in_status(self, operator: str) -> float | None:
+        seen = self._since.get(operator)
+        return None if seen is None else max(0.0, self.clock() - seen[1])
+
+    def call_words(self, colleague: Colleague) -> str:
+        claim = next((c for c in self.claims.values() if c.operator == colleague.operator), None)
+        if (
+            claim is not None
+            and not claim.mine
+            and claim.call_control_id != (colleague.call_control_id)
+        ):
+            return f"{claim.action.capitalize()} {self._party(claim.call_control_id)}"
+        if colleague.call_control_id is None or colleague.status is Status.OFFLINE:
+            return ""
+        return f"With {self._party(colleague.call_control_id)}"
+
+    def _party(self, ccid: str) -> str:
+        call = self.call_of(ccid)
+        return fmt.who(call) if call is not None else "a call"
+
+    # --- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _TIPS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        colleague = self.colleague_at(index.row()) if index.isValid() else None
+        if colleague is None:
+            return None
+        col = index.column()
+        if role == COLLEAGUE_ROLE:
+            return colleague
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(colleague, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
+            return dot_icon(activity(colleague))
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
+            return QBrush(dot_color(activity(colleague)))
+        if role == Qt.ItemDataRole.ForegroundRole and colleague.status is Status.OFFLINE:
+            return QBrush(theme.color("ended"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(colleague)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[col]}: {self._display(colleague, col) or 'none'}"
+        return None
+
+    def _display(self, colleague: Colleague, col: int) -> str:
+        if col == COL_NAME:
+            return colleague.operator + (" ⚑" if colleague.supervisor else "")
+        if col == COL_STATUS:
+            return activity_words(colleague)
+        if col == COL_CALL:
+            return self.call_words(colleague)
+        if col == COL_SINCE:
+            return fmt.format_duration(self.seconds_in_status(colleague.operator))
+        return ""
+
+    def _tooltip(self, colleague: Colleague) -> str:
+        lines = [f"{colleague.operator}: {activity_words(colleague)}"]
+        if colleague.supervisor:
+            lines.append("Supervisor")
+        lines.append(
+            f"Transfers ring {colleague.endpoint}"
+            if colleague.endpoint
+            else "No phone set: transfers to them are not possible"
+        )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an action on the selected colleague can run now, and if not, why not."""
+
+    ok: bool
+    reason: str = ""
+
+
+def transfer_availability(colleague: Colleague | None, call: Call | None) -> Availability:
+    if colleague is None:
+        return Availability(False, "Select a colleague to transfer to.")
+    if call is None or not call.is_live:
+        return Availability(False, "Select the call to transfer in the calls table.")
+    if colleague.endpoint is None:
+        return Availability(
+            False, f"{colleague.operator} has no phone set (their Operator endpoint)."
+        )
+    if not colleague.can_take_transfer:
+        return Availability(False, f"{colleague.operator} is {activity_words(colleague).lower()}.")
+    return Availability(True)
+
+
+def supervise_availability(colleague: Colleague | None, supervisor: bool) -> Availability:
+    if not supervisor:
+        return Availability(
+            False, "Listen, Whisper and Barge in are for supervisors (Settings → Team)."
+        )
+    if colleague is None:
+        return Availability(False, "Select the colleague whose call to join.")
+    if colleague.call_control_id is None or colleague.status is Status.OFFLINE:
+        return Availability(False, f"{colleague.operator} is not on a call.")
+    return Availability(True)
+
+
+class ColleagueList(QTreeView):
+    """The colleagues table; Enter asks for a blind transfer, Shift+Enter an attended one."""
+
+    transfer_requested = Signal(bool)  # attended
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            attended = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.transfer_requested.emit(attended)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class TeamPanel(QWidget):
+    """Shows the team; emits what the operator asked for (the window's TeamUi runs it)."""
+
+    transfer_clicked = Signal(bool)  # attended
+    supervise_clicked = Signal(object)  # SupervisorMode
+    stop_supervising_clicked = Signal()
+    settings_clicked = Signal()
+
+    def __init__(self, call_of: CallLookup = lambda _ccid: None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("teamPanel")
+        self.setAccessibleName("Team")
+        self.model = ColleaguesModel(call_of, self)
+        self.supervisor = False
+        self.team_on = False
+        self._selected_call: Call | None = None
+        self._supervising: tuple[str, SupervisorMode] | None = None
+        self._keys: dict[str, str] = {}  # action name -> its shortcut, for the tooltips
+
+        self.header = QLabel(self)
+        self.header.setObjectName("teamHeader")
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName("Team state")
+        self.settings_button = QPushButton("Team &settings…", self)
+        self.settings_button.setToolTip("Settings → Team: mode, broker, operator name")
+        self.settings_button.clicked.connect(self.settings_clicked)
+
+        self.view = ColleagueList(self)
+        self.view.setObjectName("colleaguesView")
+        self.view.setAccessibleName("Colleagues")
+        self.view.setAccessibleDescription(
+            "Colleagues and their status. Enter transfers the selected call to the colleague, "
+            "Shift+Enter consults them first."
+        )
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setIconSize(QSize(12, 12))
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_CALL, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_NAME, COL_STATUS, COL_SINCE):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.transfer_requested.connect(self._transfer_key)
+        self.view.selectionModel().selectionChanged.connect(self.update_buttons)
+        self.model.modelReset.connect(self._restore_selection)
+        self._selected_name: str | None = None
+
+        self.claims_title = QLabel("Now", self)
+        self.claims_list = QListWidget(self)
+        self.claims_list.setObjectName("claimsList")
+        self.claims_list.setAccessibleName("Calls being taken")
+        self.claims_list.setMaximumHeight(72)
+        self.claims_list.setToolTip("Who is answering, picking up or taking which call, live")
+
+        self.transfer_button = QPushButton("&Transfer", self)
+        self.transfer_button.setAccessibleName("Transfer the selected call to the colleague")
+        self.attended_button = QPushButton("&Consult first", self)
+        self.attended_button.setAccessibleName("Attended transfer to the colleague")
+        self.transfer_button.clicked.connect(lambda: self.transfer_clicked.emit(False))
+        self.attended_button.clicked.connect(lambda: self.transfer_clicked.emit(True))
+        transfer_row = QHBoxLayout()
+        transfer_row.addWidget(self.transfer_button)
+        transfer_row.addWidget(self.attended_button)
+
+        self.mode_buttons: dict[SupervisorMode, QPushButton] = {}
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        supervise_row = QHBoxLayout()
+        for mode in SupervisorMode:
+            button = QPushButton(mode.label, self)
+            button.setCheckable(True)
+            button.setAccessibleName(f"{mode.label} (supervisor) on the colleague's call")
+            button.clicked.connect(lambda _checked=False, m=mode: self._mode_clicked(m))
+            self.mode_group.addButton(button)
+            self.mode_buttons[mode] = button
+            supervise_row.addWidget(button)
+        self.stop_button = QPushButton("Sto&p", self)
+        self.stop_button.setAccessibleName("Stop supervising (hang up the supervisor leg)")
+        self.stop_button.clicked.connect(self.stop_supervising_clicked)
+        supervise_row.addWidget(self.stop_button)
+        self.supervise_box = QWidget(self)
+        self.supervise_box.setLayout(supervise_row)
+        supervise_row.setContentsMargins(0, 0, 0, 0)
+
+        self.reason_label = QLabel(self)
+        self.reason_label.setObjectName("teamReason")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setAccessibleName("Why an action is unavailable")
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.settings_button)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.claims_title)
+        layout.addWidget(self.claims_list)
+        layout.addLayout(transfer_row)
+        layout.addWidget(self.supervise_box)
+        layout.addWidget(self.reason_label)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.model.tick)
+        self.set_solo()
+
+    # --- state in -----------------------------------------------------------------------
+
+    def set_solo(self, text: str = SOLO_TEXT) -> None:
+        """No team: say so; everything but the settings button is disabled."""
+        self.team_on = False
+        self._ticker.stop()
+        self.header.setText(text)
+        self._severity("")
+        self.model.set_colleagues([])
+        self.model.set_claims({})
+        self.claims_list.clear()
+        for widget in (self.view, self.claims_list, self.claims_title):
+            widget.setEnabled(False)
+        self.update_buttons()
+
+    def set_team(self, operator: str, supervisor: bool, broker_problem: str | None) -> None:
+        self.team_on = True
+        self.supervisor = supervisor
+        self._ticker.start()
+        for widget in (self.view, self.claims_list, self.claims_title):
+            widget.setEnabled(True)
+        role = " (supervisor)" if supervisor else ""
+        if broker_problem:
+            self.header.setText(f"You are {operator}{role}. ⚠ {broker_problem}")
+        else:
+            self.header.setText(f"You are {operator}{role}; the team broker is connected.")
+        self._severity("warning" if broker_problem else "")
+        self.supervise_box.setVisible(supervisor)
+        self.update_buttons()
+
+    def _severity(self, severity: str) -> None:
+        """The theme's style sheet colours the header by this property (re-polished)."""
+        if self.header.property("severity") != severity:
+            self.header.setProperty("severity", severity)
+            self.header.style().unpolish(self.header)
+            self.header.style().polish(self.header)
+
+    def set_colleagues(self, colleagues: list[Colleague]) -> None:
+        self._selected_name = self._current_name()
+        self.model.set_colleagues(colleagues)
+        self.update_buttons()
+
+    def set_claims(self, claims: dict[str, CallClaim], line: Callable[[CallClaim], str]) -> None:
+        """The live claims, one line each (``line`` words it: "Alex is answering: Ada")."""
+        self.model.set_claims(claims)
+        self.claims_list.clear()
+        for claim in sorted(claims.values(), key=lambda c: (not c.mine, c.operator)):
+            self.claims_list.addItem(line(claim))
+        if not claims:
+            self.claims_list.addItem("Nobody is taking a call right now.")
+
+    def set_selected_call(self, call: Call | None) -> None:
+        self._selected_call = call
+        self.update_buttons()
+
+    def set_supervising(self, state: tuple[str, SupervisorMode] | None) -> None:
+        self._supervising = state
+        self.update_buttons()
+
+    # --- selection ----------------------------------------------------------------------
+
+    def _current_name(self) -> str | None:
+        colleague = self.selected_colleague()
+        return colleague.operator if colleague is not None else self._selected_name
+
+    def _restore_selection(self) -> None:
+        name = self._selected_name
+        row = self.model.row_of(name) if name else None
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def selected_colleague(self) -> Colleague | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.colleague_at(rows[0].row())
+
+    def select_colleague(self, operator: str) -> bool:
+        row = self.model.row_of(operator)
+        if row is None:
+            return False
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    @property
+    def supervising(self) -> tuple[str, SupervisorMode] | None:
+        return self._supervising
+
+    # --- buttons ------------------------------------------------------------------------
+
+    def transfer_state(self) -> Availability:
+        if not self.team_on:
+            return Availability(False, "Team mode is off.")
+        return transfer_availability(self.selected_colleague(), self._selected_call)
+
+    def supervise_state(self) -> Availability:
+        if not self.team_on:
+            return Availability(False, "Team mode is off.")
+        return supervise_availability(self.selected_colleague(), self.supervisor)
+
+    def update_buttons(self, *_args) -> None:
+        transfer = self.transfer_state()
+        for button in (self.transfer_button, self.attended_button):
+            button.setEnabled(transfer.ok)
+        supervise = self.supervise_state()
+        colleague = self.selected_colleague()
+        current = self._supervising
+        on_this = (
+            current is not None
+            and colleague is not None
+            and colleague.call_control_id == current[0]
+        )
+        for mode, button in self.mode_buttons.items():
+            button.setEnabled(supervise.ok)
+            button.setProperty("reason", "" if supervise.ok else supervise.reason)
+            button.setChecked(bool(on_this and current is not None and current[1] is mode))
+        if not on_this:
+            # An exclusive group keeps one button checked: clear them by lifting it briefly.
+            self.mode_group.setExclusive(False)
+            for button in self.mode_buttons.values():
+                button.setChecked(False)
+            self.mode_group.setExclusive(True)
+        self.stop_button.setEnabled(current is not None)
+        self.stop_button.setProperty("reason", "" if current else "You are not on anyone's call.")
+        reasons = [r.reason for r in (transfer,) if not r.ok]
+        if self.supervisor and not supervise.ok and supervise.reason not in reasons:
+            reasons.append(supervise.reason)
+        if not self.team_on:
+            reasons = []
+        self.reason_label.setText(" ".join(reasons))
+        self.reason_label.setVisible(bool(reasons))
+        for button in (self.transfer_button, self.attended_button):
+            button.setProperty("reason", "" if transfer.ok else transfer.reason)
+        self.set_tooltips()
+
+    def set_tooltips(self, keys: dict[str, str] | None = None) -> None:
+        """Tooltips name the action, its key, and (when disabled) why."""
+        if keys is not None:
+            self._keys = dict(keys)
+        keys = self._keys
+        tips = {
+            "transfer": (self.transfer_button, "Blind transfer of the selected call to them"),
+            "attended": (self.attended_button, "Consult them first while the caller waits"),
+            "stop": (self.stop_button, "Hang up your supervisor leg"),
+        }
+        for mode, button in self.mode_buttons.items():
+            tips[mode.value] = (button, _MODE_TIPS[mode])
+        for name, (button, text) in tips.items():
+            key = keys.get(name)
+            tip = f"{text} ({key})" if key else text
+            reason = button.property("reason") or ""
+            if not button.isEnabled() and reason:
+                tip += f"\nUnavailable: {reason}"
+            button.setToolTip(tip)
+
+    def _transfer_key(self, attended: bool) -> None:
+        if self.transfer_state().ok:
+            self.transfer_clicked.emit(attended)
+        else:
+            self.reason_label.setText(self.transfer_state().reason)
+            self.reason_label.show()
+
+    def _mode_clicked(self, mode: SupervisorMode) -> None:
+        self.supervise_clicked.emit(mode)
+        self.update_buttons()  # checked again only once the switch really happened
+
+
+_MODE_TIPS = {
+    SupervisorMode.MONITOR: "Listen to their call; nobody hears you",
+    SupervisorMode.WHISPER: "Speak to your colleague only; the caller does not hear you",
+    SupervisorMode.BARGE: "Join their call: everyone hears everyone",
+}
