@@ -15,10 +15,13 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from console import APP_NAME
 from console.errors import words_for
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -211,15 +214,15 @@ class AppController:
         await done
 
 
-def needs_setup(demo: bool, session: Any) -> bool:
+def needs_setup(demo: bool, session: ConsoleApi) -> bool:
     """First run: a real (not demo) console without an API key (neither keyring nor env).
 
     The session makes its REST client only when it found a key, so no client means no key.
     """
-    return not demo and getattr(session, "client", None) is None
+    return not demo and session.client is None
 
 
-def first_run_dialog(demo: bool, session: Any) -> str | None:
+def first_run_dialog(demo: bool, session: ConsoleApi) -> str | None:
     """The window method to call at start-up: the setup wizard on first run, else nothing."""
     return "open_setup_wizard" if needs_setup(demo, session) else None
 

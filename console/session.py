@@ -31,40 +31,46 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from console import paths
-from console.config import Settings, save_settings, validate_settings
+from console import session_client, session_settings
+from console.config import Settings
 from console.console_metrics import ConsoleMetrics
-from console.db import DATABASE_FILENAME
 from console.db import connect as connect_database
 from console.event_feed import EventFeed
-from console.events.deliveries import ReceivedEvent, ReceiverStats, Rejection
+from console.events.deliveries import ReceivedEvent
 from console.events.journal import Journal, JournalRecord
 from console.events.models import Envelope
 from console.history.entry import CallHistoryEntry
 from console.history.recorder import HistoryRecorder
 from console.history.table import HistoryTable
-from console.ingest.config import IngestConfig
-from console.ingest.host import Ingest, IngestError, IngestListeners, IngestProcess, IngestThread
+from console.ingest.host import Ingest
 from console.ingest.tail import JournalTail
 from console.ingest.view import ReceiverView
 from console.operations import Operations
 from console.operations.errors import OperationError
-from console.operations.health import ClockWatch, Health
-from console.operations.resync import fetch_snapshot
-from console.operations.webhook_target import WebhookHeldError, WebhookPointError, WebhookTarget
+from console.operations.health import Health
+from console.operations.webhook_target import WebhookTarget
 from console.secrets import Secret
-from console.state.checkpoint import Checkpoint, CheckpointTable
+from console.session_api import ClientFactory, SecretsApi, SimulatorApi, TelnyxApi, TunnelFactory
+from console.session_client import MissingClient
+from console.session_files import SessionFiles
+from console.session_housekeeping import run_housekeeping
+from console.session_listeners import Listener, Listeners
+from console.session_receiver import ReceiverLink
+from console.session_resync import Resyncer
+from console.session_state import SessionState
+from console.session_tunnel import WEBHOOK_MEMORY_FILENAME, TunnelLink
+from console.state.checkpoint import Checkpoint
 from console.state.store import Store
-from console.team.settings import team_restart_notes
+from console.tunnel.base import TunnelProvider
+
+__all__ = ["DEMO_NOTICE", "WEBHOOK_MEMORY_FILENAME", "ConsoleSession", "IngestMode"]
 
 if TYPE_CHECKING:
     from console.team.mode import TeamMode  # imported when team mode starts: nats-py is heavy
@@ -73,34 +79,10 @@ log = logging.getLogger(__name__)
 
 #: A resync requested within this many seconds of another is folded into it.
 RESYNC_DEBOUNCE_SECS = 2.0
-TICK_SECS = 1.0
-PRUNE_EVERY_TICKS = 10
-CHECKPOINT_EVERY_TICKS = 30
 HEALTH_EVERY_SECS = 0.2
-#: With calls live and no event for this long, resync (then back off, up to the maximum).
-QUIET_RESYNC_SECS = 60.0
-QUIET_RESYNC_MAX_SECS = 600.0
-#: Without a checkpoint (a first start), the journal is folded from this far back: older
-#: calls have ended and are history (the history recorder folds all of it, in the background).
-NO_CHECKPOINT_WINDOW_SECS = 6 * 3600
-#: A receiver process that stopped by itself is restarted after these waits (then the last).
-INGEST_RESTART_WAITS = (0.5, 2.0, 5.0, 15.0, 30.0)
 IngestMode = Literal["process", "thread"]
 AUDIT_FILENAME = "audit.jsonl"
-WEBHOOK_MEMORY_FILENAME = "webhook-target.json"
 DEMO_NOTICE = "Demo mode: calls are simulated; nothing reaches Telnyx."
-
-Listener = Callable[..., None]
-
-
-class _MissingClient:
-    """Stands in for the REST client until an API key is set: every use says so in words."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise OperationError(
-            "No Telnyx API key is set. Add it in Settings (or start with --demo to try the "
-            "console on the built-in simulator)."
-        )
 
 
 class ConsoleSession:
@@ -109,7 +91,7 @@ class ConsoleSession:
     def __init__(
         self,
         settings: Settings,
-        secrets: Any,
+        secrets: SecretsApi,
         demo: bool = False,
         *,
         data_dir: Path | None = None,
@@ -117,9 +99,9 @@ class ConsoleSession:
         receiver_port: int | None = None,
         simulator_options: dict[str, Any] | None = None,
         demo_traffic: bool = True,
-        tunnel_factory: Callable[[Settings, Any], Any] | None = None,
+        tunnel_factory: TunnelFactory | None = None,
         tunnel_options: dict[str, Any] | None = None,
-        client_factory: Callable[..., Any] | None = None,
+        client_factory: ClientFactory | None = None,
         resync_debounce: float = RESYNC_DEBOUNCE_SECS,
         notices: list[str] | None = None,
         ingest_mode: IngestMode = "thread",
@@ -130,7 +112,7 @@ class ConsoleSession:
         self.secrets = secrets
         self.demo = demo
         self._user_settings = settings  # what is saved: demo overrides never reach the file
-        self._data_dir = data_dir
+        self._files = SessionFiles(data_dir, demo)
         self._settings_path = settings_path
         self._receiver_port = receiver_port
         self._simulator_options = dict(simulator_options or {})
@@ -164,81 +146,65 @@ class ConsoleSession:
             request_resync=self.request_resync,
             verified=lambda: self.receiver.verification_enabled,
         )
-        self.simulator: Any = None
-        self.tunnel: Any = None
-        self.client: Any = None
+        self.simulator: SimulatorApi | None = None
+        self.client: TelnyxApi | None = None
         self.ops: Operations | None = None
         self.health = Health(verification_enabled=settings.verify_signatures)
 
-        self._event_listeners: list[Listener] = []
-        self._rejected_listeners: list[Listener] = []
-        self._health_listeners: list[Listener] = []
-        self._history_listeners: list[Listener] = []
-        self._demo_files: Path | None = None
+        self._event_listeners = Listeners()
+        self._rejected_listeners = Listeners()
+        self._health_listeners = Listeners()
+        self._history_listeners = Listeners()
         self._history_conn: sqlite3.Connection | None = None
         self._history_table: HistoryTable | None = None
-        self._ingest_restart: asyncio.Task[None] | None = None
-        self._last_resync_monotonic = time.monotonic()
-        self._quiet_resync_wait = QUIET_RESYNC_SECS
+        self._receiver_link = ReceiverLink(self)
+        self._state = SessionState(self)
         self._health_refreshed_at = 0.0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick_task: asyncio.Task[None] | None = None
-        self._resync_task: asyncio.Task[None] | None = None
-        self._resync_lock = asyncio.Lock()
-        self._resync_reasons: list[str] = []
-        self._tunnel_unsubscribe: Callable[[], None] | None = None
-        self._webhook = WebhookTarget(None)
+        self._resyncer = Resyncer(self)
+        self._link = TunnelLink(self)
         self._started = False
         self._stopping = False
         # The clock the API stamps events with: the simulator runs its own, faster one.
         self._api_now: Callable[[], datetime] | None = None
 
-    # --- paths ----------------------------------------------------------------------------
+    # --- paths (console/session_files.py) -------------------------------------------------
 
     @property
     def data_dir(self) -> Path:
-        if self._data_dir is None:
-            self._data_dir = paths.data_dir()
-        paths.private_dir(self._data_dir)
-        return self._data_dir
+        return self._files.data_dir
 
     @property
     def files_dir(self) -> Path:
         """Where the journal and the console database live: the data dir, or for a demo a
-        fresh folder of its own for this run (a demo never mixes simulated calls into the
-        real history, nor last demo's calls into this one)."""
-        if not self.demo:
-            return self.data_dir
-        if self._demo_files is None:
-            demos = paths.private_dir(self.data_dir / "demo")
-            _remove_old_demo_runs(demos)
-            self._demo_files = Path(tempfile.mkdtemp(prefix="run-", dir=demos))
-        return self._demo_files
+        fresh folder of its own for this run."""
+        return self._files.files_dir
 
     def _journal_path(self) -> Path:
-        return self.files_dir / paths.JOURNAL_FILENAME
+        return self._files.journal_path
 
     @property
     def database_path(self) -> Path:
-        return self.files_dir / DATABASE_FILENAME
+        return self._files.database_path
 
     # --- listeners ------------------------------------------------------------------------
 
     def on_event(self, callback: Listener) -> Callable[[], None]:
         """``callback(envelope, received)`` after the store applied each new event."""
-        return _add(self._event_listeners, callback)
+        return self._event_listeners.add(callback)
 
     def on_rejected(self, callback: Listener) -> Callable[[], None]:
         """``callback(rejection)`` for each delivery the receiver turned away."""
-        return _add(self._rejected_listeners, callback)
+        return self._rejected_listeners.add(callback)
 
     def on_health(self, callback: Listener) -> Callable[[], None]:
         """``callback()`` whenever ``session.health`` changed."""
-        return _add(self._health_listeners, callback)
+        return self._health_listeners.add(callback)
 
     def on_history(self, callback: Listener) -> Callable[[], None]:
         """``callback(entries)`` with the call history rows written in each batch."""
-        return _add(self._history_listeners, callback)
+        return self._history_listeners.add(callback)
 
     def history_table(self) -> HistoryTable | None:
         """The call history for the window to read (its own connection, on the loop's thread);
@@ -262,7 +228,7 @@ class ConsoleSession:
         updated = self.health.with_(**changes)
         if updated != self.health:
             self.health = updated
-            _fire(self._health_listeners)
+            self._health_listeners.fire()
 
     # --- start ----------------------------------------------------------------------------
 
@@ -278,9 +244,7 @@ class ConsoleSession:
             raise
 
     async def _start(self) -> None:
-        self._webhook = WebhookTarget(
-            None if self.demo else self.data_dir / WEBHOOK_MEMORY_FILENAME
-        )
+        self._link.remember_in(None if self.demo else self.data_dir)
 
         if self.demo:
             from console.events.signature import KeyPair
@@ -293,16 +257,16 @@ class ConsoleSession:
         if self.settings.mode == "team" and not self.demo:
             await self._start_team()  # no receiver: events come from the relay's broker
         else:
-            await self._start_receiver(public_key)
-        await self._start_state()
+            await self._receiver_link.start(public_key)
+        await self._state.start()
 
         notices: list[str] = list(self._start_notices)
         if self.demo:
-            await self._start_simulator()
+            await session_client.start_simulator(self)
             notices.append(DEMO_NOTICE)
         else:
             api_key = await self.secrets.aget(Secret.API_KEY)
-            self.client = self._make_client(api_key) if api_key else None
+            self.client = session_client.make_client(self, api_key) if api_key else None
             if self.client is None:
                 notices.append("No Telnyx API key is set: open Settings to add one, or run --demo.")
                 # Nothing could point Telnyx at a tunnel yet; it starts once setup gives a key.
@@ -310,11 +274,11 @@ class ConsoleSession:
 
         make_operations = self.team.operations if self.team is not None else Operations
         self.ops = make_operations(
-            self.client or _MissingClient(),
+            self.client or MissingClient(),
             self.store,
             self.settings,
             audit=self.data_dir / AUDIT_FILENAME,
-            hold_music_url=self._hold_music_url(),
+            hold_music_url=session_client.hold_music_url(self),
             connection_id=self.settings.connection_id or None,
         )
         self._set_health(notices=tuple(notices))
@@ -325,8 +289,8 @@ class ConsoleSession:
             self._spawn(self._connect(), "session-connect")
         else:
             await self._connect()
-        self._tick_task = asyncio.create_task(self._tick(), name="session-tick")
-        if self.demo and self._demo_traffic:
+        self._tick_task = asyncio.create_task(run_housekeeping(self), name="session-tick")
+        if self.demo and self._demo_traffic and self.simulator is not None:
             self.simulator.start_demo_traffic()
 
     async def _start_team(self) -> None:
@@ -338,7 +302,7 @@ class ConsoleSession:
             password,
             journal_path=self._journal_path(),
             database_path=self.database_path,
-            committed=self._on_committed,
+            committed=self._receiver_link.on_committed,
             request_resync=self.request_resync,
             set_health=self._set_health,
             **self._team_options,
@@ -361,290 +325,32 @@ class ConsoleSession:
             # opens, so the operator can fix the key or the application in Settings.
             log.warning("start-up resync failed: %s", _words(exc))
 
-    def _receiver_port_setting(self) -> int:
-        if self._receiver_port is not None:
-            return self._receiver_port
-        # A demo has no tunnel pointing at a fixed port: any free one, so demos never collide.
-        return 0 if self.demo else self.settings.receiver_port
-
-    def _ingest_config(self, public_key: str | None) -> IngestConfig:
-        return IngestConfig(
-            journal_path=str(self._journal_path()),
-            port=self._receiver_port_setting(),
-            path=self.settings.receiver_path,
-            public_key=public_key,
-            verify_signatures=self.settings.verify_signatures,
-            retention_days=self.settings.event_retention_days,
-        )
-
-    async def _start_receiver(self, public_key: str | None) -> None:
-        """Start the ingest component: the receiver answers Telnyx from now on."""
-        config = self._ingest_config(public_key)
-        listeners = IngestListeners(
-            committed=self._on_committed,
-            rejected=self._on_rejected,
-            stats=self._on_receiver_stats,
-            lost=self._on_ingest_lost,
-            key_error=self._on_key_refused,
-        )
-        ingest: Ingest
-        if self._ingest_mode == "process":
-            ingest = IngestProcess(config, listeners)
-        else:
-            ingest = IngestThread(config, listeners)
-        try:
-            ready = await ingest.start()
-        except OSError as exc:
-            raise OSError(
-                f"The webhook receiver cannot listen on 127.0.0.1:{config.port} "
-                f"({exc.strerror or exc}). Another program (or another copy of the console) "
-                "uses that port: close it or choose another receiver port in Settings."
-            ) from exc
-        except IngestError as exc:
-            if "address already in use" in exc.user_message.lower():
-                raise IngestError(
-                    f"The webhook receiver cannot listen on 127.0.0.1:{config.port}: another "
-                    "program (or another copy of the console) uses that port. Close it or "
-                    "choose another receiver port in Settings."
-                ) from exc
-            raise
-        self.ingest = ingest
-        self.receiver.started(ready)
-        if self.tail is not None:
-            self.tail.notify(ready.last_seq)
-        self._set_health(
-            receiver_url=ready.url,
-            receiver_problem=None,
-            verification_enabled=ready.verification_enabled,
-            key_problem=ready.key_problem,
-        )
-
-    async def _start_state(self) -> None:
-        """Restore the store from the checkpoint, then fold the journal's tail from there."""
-        journal_path = self._journal_path()
-        self.journal = await asyncio.to_thread(Journal, journal_path, readonly=True)
-        checkpoint = await asyncio.to_thread(_load_checkpoint, self.database_path)
-        cursor, envelopes = await asyncio.to_thread(self._checkpoint_events, checkpoint)
-        if checkpoint is not None:
-            self.store.restore(
-                envelopes,
-                pruned_legs=checkpoint.pruned_legs,
-                pruned_conferences=checkpoint.pruned_conferences,
-                conference_names=checkpoint.conference_names,
-            )
-        self.feed.start_at(cursor)
-        self.tail = JournalTail(journal_path)
-        await self.tail.start(cursor, self._fold)
-        self.recorder = HistoryRecorder(
-            journal_path, self.database_path, on_written=self._on_history_written
-        )
-        try:
-            await self.recorder.start()
-        except Exception as exc:
-            # History is a convenience: the live console works without it.
-            log.error("call history is unavailable: %s", _words(exc))
-            self.recorder = None
-
-    def _checkpoint_events(self, checkpoint: Checkpoint | None) -> tuple[int, list[Envelope]]:
-        """The cursor to tail from and the checkpoint's events, read and parsed on a worker
-        thread (the store itself is restored on the loop, where its listeners live)."""
-        journal = self.journal
-        assert journal is not None
-        if checkpoint is None:
-            first = journal.first_seq_received_since(time.time() - NO_CHECKPOINT_WINDOW_SECS)
-            return ((first - 1) if first is not None else journal.last_seq()), []
-        envelopes: list[Envelope] = []
-        for record in journal.records_with_ids(checkpoint.retained_event_ids):
-            try:
-                envelopes.append(record.envelope())
-            except Exception as exc:  # cannot happen for rows the receiver parsed first
-                log.error("journal row %d does not parse: %s", record.seq, exc)
-        return checkpoint.cursor, envelopes
-
     def checkpoint(self) -> Checkpoint:
         """The live state as a checkpoint (read on the loop, where the store is folded)."""
-        legs, conferences = self.store.pruned_ids()
-        return Checkpoint(
-            cursor=self.feed.folded_seq,
-            retained_event_ids=tuple(self.store.retained_event_ids()),
-            pruned_legs=tuple(legs),
-            pruned_conferences=tuple(conferences),
-            conference_names=self.store.conference_names(),
-            saved_at=time.time(),
-        )
+        return self._state.checkpoint()
 
     async def save_checkpoint(self) -> None:
         """Save the checkpoint (off the loop), then let ingest compact what all readers took."""
-        if self.tail is None:
-            return
-        checkpoint = self.checkpoint()
-        try:
-            await asyncio.to_thread(_save_checkpoint, self.database_path, checkpoint)
-        except Exception as exc:
-            log.warning("the state checkpoint was not saved: %s", _words(exc))
-            return
-        taken = checkpoint.cursor
-        if self.recorder is not None:
-            taken = min(taken, self.recorder.folded_seq)
-        if self.ingest is not None:
-            self.ingest.compact_below(taken)
-        elif self.team is not None:
-            self.team.compact_below(taken, self.settings.event_retention_days)
+        await self._state.save()
 
-    async def _start_simulator(self) -> None:
-        from console.simulator import TelnyxSimulator
+    # --- tunnel and webhook URL (console/session_tunnel.py) --------------------------------
 
-        options = {"speed": 1.0, **self._simulator_options}
-        self.simulator = TelnyxSimulator(webhook_url=self.receiver.url, **options)
-        await self.simulator.start(port=0)
-        self._api_now = self.simulator.clock.now
-        # The simulator's account replaces the user's; never saved (see _user_settings).
-        self.settings = self.settings.model_copy(
-            update={
-                "api_base_url": self.simulator.base_url,
-                "connection_id": self.simulator.connection_id,
-                "from_numbers": list(self.simulator.from_numbers),
-            }
-        )
-        self.client = self._make_client(self.simulator.api_key)
-        self._set_health(
-            tunnel_state="demo",
-            tunnel_url=None,
-            webhook_url=self.receiver.url,
-            key_problem=self.receiver.key_problem,
-        )
+    @property
+    def tunnel(self) -> TunnelProvider | None:
+        return self._link.tunnel
 
-    def _make_client(self, api_key: str) -> Any:
-        if self._client_factory is not None:
-            return self._client_factory(api_key, self.settings)
-        from console.telnyx.client import TelnyxClient
-
-        return TelnyxClient(
-            api_key,
-            base_url=self.settings.api_base_url,
-            default_country=self.settings.default_country,
-        )
-
-    def _hold_music_url(self) -> str | None:
-        if self.settings.hold_audio_url:
-            return self.settings.hold_audio_url
-        if self.demo and self.simulator is not None:
-            return self.simulator.hold_music_url  # a real WAV the simulator serves
-        return None
-
-    # --- tunnel and webhook URL -------------------------------------------------------------
+    @property
+    def _webhook(self) -> WebhookTarget:
+        return self._link.webhook
 
     async def _start_tunnel(self) -> None:
-        if self._tunnel_factory is not None:
-            tunnel = self._tunnel_factory(self.settings, self.secrets)
-        else:
-            from console.tunnel import build_tunnel
+        await self._link.start()
 
-            # The agent's pidfile and lock live in this session's data dir.
-            tunnel = build_tunnel(
-                self.settings, self.secrets, state_dir=self.data_dir, **self._tunnel_options
-            )
-        self.tunnel = tunnel
-        self._tunnel_unsubscribe = tunnel.on_state(self._on_tunnel_state)
-        try:
-            await tunnel.start(self.receiver.port)
-        except Exception as exc:
-            message = _words(exc)
-            log.error("tunnel did not start: %s", message)
-            self._set_health(tunnel_state="failed", tunnel_error=message)
-            return
-        self._sync_tunnel_health()
-
-    def _tunnel_down_problem(self) -> str:
-        error = self.health.tunnel_error
-        why = f" ({error.rstrip('.')})" if error else ""
-        if self.settings.tunnel_provider == "ngrok":
-            fix = (
-                "Check the ngrok agent path and authtoken in Settings and save to retry, or "
-                "choose the 'manual' tunnel with your own public URL."
-            )
-        else:
-            fix = "Check the tunnel settings and save to retry."
-        return (
-            f"The {self.settings.tunnel_provider} tunnel is down{why}, so Telnyx cannot reach "
-            f"the console and new calls and call events will not show up. {fix}"
-        )
-
-    def _sync_tunnel_health(self) -> None:
-        tunnel = self.tunnel
-        if tunnel is None:
-            return
-        self._set_health(
-            tunnel_state=str(tunnel.state),
-            tunnel_url=tunnel.public_url,
-            tunnel_error=tunnel.last_error,
-        )
-
-    def _on_tunnel_state(self, status: Any) -> None:
-        before = (self.health.tunnel_state, self.health.tunnel_url)
-        self._sync_tunnel_health()
-        if self._stopping or not self._started:
-            return
-        if str(status.state) == "failed" and before[0] != "failed":
-            # Reconnecting gave up: the application points at a dead URL until it is fixed.
-            self._set_health(webhook_problem=self._tunnel_down_problem())
-            return
-        was_up = before[0] in ("up", "reconnecting")
-        if str(status.state) == "up" and was_up and before != ("up", status.public_url):
-            # A reconnect (maybe with a new URL): re-point the application, then fill the gap.
-            # (A first start, from start() or apply_settings(), points and resyncs itself.)
-            self._spawn(self._after_reconnect(), "tunnel-reconnect")
-
-    async def _after_reconnect(self) -> None:
-        if self.client is not None:
-            await self._point_webhook()
-        self.request_resync("tunnel reconnected")
-
-    def _public_webhook_url(self) -> str | None:
-        tunnel_url = self.tunnel.public_url if self.tunnel is not None else None
-        return self.settings.webhook_url(tunnel_url) if tunnel_url else None
+    async def _restart_tunnel(self) -> None:
+        await self._link.restart()
 
     async def _point_webhook(self, *, take_over: bool = False) -> None:
-        url = self._public_webhook_url()
-        if url is None:
-            problem = None
-            if self.tunnel is not None and str(self.tunnel.state) == "failed":
-                problem = self._tunnel_down_problem()  # the application is left as it was
-            elif self.settings.tunnel_provider == "none":
-                problem = (
-                    "No tunnel is configured: Telnyx can only reach the console if something "
-                    f"forwards {self.settings.receiver_path} to {self.health.receiver_url}."
-                )
-            self._set_health(webhook_url=None, webhook_problem=problem)
-            return
-        if not self.settings.connection_id:
-            self._set_health(
-                webhook_url=None,
-                webhook_problem=(
-                    "Choose the Call Control application in Settings so the console can point "
-                    f"its webhook URL at {url}."
-                ),
-            )
-            return
-        try:
-            await self._webhook.point(
-                self.client, self.settings.connection_id, url, take_over=take_over
-            )
-        except WebhookHeldError as exc:
-            # Not taken silently: the UI offers take_over_webhook() or joining a team.
-            log.warning("%s", exc.user_message)
-            self._set_health(
-                webhook_url=None, webhook_problem=exc.user_message, webhook_held_by=exc.holder.where
-            )
-            self._note_api_result(None)
-            return
-        except WebhookPointError as exc:
-            log.error("%s", exc.user_message)
-            self._set_health(webhook_url=None, webhook_problem=exc.user_message)
-            self._note_api_result(exc.__cause__)
-            return
-        self._note_api_result(None)
-        self._set_health(webhook_url=url, webhook_problem=None, webhook_held_by=None)
+        await self._link.point_webhook(take_over=take_over)
 
     async def take_over_webhook(self) -> None:
         """Point the application at this console although another console holds it (the
@@ -654,6 +360,9 @@ class ConsoleSession:
         await self._point_webhook(take_over=True)
         if self.health.webhook_url is not None:
             self.request_resync("took the webhook URL over")
+
+    async def _restore_webhook_quietly(self) -> None:
+        await self._link.restore_webhook()
 
     def _note_api_result(self, exc: BaseException | None) -> None:
         if exc is None:
@@ -665,10 +374,21 @@ class ConsoleSession:
         reachable = status is not None and status < 500
         self._set_health(api_reachable=reachable, api_last_error=message)
 
+    def _quiet_for(self) -> float | None:
+        """Seconds since the last event (or since the receiver started), if known."""
+        return self._receiver_link.quiet_for()
+
+    async def _restart_receiver(self) -> bool:
+        """Restart the receiver (verification switch, path, port); True if its URL moved."""
+        return await self._receiver_link.restart()
+
+    def _refresh_receiver_health(self) -> None:
+        self._receiver_link.refresh_health()
+
     # --- events ---------------------------------------------------------------------------
 
     def _on_event(self, envelope: Envelope, received: ReceivedEvent) -> None:
-        _fire(self._event_listeners, envelope, received)
+        self._event_listeners.fire(envelope, received)
 
     def _fold(self, records: Sequence[JournalRecord]) -> None:
         self.feed.deliver(records)
@@ -677,99 +397,12 @@ class ConsoleSession:
         now = time.monotonic()
         if now - self._health_refreshed_at >= HEALTH_EVERY_SECS:
             self._health_refreshed_at = now
-            self._refresh_receiver_health()
-
-    def _on_committed(self, seq: int) -> None:
-        if self.tail is not None:
-            self.tail.notify(seq)
-        if self.recorder is not None:
-            self.recorder.notify(seq)
+            self._receiver_link.refresh_health()
 
     def _on_history_written(self, entries: Sequence[CallHistoryEntry]) -> None:
-        _fire(self._history_listeners, entries)
+        self._history_listeners.fire(entries)
 
-    def _on_rejected(self, rejection: Rejection) -> None:
-        _fire(self._rejected_listeners, rejection)
-
-    def _on_receiver_stats(self, stats: ReceiverStats) -> None:
-        self.receiver.stats = stats
-        self._refresh_receiver_health()
-
-    def _on_key_refused(self, detail: str) -> None:
-        self.receiver.key_refused(detail)
-        self._refresh_receiver_health()
-
-    def _on_ingest_lost(self, why: str) -> None:
-        """The receiver process stopped by itself: say so, and start it again."""
-        log.error("%s; restarting it", why)
-        self.receiver.stopped()
-        self._set_health(
-            receiver_problem=(
-                f"The webhook receiver stopped ({why}). The console is restarting it; Telnyx "
-                "retries what was not answered meanwhile."
-            )
-        )
-        if self._stopping or (self._ingest_restart is not None and not self._ingest_restart.done()):
-            return
-        self._ingest_restart = asyncio.create_task(self._restart_ingest(), name="ingest-restart")
-
-    async def _restart_ingest(self) -> None:
-        for attempt in range(1_000_000):
-            wait = INGEST_RESTART_WAITS[min(attempt, len(INGEST_RESTART_WAITS) - 1)]
-            await asyncio.sleep(wait)
-            if self._stopping:
-                return
-            old_url = self.health.receiver_url
-            try:
-                await self._start_receiver(await self._current_public_key())
-                await self._follow_receiver_in_demo(old_url)
-            except Exception as exc:
-                log.error("restarting the webhook receiver failed: %s", _words(exc))
-                continue
-            log.info("the webhook receiver is running again at %s", self.receiver.url)
-            return
-
-    async def _current_public_key(self) -> str | None:
-        if self.demo:
-            return self.simulator.public_key_b64 if self.simulator is not None else None
-        key: str | None = await self.secrets.aget(Secret.PUBLIC_KEY)
-        return key
-
-    def _refresh_receiver_health(self) -> None:
-        stats = self.receiver.stats
-        # The receiver's counters come every quarter second; what was folded is known now.
-        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0) or None
-        pending = self.tail.pending if self.tail is not None else 0
-        if self.team is not None:
-            pending += self.team.source.pending  # still in the broker's stream
-        self._set_health(
-            last_event_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
-            last_delivery_delay=stats.last_delivery_delay,
-            retries_seen=stats.retries_seen,
-            duplicates_seen=stats.duplicates,
-            rejected_count=stats.rejected_total,
-            verification_enabled=self.receiver.verification_enabled,
-            key_problem=self.receiver.key_problem,
-            silence_warning=self._silence(),
-            events_pending=pending,
-        )
-
-    def _quiet_for(self) -> float | None:
-        """Seconds since the last event (or since the receiver started), if known."""
-        stats = self.receiver.stats
-        last = max(stats.last_event_at or 0.0, self.feed.last_received_at or 0.0)
-        last = last or stats.started_at or 0.0
-        return None if not last else time.time() - last
-
-    def _silence(self) -> bool:
-        # A counter, not a scan: this runs on every stats report.
-        limit = self.settings.event_silence_warning_secs
-        if not limit or self.store.live_count == 0:
-            return False
-        quiet = self._quiet_for()
-        return quiet is not None and quiet > limit
-
-    # --- resync ---------------------------------------------------------------------------
+    # --- resync (console/session_resync.py) -----------------------------------------------
 
     def request_resync(self, reason: str) -> None:
         """Ask for a resync soon; requests within the debounce window become one.
@@ -777,98 +410,13 @@ class ConsoleSession:
         Without an API key or an application there is nothing to ask: the request is dropped
         quietly (health already says what setup is missing).
         """
-        if self.client is None or not self.settings.connection_id:
-            log.debug("resync (%s) skipped: no API key or application yet", reason)
-            return
-        self._resync_reasons.append(reason)
-        if self._stopping or (self._resync_task is not None and not self._resync_task.done()):
-            return
-        self._resync_task = asyncio.create_task(self._debounced_resync(), name="session-resync")
-
-    async def _debounced_resync(self) -> None:
-        await asyncio.sleep(self._resync_debounce)  # gather the other requests of one burst
-        reasons = list(dict.fromkeys(self._resync_reasons))
-        self._resync_reasons.clear()
-        try:
-            await self.resync("; ".join(reasons) or "requested")
-        except (OperationError, ValueError) as exc:
-            log.warning("background resync not possible: %s", _words(exc))
-        except Exception as exc:
-            # Recorded in health (last_resync_error); a traceback helps only when it is ours.
-            if getattr(exc, "user_message", None):
-                log.warning("background resync failed: %s", _words(exc))
-            else:
-                log.exception("background resync failed")
+        self._resyncer.request(reason)
 
     async def resync(self, reason: str) -> None:
         """Fetch what is live from the REST API and let the store reconcile (one at a time)."""
-        if self.client is None:
-            raise OperationError("Resync needs the Telnyx API key: add it in Settings.")
-        connection_id = self.settings.connection_id
-        if not connection_id:
-            raise ValueError("Choose the Call Control application in Settings first.")
-        async with self._resync_lock:
-            log.info("resync (%s)", reason)
-            self._last_resync_monotonic = time.monotonic()
-            try:
-                snapshot = await fetch_snapshot(self.client, connection_id, now=self._api_now)
-            except Exception as exc:
-                self._note_api_result(exc)
-                message = _words(exc)
-                self._set_health(last_resync_error=message, last_resync_reason=reason)
-                raise
-            self.store.reconcile(snapshot)
-            self._note_api_result(None)
-            self._set_health(
-                last_resync_at=snapshot.taken_at, last_resync_reason=reason, last_resync_error=None
-            )
+        await self._resyncer.resync(reason)
 
-    # --- housekeeping ---------------------------------------------------------------------
-
-    async def _tick(self) -> None:
-        clock = ClockWatch()
-        ticks = 0
-        while True:
-            await asyncio.sleep(TICK_SECS)
-            ticks += 1
-            try:
-                drift = clock.jumped()
-                if drift is not None:
-                    log.warning("wall clock moved %.0f s against the monotonic clock", drift)
-                    self.request_resync("clock jump or wake from sleep")
-                self._refresh_receiver_health()
-                self._publish_metrics()
-                self._resync_if_quiet()
-                if ticks % PRUNE_EVERY_TICKS == 0:
-                    retention = timedelta(seconds=self.settings.ended_call_retention_secs)
-                    self.store.prune_ended(retention)
-                if ticks % CHECKPOINT_EVERY_TICKS == 0:
-                    await self.save_checkpoint()
-            except Exception:
-                log.exception("session housekeeping failed")
-
-    def _publish_metrics(self) -> None:
-        self.metrics.update(
-            pending=self.tail.pending if self.tail is not None else 0,
-            folded=self.feed.folded_events,
-            live=self.store.live_count,
-            known=len(self.store.calls),
-        )
-        if self.ingest is not None:
-            self.ingest.set_console_metrics(self.metrics.exposition())
-
-    def _resync_if_quiet(self) -> None:
-        """Calls are live but no event came for a while: a lost hangup leaves a call live
-        forever, so ask the API; while it stays quiet, ask less and less often."""
-        quiet = self._quiet_for()
-        if self.store.live_count == 0 or quiet is None or quiet < QUIET_RESYNC_SECS:
-            self._quiet_resync_wait = QUIET_RESYNC_SECS
-            return
-        if time.monotonic() - self._last_resync_monotonic < self._quiet_resync_wait:
-            return
-        self._quiet_resync_wait = min(self._quiet_resync_wait * 2, QUIET_RESYNC_MAX_SECS)
-        self._last_resync_monotonic = time.monotonic()
-        self.request_resync("calls are live but no event arrived for a while")
+    # --- housekeeping (console/session_housekeeping.py) -------------------------------------
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -889,7 +437,12 @@ class ConsoleSession:
         self._stopping = True
         tasks = [
             t
-            for t in (self._tick_task, self._resync_task, self._ingest_restart, *self._tasks)
+            for t in (
+                self._tick_task,
+                self._resyncer.task,
+                self._receiver_link.restart_task,
+                *self._tasks,
+            )
             if t is not None
         ]
         for task in tasks:
@@ -899,13 +452,9 @@ class ConsoleSession:
                 await task
         if self.ops is not None:
             await _quietly("transfers", self.ops.aclose())
-        restore = self.settings.restore_webhook_url_on_exit
-        if restore and self.client is not None and self._webhook.pointed_url is not None:
-            await _quietly("webhook URL restore", self._webhook.restore(self.client))
-        if self._tunnel_unsubscribe is not None:
-            self._tunnel_unsubscribe()
-        if self.tunnel is not None:
-            await _quietly("tunnel stop", self.tunnel.stop())
+        if self.settings.restore_webhook_url_on_exit:
+            await self._link.restore_webhook()
+        await self._link.stop()
         if self.simulator is not None:
             await _quietly("simulator stop", self.simulator.stop())
         if self.client is not None:
@@ -920,7 +469,7 @@ class ConsoleSession:
             self.receiver.stopped()
         if self.tail is not None:
             await _quietly("journal tail stop", self.tail.stop())
-            await _quietly("checkpoint", self._save_final_checkpoint())
+            await _quietly("checkpoint", self._state.save_final())
             self.tail = None
         if self.recorder is not None:
             await _quietly("history recorder stop", self.recorder.stop())
@@ -929,13 +478,14 @@ class ConsoleSession:
         if self.journal is not None:
             self.journal.close()
             self.journal = None
-        if self._demo_files is not None:
-            await asyncio.to_thread(shutil.rmtree, self._demo_files, True)
-            self._demo_files = None
+        await self._files.remove_demo_files()
         self._started = False
 
-    async def _save_final_checkpoint(self) -> None:
-        await asyncio.to_thread(_save_checkpoint, self.database_path, self.checkpoint())
+    def _hold_music_url(self) -> str | None:
+        return session_client.hold_music_url(self)
+
+    async def _replace_client(self) -> None:
+        await session_client.replace_client(self)
 
     # --- settings -------------------------------------------------------------------------
 
@@ -952,143 +502,11 @@ class ConsoleSession:
         A secret given as ``None`` is left as it is; ``""`` removes it. Returns notes for the
         operator ("the tunnel was restarted"...). Raises ``ConfigError``/``ValueError`` for a bad
         value and ``SecretStoreError`` when the keyring cannot save (settings are saved first).
+        Which setting restarts what is the table in console/session_settings.py.
         """
-        if not isinstance(settings, Settings):
-            settings = validate_settings(settings)
-        if public_key:
-            from console.events.signature import load_verify_key
-
-            load_verify_key(public_key)  # a malformed key is refused before anything is saved
-        old = self.settings
-        notes: list[str] = []
-        if self.demo:
-            # Keep the simulator's account live; save the user's own values untouched.
-            demo_fields = ("api_base_url", "connection_id", "from_numbers")
-            saved = settings.model_copy(
-                update={f: getattr(self._user_settings, f) for f in demo_fields}
-            )
-            settings = settings.model_copy(update={f: getattr(old, f) for f in demo_fields})
-        else:
-            saved = settings
-        await asyncio.to_thread(save_settings, saved, self._settings_path)
-        self._user_settings = saved
-        self.settings = settings
-
-        for name, value in (
-            (Secret.API_KEY, api_key),
-            (Secret.PUBLIC_KEY, public_key),
-            (Secret.NGROK_AUTHTOKEN, ngrok_authtoken),
-            (Secret.BROKER_PASSWORD, broker_password),
-        ):
-            if value is not None:
-                await self.secrets.aset(name, value)
-
-        if self.ops is not None:
-            self.ops.settings = settings
-            self.ops.connection_id = settings.connection_id or None
-            self.ops.hold_music_url = self._hold_music_url()
-
-        receiver_moved = False
-        if self.ingest is not None:
-            if public_key is not None and not self.demo:
-                self.ingest.set_public_key(public_key or None)
-                self.receiver.key_changed(public_key or None)
-            receiver_changed = (
-                settings.verify_signatures != old.verify_signatures
-                or settings.receiver_path != old.receiver_path
-                or (
-                    self._receiver_port is None
-                    and not self.demo  # a demo's receiver takes any free port
-                    and settings.receiver_port != old.receiver_port
-                )
-            )
-            if receiver_changed:
-                receiver_moved = await self._restart_receiver()
-                notes.append("The webhook receiver was restarted with the new settings.")
-            self._refresh_receiver_health()
-
-        notes += team_restart_notes(old, settings, self.demo, broker_password is not None)
-        if not self.demo:
-            client_changed = api_key is not None or any(
-                getattr(settings, f) != getattr(old, f) for f in ("api_base_url", "default_country")
-            )
-            if client_changed:
-                await self._replace_client()
-            tunnel_fields = (
-                "tunnel_provider",
-                "manual_public_url",
-                "ngrok_region",
-                "ngrok_domain",
-                "ngrok_path",
-                "receiver_path",
-                "receiver_port",
-            )
-            tunnel_changed = self.team is None and (
-                receiver_moved
-                or ngrok_authtoken is not None
-                or any(getattr(settings, f) != getattr(old, f) for f in tunnel_fields)
-                # First setup: the tunnel waited for an API key, which has just arrived.
-                or (self.tunnel is None and self.client is not None)
-            )
-            application_changed = settings.connection_id != old.connection_id
-            moving = (tunnel_changed or application_changed) and self.client is not None
-            if moving and self._webhook.pointed_url is not None and old.restore_webhook_url_on_exit:
-                await _quietly("webhook URL restore", self._webhook.restore(self.client))
-            if tunnel_changed:
-                await self._restart_tunnel()
-                notes.append("The tunnel was restarted.")
-            if (
-                self.team is None
-                and self.client is not None
-                and (tunnel_changed or application_changed or client_changed)
-            ):
-                await self._point_webhook()
-                with contextlib.suppress(Exception):
-                    await self.resync("settings changed")
-            elif self.team is not None and (application_changed or client_changed):
-                self.request_resync("settings changed")
-        return notes
-
-    async def _restart_receiver(self) -> bool:
-        """Restart the receiver (verification switch, path, port); True if its URL moved."""
-        old_url = self.receiver.url
-        if self.ingest is not None:
-            await self.ingest.stop()
-            self.ingest = None
-        await self._start_receiver(await self._current_public_key())
-        return await self._follow_receiver_in_demo(old_url)
-
-    async def _follow_receiver_in_demo(self, old_url: str | None) -> bool:
-        """True if the receiver's URL moved; a demo's simulator then delivers to the new one."""
-        moved = self.receiver.url != old_url
-        if moved and self.demo and self.client is not None:
-            # The simulator delivers where its application points: follow the receiver.
-            app = await self.client.applications.retrieve(self.settings.connection_id)
-            await self.client.applications.update(
-                app.id,
-                application_name=app.application_name or app.id,
-                webhook_event_url=self.receiver.url,
-            )
-            self._set_health(webhook_url=self.receiver.url)
-        return moved
-
-    async def _replace_client(self) -> None:
-        api_key = await self.secrets.aget(Secret.API_KEY)
-        old = self.client
-        self.client = self._make_client(api_key) if api_key else None
-        if self.ops is not None:
-            self.ops.client = self.client or _MissingClient()
-        if old is not None:
-            await _quietly("client close", old.aclose())
-
-    async def _restart_tunnel(self) -> None:
-        if self._tunnel_unsubscribe is not None:
-            self._tunnel_unsubscribe()
-            self._tunnel_unsubscribe = None
-        if self.tunnel is not None:
-            await _quietly("tunnel stop", self.tunnel.stop())
-        self.tunnel = None
-        await self._start_tunnel()
+        return await session_settings.apply(
+            self, settings, api_key, public_key, ngrok_authtoken, broker_password
+        )
 
     # --- applications and the webhook path -------------------------------------------------
 
@@ -1123,60 +541,8 @@ def _words(exc: BaseException) -> str:
     return words_for(exc)
 
 
-def _add(listeners: list[Listener], callback: Listener) -> Callable[[], None]:
-    listeners.append(callback)
-
-    def remove() -> None:
-        if callback in listeners:
-            listeners.remove(callback)
-
-    return remove
-
-
-def _fire(listeners: list[Listener], *args: Any) -> None:
-    for listener in list(listeners):
-        try:
-            listener(*args)
-        except Exception:
-            # A broken view must not stop the others, nor the webhook pipeline.
-            log.exception("session listener %r failed", listener)
-
-
 async def _quietly(what: str, awaitable: Any) -> None:
     try:
         await awaitable
     except Exception:
         log.exception("%s failed during shutdown", what)
-
-
-def _load_checkpoint(database_path: Path) -> Checkpoint | None:
-    try:
-        conn = connect_database(database_path)
-    except Exception as exc:
-        log.error("the console database cannot be read; starting from the journal: %s", exc)
-        return None
-    try:
-        return CheckpointTable(conn).load()
-    except Exception as exc:
-        log.error("the state checkpoint cannot be read; starting from the journal: %s", exc)
-        return None
-    finally:
-        conn.close()
-
-
-def _save_checkpoint(database_path: Path, checkpoint: Checkpoint) -> None:
-    conn = connect_database(database_path)
-    try:
-        CheckpointTable(conn).save(checkpoint)
-    finally:
-        conn.close()
-
-
-def _remove_old_demo_runs(demos: Path, older_than_secs: float = 86400.0) -> None:
-    """Demo folders a crashed demo left behind (a running demo's folder is younger)."""
-    cutoff = time.time() - older_than_secs
-    with contextlib.suppress(OSError):
-        for run in demos.iterdir():
-            with contextlib.suppress(OSError):
-                if run.is_dir() and run.stat().st_mtime < cutoff:
-                    shutil.rmtree(run, ignore_errors=True)

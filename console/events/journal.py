@@ -307,7 +307,13 @@ class Journal:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def _records(self, where: str = "", params: tuple = (), order: str = "seq", limit=None):
+    def _records(
+        self,
+        where: str = "",
+        params: tuple[object, ...] = (),
+        order: str = "seq",
+        limit: int | None = None,
+    ) -> list[JournalRecord]:
         sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0)}"
@@ -377,7 +383,8 @@ class Journal:
         call_control_id: str | None = None,
     ) -> list[JournalRecord]:
         """The newest ``limit`` records (newest first), optionally of one type or one leg."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if event_type is not None:
             clauses.append("event_type = ?")
             params.append(event_type)
@@ -402,7 +409,8 @@ class Journal:
         ``call_id`` matches a call control, leg, session or conference id exactly;
         ``since``/``until`` bound ``received_at`` (local Unix time).
         """
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if number:
             pattern = "%" + number.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern += "%"
@@ -425,7 +433,7 @@ class Journal:
         return newest[::-1]
 
     def count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        return int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
     def close(self) -> None:
         if self._conn is not None:

@@ -20,8 +20,8 @@ from console.state.entities import Call, CallState, Conference, Participant
 
 if TYPE_CHECKING:
     from console.config import Settings
+    from console.session_api import TelnyxApi
     from console.state.store import Store
-    from console.telnyx.client import TelnyxClient
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ DEFAULT_RING_TIMEOUT = 30
 
 @dataclass
 class OpsContext:
-    client: TelnyxClient
+    client: TelnyxApi
     store: Store
     settings: Settings
     audit: AuditLog

@@ -20,26 +20,23 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from console.errors import words_for
 from console.operations.audit import AuditLog
+from console.operations.conference_ops import ConferenceCommands
 from console.operations.context import (
     DEFAULT_CONFIRM_TIMEOUT,
     DEFAULT_RING_TIMEOUT,
     LegEnded,
     OpsContext,
     ccid_of,
-    conference_id_of,
     hangup_reason,
 )
 from console.operations.errors import ConfirmationTimeout, OperationError
-from console.operations.hold import ensure_conference, move_order, set_hold, set_mute
+from console.operations.hold import ensure_conference, set_hold, set_mute
 from console.operations.ids import (
-    BRIDGE_TAG,
-    CONSOLE_TAG_PREFIX,
     OPERATOR_TAG,
-    PARTICIPANT_TAG,
     new_operation_id,
     operator_step_id,
     own_conference_name,
@@ -49,10 +46,14 @@ from console.operations.transfer import AttendedTransfer, TransferRunner
 from console.state.entities import Call, CallState, RecordingState
 from console.telnyx.phone import normalize_destination, normalize_e164
 
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.session_api import TelnyxApi
+    from console.state.store import Store
+
 log = logging.getLogger(__name__)
 
 _DTMF = re.compile(r"^[0-9A-Da-d*#wW]+$")
-MERGE_CONFERENCE_PREFIX = "console-conf-"
 
 
 class Operations:
@@ -60,9 +61,9 @@ class Operations:
 
     def __init__(
         self,
-        client: Any,
-        store: Any,
-        settings: Any,
+        client: TelnyxApi,
+        store: Store,
+        settings: Settings,
         *,
         audit: AuditLog | Path | str | None = None,
         hold_music_url: str | None = None,
@@ -87,6 +88,7 @@ class Operations:
         if operator_id:
             self._ctx.operator_id = operator_id
         self._transfers = TransferRunner(self._ctx)
+        self._several = ConferenceCommands(self)
         self.recording_format = recording_format
 
     # --- configuration --------------------------------------------------------------------
@@ -96,19 +98,19 @@ class Operations:
         return self._ctx.audit
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self._ctx.settings
 
     @settings.setter
-    def settings(self, settings: Any) -> None:
+    def settings(self, settings: Settings) -> None:
         self._ctx.settings = settings
 
     @property
-    def client(self) -> Any:
+    def client(self) -> TelnyxApi:
         return self._ctx.client
 
     @client.setter
-    def client(self, client: Any) -> None:
+    def client(self, client: TelnyxApi) -> None:
         self._ctx.client = client  # a new API key or base URL: the session swaps the client
 
     @property
@@ -476,152 +478,29 @@ class Operations:
         if call.state in (CallState.RINGING, CallState.QUEUED):
             raise ValueError(f"Only an answered call can be {verb}.")
 
-    # --- several calls --------------------------------------------------------------------
+    # --- several calls (console/operations/conference_ops.py) --------------------------------
 
     async def bridge(self, a: str, b: str) -> None:
-        """Connect two answered calls directly (no conference).
-
-        ``park_after_unbridge: self`` keeps leg A up (parked) when the bridge ends or is
-        broken by moving B into a conference, instead of hanging it up.
-        """
-        ctx = self._ctx
-        if a == b:
-            raise ValueError("Choose two different calls to bridge.")
-        for ccid in (a, b):
-            call = ctx.require_call(ccid)
-            self._require_connected(call, "bridged")
-            if ctx.live_conference_of(call) is not None:
-                raise ValueError("One of the calls is in a conference: use Merge instead.")
-        leg_a = ctx.require_call(a)
-        tag = None if (leg_a.client_state or "").startswith(CONSOLE_TAG_PREFIX) else BRIDGE_TAG
-        async with self._audited("bridge", a, other=b):
-            await ctx.client.calls.bridge(
-                a,
-                call_control_id=b,
-                park_after_unbridge="self",
-                client_state=tag,
-                command_id=step_command_id(new_operation_id(), "bridge"),
-            )
-            ctx.parking.add(a)
-            ctx.note_bridge(a, b)
+        """Connect two answered calls directly (no conference); leg A is parked, not hung up,
+        when the bridge ends."""
+        await self._several.bridge(a, b)
 
     async def merge(self, call_control_ids: list[str]) -> str:
-        """Put the calls in one conference; returns its id.
-
-        If one of them is already in a live conference the others join that one; otherwise a
-        conference is created from the first. A call's bridge partner comes along (so the two
-        keep talking), moved in the order that does not hang either up (``hold.move_order``).
-        Forward-only by design: if a join fails, the calls already joined stay (taking them out
-        again would only park them in silence) and the error says which call could not join.
-        """
-        ctx = self._ctx
-        ccids = list(dict.fromkeys(c for c in call_control_ids if c))
-        if len(ccids) < 2:
-            raise ValueError("Choose at least two calls to merge.")
-        calls = [ctx.require_call(c) for c in ccids]
-        for call in calls:
-            self._require_connected(call, "merged")
-        ordered = self._merge_order(calls)
-        op = new_operation_id()
-        async with self._audited("merge", ccids[0], calls=[c.call_control_id for c in ordered]):
-            conference = next(
-                (c for c in map(ctx.live_conference_of, ordered) if c is not None), None
-            )
-            if conference is None:
-                name = MERGE_CONFERENCE_PREFIX + op[:12]
-                created = await ctx.client.conferences.create(
-                    call_control_id=ordered[0].call_control_id,
-                    name=name,
-                    hold_audio_url=ctx.hold_music_url,
-                    beep_enabled="never",
-                    command_id=step_command_id(op, "create"),
-                )
-                conference_id = conference_id_of(created)
-                ctx.note_conference_name(conference_id, name)
-                await self._joined_or_fail(conference_id, ordered[0].call_control_id)
-            else:
-                conference_id = conference.conference_id
-            for call in ordered:
-                ccid = call.call_control_id
-                if ctx.present(conference_id, ccid) is not None:
-                    continue
-                current = ctx.live_conference_of(ctx.call(ccid) or call)
-                if current is not None:
-                    await self._leave(current.conference_id, ccid, op)
-                await ctx.client.conferences.join(
-                    conference_id,
-                    call_control_id=ccid,
-                    beep_enabled="never",
-                    command_id=step_command_id(op, f"join:{ccid}"),
-                )
-                await self._joined_or_fail(conference_id, ccid)
-        return conference_id
-
-    def _merge_order(self, calls: list[Call]) -> list[Call]:
-        """The calls plus their bridge partners, each pair ordered so neither is hung up."""
-        ctx = self._ctx
-        ordered: list[Call] = []
-        for call in calls:
-            if ctx.live_conference_of(call) is None:
-                first, second = move_order(ctx, call)
-                pair = [first] if second is None else [first, second]
-            else:
-                pair = [call]
-            for leg in pair:
-                if all(leg.call_control_id != o.call_control_id for o in ordered):
-                    ordered.append(leg)
-        return ordered
-
-    async def _joined_or_fail(self, conference_id: str, call_control_id: str) -> None:
-        try:
-            await self._ctx.wait_joined(conference_id, call_control_id)
-        except LegEnded as ended:
-            raise OperationError(
-                f"A call ended ({hangup_reason(ended.call)}) before it joined the conference."
-            ) from None
+        """Put the calls in one conference (an existing live one, or a new one); returns its
+        id. Bridge partners come along; forward-only if a join fails."""
+        return await self._several.merge(call_control_ids)
 
     async def add_participant(self, conference_id: str, to: str) -> str:
-        """Call ``to`` and, once answered, join it to the conference; returns the new leg.
-
-        Returns when the new party is in the conference; busy/no answer raises
-        :class:`OperationError` saying so (the conference is untouched).
-        """
-        ctx = self._ctx
-        ctx.require_conference(conference_id)
-        destination = normalize_destination(to, ctx.settings.default_country)
-        op = new_operation_id()
-        async with self._audited("add participant", conference_id, to=destination):
-            try:
-                return await self._dial_into(
-                    conference_id, destination, PARTICIPANT_TAG, op, from_=ctx.from_number_for()
-                )
-            except OperationError as exc:
-                raise OperationError(f"Could not add {destination}: {exc.user_message}.") from None
+        """Call ``to`` and, once answered, join it to the conference; returns the new leg."""
+        return await self._several.add_participant(conference_id, to)
 
     async def kick(self, conference_id: str, call_control_id: str) -> None:
-        """Remove a participant and end their leg: what operators mean by "kick".
-
-        A plain hangup does both (Telnyx reports participant.left and call.hangup); ``leave``
-        alone would park the leg in silence, still billed.
-        """
-        ctx = self._ctx
-        ctx.require_conference(conference_id)
-        ctx.require_call(call_control_id)
-        if ctx.present(conference_id, call_control_id) is None:
-            raise ValueError("That call is not in this conference.")
-        async with self._audited("kick", call_control_id, conference=conference_id):
-            await ctx.client.calls.hangup(
-                call_control_id, command_id=step_command_id(call_control_id, "hangup")
-            )
+        """Remove a participant and end their leg."""
+        await self._several.kick(conference_id, call_control_id)
 
     async def end_conference(self, conference_id: str) -> None:
         """End the conference; Telnyx hangs up everyone still in it."""
-        ctx = self._ctx
-        ctx.require_conference(conference_id)
-        async with self._audited("end conference", conference_id):
-            await ctx.client.conferences.end(
-                conference_id, command_id=step_command_id(conference_id, "end")
-            )
+        await self._several.end_conference(conference_id)
 
     async def pick_from_queue(self, call_control_id: str) -> None:
         """Take a waiting call out of its queue; with an operator endpoint, connect it to them."""

@@ -27,9 +27,7 @@ import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -38,10 +36,10 @@ from console.events.models import (
     Envelope,
     GenericEvent,
     Payload,
-    decode_client_state,
 )
-from console.state.changes import ChangeListener, Changes, EntityChanges, K
+from console.state.changes import ChangeListener, Changes
 from console.state.conferences import CONFERENCE_KINDS, ConferenceFold, proves_conference
+from console.state.diffing import diff, diff_conference
 from console.state.entities import Call, Conference, Participant, Queue, RecordingState
 from console.state.facts import (
     BridgeMark,
@@ -52,8 +50,10 @@ from console.state.facts import (
     ParticipantMark,
     RecordingMark,
 )
+from console.state.indexes import LegIndex, Memberships, PrunedIds
 from console.state.legs import LegFold, proves_leg
 from console.state.projection import find_partner, project_conference, project_leg, project_queue
+from console.state.resync_facts import legs_in
 from console.state.slim import SlimPayload, slim
 from console.state.snapshot import Snapshot
 from console.state.timeline import Entry, Timeline, aware
@@ -65,8 +65,6 @@ _PARTICIPANT_KINDS = frozenset({"conference.participant.joined", "conference.par
 _LEG_PREFIXES = ("call.", "streaming.")
 #: One copy of each event type string for all the entries, not one per parsed webhook.
 _KINDS = {kind: kind for kind in EVENT_MODELS}
-#: Pruned legs/conferences remembered (to keep their late events out of the tables).
-MAX_PRUNED_REMEMBERED = 20_000
 
 
 def _utc_now() -> datetime:
@@ -100,21 +98,14 @@ class Store:
         self._calls: dict[str, Call] = {}
         self._conferences: dict[str, Conference] = {}
         self._queues: dict[str, Queue] = {}
-        self._by_leg_id: dict[str, str] = {}
-        self._by_session: dict[str, set[str]] = defaultdict(set)
-        self._queue_members: dict[str, set[str]] = defaultdict(set)
-        self._memberships: dict[str, set[str]] = defaultdict(set)  # ccid -> conference ids
-        # conference id -> legs whose fold names it (Call.conference_id). Not the same as the
-        # participants: a leg can join after the conference ended (no participant then), or be
-        # dropped from the participants by a resync while its own timeline still says joined.
-        # Their rows show the conference's liveness (project_leg), so they are re-derived with it.
-        self._by_conference: dict[str, set[str]] = defaultdict(set)
+        self._legs_index = LegIndex()  # leg id, call session, conference, queue -> legs
+        self._memberships = Memberships()  # leg -> conferences whose participants name it
         # queue name -> field -> (entry key, value): the newest report wins, whatever the order.
         self._queue_reports: dict[str, dict[str, tuple[Any, int | None]]] = {}
         # Late events for these (call.cost, a redelivery) are history, not new rows. Kept in
         # the order pruned and bounded (a redelivery comes within hours, not months).
-        self._pruned_legs: dict[str, None] = {}
-        self._pruned_conferences: dict[str, None] = {}
+        self._pruned_legs = PrunedIds()
+        self._pruned_conferences = PrunedIds()
         self._live_count = 0  # calls whose is_live holds: a counter, never a scan
 
     # --- reading ---------------------------------------------------------------------------
@@ -146,11 +137,11 @@ class Store:
         return sorted(live, key=lambda c: (c.started_at or never, c.call_control_id))
 
     def call_for_leg_id(self, call_leg_id: str) -> Call | None:
-        ccid = self._by_leg_id.get(call_leg_id)
+        ccid = self._legs_index.leg_for(call_leg_id)
         return self._calls.get(ccid) if ccid is not None else None
 
     def calls_in_session(self, call_session_id: str) -> list[Call]:
-        ccids = sorted(self._by_session.get(call_session_id, ()))
+        ccids = sorted(self._legs_index.in_session(call_session_id))
         return [self._calls[c] for c in ccids if c in self._calls]
 
     def conference(self, conference_id: str) -> Conference | None:
@@ -267,17 +258,11 @@ class Store:
         changes = self.rebuild(envelopes)
         for ccid in pruned_legs:
             if ccid not in self._leg_logs:
-                self._note_pruned(self._pruned_legs, ccid)
+                self._pruned_legs.add(ccid)
         for cid in pruned_conferences:
             if cid not in self._conference_logs:
-                self._note_pruned(self._pruned_conferences, cid)
+                self._pruned_conferences.add(cid)
         return changes
-
-    @staticmethod
-    def _note_pruned(pruned: dict[str, None], key: str) -> None:
-        pruned[key] = None
-        while len(pruned) > MAX_PRUNED_REMEMBERED:
-            del pruned[next(iter(pruned))]
 
     def _take(self, envelope: Envelope) -> tuple[set[str], set[str], set[str]] | None:
         """File a webhook in the timelines it concerns; None if it is a repeat or not modelled.
@@ -319,7 +304,7 @@ class Store:
 
     def _last_webhook_of_leg(self, payload: Payload) -> SlimPayload | None:
         """What we kept of the webhook filed last for the leg ``payload`` is about, if any."""
-        ccid = payload.call_control_id or self._by_leg_id.get(payload.call_leg_id or "")
+        ccid = payload.call_control_id or self._legs_index.leg_for(payload.call_leg_id or "")
         timeline = self._leg_logs.get(ccid) if ccid else None
         last = timeline.last_added() if timeline is not None else None
         return last.payload if last is not None and isinstance(last.payload, SlimPayload) else None
@@ -331,7 +316,7 @@ class Store:
         payload = entry.payload
         ccid: str | None = payload.call_control_id
         if ccid is None and payload.call_leg_id:
-            ccid = self._by_leg_id.get(payload.call_leg_id)
+            ccid = self._legs_index.leg_for(payload.call_leg_id)
             if ccid is None:
                 self._orphans[payload.call_leg_id].append(entry)
                 return None
@@ -406,7 +391,7 @@ class Store:
         """Correct the state by what the REST API listed at ``snapshot.taken_at``."""
         at = aware(snapshot.taken_at)
         entry_id = f"resync@{at.isoformat()}"
-        seen = self._legs_in(snapshot)
+        seen = legs_in(snapshot)
         legs: set[str] = set()
         for ccid, facts in seen.items():
             if ccid not in self._pruned_legs:
@@ -449,48 +434,6 @@ class Store:
             queues.add(queue.name)
         return self._notify(self._refresh(legs, conferences, queues))
 
-    @staticmethod
-    def _legs_in(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
-        """Every leg the snapshot shows alive, with what it says about each (LegSeen fields)."""
-        seen: dict[str, dict[str, Any]] = defaultdict(dict)
-
-        def fill(ccid: str, **facts: Any) -> None:
-            known = seen[ccid]  # listed, even if with nothing but its id
-            for name, value in facts.items():
-                if value is not None:
-                    known.setdefault(name, value)
-
-        for call in snapshot.active_calls:
-            fill(
-                call.call_control_id,
-                call_leg_id=call.call_leg_id,
-                call_session_id=call.call_session_id,
-                client_state=decode_client_state(call.client_state),
-                call_duration=call.call_duration,
-            )
-        for conference in snapshot.conferences:
-            if conference.is_live:
-                for p in conference.participants:
-                    if p.present:
-                        fill(
-                            p.call_control_id,
-                            conference_id=conference.id,
-                            call_leg_id=p.call_leg_id,
-                        )
-        for queue in snapshot.queues:
-            for q in queue.calls:
-                fill(
-                    q.call_control_id,
-                    queue_name=queue.name,
-                    queue_position=q.queue_position,
-                    enqueued_at=q.enqueued_at,
-                    call_leg_id=q.call_leg_id,
-                    call_session_id=q.call_session_id,
-                    from_=q.from_,
-                    to=q.to,
-                )
-        return dict(seen)
-
     # --- pruning ---------------------------------------------------------------------------
 
     def prune_ended(self, older_than: timedelta) -> Changes:
@@ -505,7 +448,7 @@ class Store:
         live = [c for c in self._folded_legs.values() if c.is_live]
         keep = {c.bridged_to for c in self._calls.values() if c.is_live}
         for session in {c.call_session_id for c in live if c.call_session_id}:
-            keep |= self._by_session.get(session, set())
+            keep |= self._legs_index.in_session(session)
         for conference in self._folded_conferences.values():
             if conference.is_live:
                 keep |= {p.call_control_id for p in conference.present_participants()}
@@ -517,15 +460,15 @@ class Store:
         for cid, conference in list(self._conferences.items()):
             if conference.ended_at is None or conference.ended_at >= cutoff:
                 continue
-            if any(self._folded_legs[c].is_live for c in self._by_conference.get(cid, ())):
+            if any(self._folded_legs[c].is_live for c in self._legs_index.naming_conference(cid)):
                 continue
             for ccid in conference.participants:
                 changes.participants.remove((cid, ccid))
-                self._memberships.get(ccid, set()).discard(cid)
+                self._memberships.leave(ccid, cid)
             del self._conferences[cid], self._folded_conferences[cid]
             self._forget_ids(self._conference_logs.pop(cid))
-            self._by_conference.pop(cid, None)
-            self._note_pruned(self._pruned_conferences, cid)
+            self._legs_index.forget_conference(cid)
+            self._pruned_conferences.add(cid)
             changes.conferences.remove(cid)
         # Timelines that never became a row (a stray call.cost...) and unclaimed orphans.
         for ccid, timeline in list(self._leg_logs.items()):
@@ -543,11 +486,11 @@ class Store:
 
     def _forget_leg(self, ccid: str) -> None:
         call = self._folded_legs.pop(ccid)
-        self._unindex(ccid, call)
-        self._memberships.pop(ccid, None)
+        self._legs_index.unindex(ccid, call)
+        self._memberships.forget(ccid)
         self._set_call(ccid, None)
         self._forget_ids(self._leg_logs.pop(ccid))
-        self._note_pruned(self._pruned_legs, ccid)
+        self._pruned_legs.add(ccid)
 
     def _forget_ids(self, timeline: Timeline) -> None:
         # Its late duplicates are stopped by the pruned set: the ids need not stay (memory
@@ -583,7 +526,7 @@ class Store:
                     affected_queues.add(call.queue_name)
                 if call.bridged_to:
                     affected_legs.add(call.bridged_to)
-            affected_conferences |= self._memberships.get(ccid, set())
+            affected_conferences |= self._memberships.of(ccid)
             if (public := self._calls.get(ccid)) and public.bridged_to:
                 affected_legs.add(public.bridged_to)
 
@@ -598,16 +541,16 @@ class Store:
             old_conference = self._conferences.get(cid)
             # Calls mirror their participant (present, muted, on hold): only those that differ
             # need a new look...
-            affected_legs |= self._diff_conference(changes, old_conference, conference)
+            affected_legs |= diff_conference(changes, old_conference, conference)
             # ...and every leg that names the conference shows whether it is still going (an
             # ended one parks it), participant or not: a late join, or one a resync removed.
             if old_conference is None or old_conference.is_live != conference.is_live:
-                affected_legs |= self._by_conference.get(cid, set())
+                affected_legs |= self._legs_index.naming_conference(cid)
             self._conferences[cid] = conference
 
         for name in affected_queues:
             reports = self._queue_reports.get(name, {})
-            members = self._queue_members.get(name, set())
+            members = self._legs_index.in_queue(name)
             queue = project_queue(
                 name,
                 (self._folded_legs[c] for c in members),
@@ -615,7 +558,7 @@ class Store:
                 max_size=reports.get("max_size", (None, None))[1],
             )
             old_queue = self._queues.get(name)
-            _diff(changes.queues, name, old_queue, queue)
+            diff(changes.queues, name, old_queue, queue)
             self._queues[name] = queue
             # Calls show their position: re-derive those whose entry moved, came or went.
             old_entries = old_queue.entries if old_queue is not None else {}
@@ -624,21 +567,21 @@ class Store:
                     affected_legs.add(ccid)
 
         for session in sessions:
-            affected_legs |= self._by_session.get(session, set())
+            affected_legs |= self._legs_index.in_session(session)
         for ccid in affected_legs:
             folded_leg = self._folded_legs.get(ccid)
             if folded_leg is None:
                 if self._set_call(ccid, None) is not None:  # its timeline proves it no more
                     changes.calls.remove(ccid)
                 continue
-            peers = self._by_session.get(folded_leg.call_session_id or "", set())
+            peers = self._legs_index.in_session(folded_leg.call_session_id or "")
             call = project_leg(
                 folded_leg,
                 partner=find_partner(folded_leg, self._folded_legs, peers),
                 conference=self._conferences.get(folded_leg.conference_id or ""),
                 queue=self._queues.get(folded_leg.queue_name or ""),
             )
-            _diff(changes.calls, ccid, self._set_call(ccid, call), call)
+            diff(changes.calls, ccid, self._set_call(ccid, call), call)
         return changes
 
     def _refold_leg(self, ccid: str) -> tuple[Call | None, Call | None]:
@@ -653,9 +596,8 @@ class Store:
                 timeline.add(entry)
             call = self._fold_leg(ccid, timeline)
         if before is not None:
-            self._unindex(ccid, before)
-        if call.call_leg_id:
-            self._by_leg_id[call.call_leg_id] = ccid
+            self._legs_index.unindex(ccid, before)
+        self._legs_index.note_leg_id(ccid, call)
         if not proves_leg(timeline):
             # Only media/DTMF events so far: a history, not yet a call row. Or no longer one: a
             # resync's entry is replaced by a later listing taken at the same instant, and what
@@ -663,28 +605,13 @@ class Store:
             self._folded_legs.pop(ccid, None)
             return before, None
         self._folded_legs[ccid] = call
-        if call.call_session_id:
-            self._by_session[call.call_session_id].add(ccid)
-        if call.conference_id:
-            self._by_conference[call.conference_id].add(ccid)
-        if call.queue_name and call.is_live:
-            self._queue_members[call.queue_name].add(ccid)
+        self._legs_index.index(ccid, call)
         return before, call
 
     def _fold_leg(self, ccid: str, timeline: Timeline) -> Call:
         # Usually steps just the new entries: see timeline.py.
         fold = timeline.fold(lambda: LegFold(ccid), from_scratch=not self._incremental)
         return fold.call
-
-    def _unindex(self, ccid: str, call: Call) -> None:
-        if call.call_session_id:
-            self._by_session[call.call_session_id].discard(ccid)
-        if call.queue_name:
-            self._queue_members[call.queue_name].discard(ccid)
-        if call.conference_id:
-            self._by_conference[call.conference_id].discard(ccid)
-        if call.call_leg_id and self._by_leg_id.get(call.call_leg_id) == ccid:
-            del self._by_leg_id[call.call_leg_id]
 
     def _refold_conference(self, cid: str) -> None:
         timeline = self._conference_logs.get(cid)
@@ -696,7 +623,7 @@ class Store:
         conference = self._fold_conference(cid, timeline)
         self._folded_conferences[cid] = conference
         for ccid in conference.participants:
-            self._memberships[ccid].add(cid)
+            self._memberships.add(ccid, cid)
 
     def _fold_conference(self, cid: str, timeline: Timeline) -> Conference:
         name = self._conference_names.get(cid)
@@ -717,44 +644,7 @@ class Store:
         for ccid in conference.participants:
             changes.participants.remove((cid, ccid))
         changes.conferences.remove(cid)
-        return set(conference.participants) | self._by_conference.get(cid, set())
-
-    @staticmethod
-    def _diff_conference(changes: Changes, old: Conference | None, new: Conference) -> set[str]:
-        """Record what differs; return the call_control_ids whose participant changed."""
-        before = old.participants if old is not None else {}
-        differing = set()
-        presence_changed = False
-        for ccid in before.keys() | new.participants.keys():
-            was, now = before.get(ccid), new.participants.get(ccid)
-            # Folds share the participants they did not change: `is` skips comparing those.
-            if was is not now and was != now:
-                _diff(changes.participants, (new.conference_id, ccid), was, now)
-                differing.add(ccid)
-                presence_changed = presence_changed or _present(was) != _present(now)
-        # The row shows the conference's own fields and who is present (not their mute/hold).
-        if old is None:
-            changes.conferences.add(new.conference_id)
-        elif presence_changed or _own_fields(old) != _own_fields(new):
-            changes.conferences.change(new.conference_id)
-        return differing
-
-
-def _present(participant: Participant | None) -> bool:
-    return participant is not None and participant.present
-
-
-#: A conference's fields but its participants, as a tuple.
-_own_fields = attrgetter(*(f.name for f in fields(Conference) if f.name != "participants"))
-
-
-def _diff(kind: EntityChanges[K], key: K, old: object, new: object) -> None:
-    if old is None and new is not None:
-        kind.add(key)
-    elif new is None and old is not None:
-        kind.remove(key)
-    elif old != new:
-        kind.change(key)
+        return set(conference.participants) | self._legs_index.naming_conference(cid)
 
 
 def _field(payload: Payload, name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -14,90 +14,27 @@ from console.operations.errors import TransferCancelled
 from console.operations.transfer import TransferState
 from console.state.entities import Call, CallState, RecordingState
 from console.ui import icons
+from console.ui.action_specs import SPECS, TOGGLE_TEXTS, ActionContext
 from console.ui.calls_model import is_up
-from console.ui.formatting import conference_title, hangup_text, party, state_text
+from console.ui.formatting import caller_words, far_party, hangup_text, state_text
 from console.ui.messages import action_failed, claim_taken, describe_error
+from console.ui.multi_leg_actions import MultiLegHandlers
 from console.ui.pending import PendingOps
 from console.ui.ringing_calls import RingingCalls, rings_in
 from console.ui.validation import check_dtmf, normalize_target
 
+if TYPE_CHECKING:
+    from console.operations.transfer import AttendedTransfer
+    from console.session_api import CallOps, ConsoleApi
+    from console.state.store import Store
+
+__all__ = ["ENDED_NOTES_KEPT", "SPECS", "TOGGLE_TEXTS", "ActionContext", "CallActions"]
+
 log = logging.getLogger(__name__)
-
-
-class ActionContext(Protocol):
-    """What the actions need from the window (kept small so it can be faked)."""
-
-    def selected_ccids(self) -> list[str]: ...
-    def selected_conference(self) -> str | None: ...
-    def selected_participant(self) -> tuple[str, str] | None: ...
-    def selected_waiter(self) -> str | None: ...
-    def default_country(self) -> str | None: ...
-    def open_prompt(
-        self, title: str, label: str, validate: Callable[[str], str], on_value, placeholder: str
-    ) -> Any: ...
-    def confirm(self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> Any: ...
-    def notify_error(self, text: str) -> None: ...
-    def show_status(self, text: str) -> None: ...
-    def notify_info(self, text: str) -> None: ...
-    def focus_dialer(self) -> None: ...
-    def open_settings(self) -> None: ...
-
-
-# name: (text, icon, shortcut, what it does)
-SPECS: dict[str, tuple[str, str | None, str, str]] = {
-    "dial": ("&Dial…", "dial", "Ctrl+D", "Go to the dialer"),
-    "answer": ("&Answer", "answer", "F5", "Answer the selected ringing call"),
-    "reject": ("&Reject", "reject", "F6", "Reject the selected ringing call"),
-    "hangup": ("&Hang up", "hangup", "F8", "Hang up the selected calls"),
-    "hold": ("H&old", "hold", "F7", "Put the selected calls on hold (or take them off)"),
-    "mute": ("&Mute", "mute", "F9", "Mute the selected calls (or unmute)"),
-    "record": ("Re&cord", "record", "Ctrl+R", "Start or stop recording the selected call"),
-    "record_pause": ("&Pause recording", "pause", "Ctrl+Shift+R", "Pause or resume recording"),
-    "transfer": ("&Transfer…", "transfer", "Ctrl+T", "Blind transfer to a number or SIP URI"),
-    "attended_transfer": (
-        "Attended tra&nsfer…",
-        "attended",
-        "Ctrl+Shift+T",
-        "Consult the target while the caller waits on hold",
-    ),
-    "complete_transfer": (
-        "Co&mplete transfer",
-        "complete",
-        "Ctrl+Shift+Y",
-        "Connect the caller to the consulted party",
-    ),
-    "cancel_transfer": (
-        "Cance&l transfer",
-        "cancel",
-        "Ctrl+Shift+X",
-        "Hang up the consultation and return to the caller",
-    ),
-    "bridge": ("&Bridge", "bridge", "Ctrl+B", "Connect the two selected calls"),
-    "merge": ("Merge into &conference", "merge", "Ctrl+Shift+M", "Merge selected calls"),
-    "add_participant": (
-        "&Add participant…",
-        "add_participant",
-        "Ctrl+Shift+A",
-        "Dial a number into the selected conference",
-    ),
-    "kick": ("&Kick participant", "kick", "Ctrl+K", "Remove the participant from its conference"),
-    "end_conference": ("&End conference", "end_conference", "Ctrl+Shift+E", "End the conference"),
-    "send_dtmf": ("Send DT&MF…", "dtmf", "Ctrl+Shift+D", "Send touch tones to the selected call"),
-    "pick": ("&Pick from queue", "pick", "Ctrl+P", "Answer the selected waiting call"),
-    "settings": ("&Settings…", "settings", "Ctrl+,", "Account, numbers, tunnel and security"),
-}
 
 
 #: Operator-ended calls whose note is kept (far more than the table shows at once).
 ENDED_NOTES_KEPT = 1000
-
-# The two labels of each toggling action (off, on); the toolbar reserves room for the longer.
-TOGGLE_TEXTS: dict[str, tuple[str, str]] = {
-    "hold": ("H&old", "Unh&old"),
-    "mute": ("&Mute", "Un&mute"),
-    "record": ("Re&cord", "Stop re&cording"),
-    "record_pause": ("&Pause recording", "Res&ume recording"),
-}
 
 
 class CallActions(QObject):
@@ -106,7 +43,13 @@ class CallActions(QObject):
 
     finished = Signal(str, bool)  # action label, succeeded
 
-    def __init__(self, session, context: ActionContext, pending: PendingOps, parent=None):
+    def __init__(
+        self,
+        session: ConsoleApi,
+        context: ActionContext,
+        pending: PendingOps,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.context = context
@@ -148,6 +91,7 @@ class CallActions(QObject):
             self.all[name].setCheckable(True)
         self.dial.triggered.connect(lambda: context.focus_dialer())
         self.settings.triggered.connect(lambda: context.open_settings())
+        handlers = self._multi_leg = MultiLegHandlers(self)
         self.answer.triggered.connect(self._answer)
         self.reject.triggered.connect(self._reject)
         self.hangup.triggered.connect(self._hangup)
@@ -155,15 +99,15 @@ class CallActions(QObject):
         self.mute.triggered.connect(self._mute)
         self.record.triggered.connect(self._record)
         self.record_pause.triggered.connect(self._record_pause)
-        self.transfer.triggered.connect(self._transfer)
-        self.attended_transfer.triggered.connect(self._attended_transfer)
-        self.complete_transfer.triggered.connect(self._complete_transfer)
-        self.cancel_transfer.triggered.connect(self._cancel_transfer)
-        self.bridge.triggered.connect(self._bridge)
-        self.merge.triggered.connect(self._merge)
-        self.add_participant.triggered.connect(self._add_participant)
-        self.kick.triggered.connect(self._kick)
-        self.end_conference.triggered.connect(self._end_conference)
+        self.transfer.triggered.connect(handlers.transfer)
+        self.attended_transfer.triggered.connect(handlers.attended_transfer)
+        self.complete_transfer.triggered.connect(handlers.complete_transfer)
+        self.cancel_transfer.triggered.connect(handlers.cancel_transfer)
+        self.bridge.triggered.connect(handlers.bridge)
+        self.merge.triggered.connect(handlers.merge)
+        self.add_participant.triggered.connect(handlers.add_participant)
+        self.kick.triggered.connect(handlers.kick)
+        self.end_conference.triggered.connect(handlers.end_conference)
         self.send_dtmf.triggered.connect(self._send_dtmf)
         self.pick.triggered.connect(self._pick)
         self.update()
@@ -206,11 +150,11 @@ class CallActions(QObject):
     # --- state ----------------------------------------------------------------------------
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.session.store
 
     @property
-    def ops(self):
+    def ops(self) -> CallOps:
         ops = self.session.ops
         if ops is None:  # the session builds its operations when it starts
             raise ValueError("The console is still connecting; try again in a moment.")
@@ -220,9 +164,10 @@ class CallActions(QObject):
         calls = (self.store.call(c) for c in self.context.selected_ccids())
         return [c for c in calls if c is not None]
 
-    def current_transfer(self):
+    def current_transfer(self) -> AttendedTransfer | None:
         """The attended transfer the selection is part of; else the only one in progress."""
-        transfers = list(getattr(self.session.ops, "attended_transfers", None) or [])
+        ops = self.session.ops
+        transfers = list(ops.attended_transfers) if ops is not None else []
         selected = set(self.context.selected_ccids())
         for transfer in transfers:
             if {transfer.caller_ccid, transfer.consult_ccid} & selected:
@@ -299,8 +244,8 @@ class CallActions(QObject):
 
     def transferred_to(self, ccid: str) -> str | None:
         """Where this console blind-transferred the call (or the leg it was connected to)."""
-        check = getattr(self.session.ops, "transferred_to", None)
-        return check(ccid) if callable(check) else None
+        ops = self.session.ops
+        return ops.transferred_to(ccid) if ops is not None else None
 
     def _settle(self) -> None:
         """Rows whose end was asked for stay pending until the store says they ended; a call
@@ -569,141 +514,6 @@ class CallActions(QObject):
     def _target_validator(self) -> Callable[[str], str]:
         return lambda text: normalize_target(text, self.context.default_country())
 
-    def _transfer(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-
-        def go(to: str) -> None:
-            self.run("Transfer", lambda: self.ops.transfer(ccid, to), [ccid], "transferring…")
-
-        self.context.open_prompt(
-            "Transfer call",
-            "Transfer the call to (number or SIP address):",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123 or sip:desk@example.com",
-        )
-
-    def _attended_transfer(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-
-        def go(to: str) -> None:
-            self.run(
-                "Attended transfer",
-                lambda: self.ops.start_attended_transfer(ccid, to),
-                [ccid],
-                "consulting…",
-                done_text=f"Consulting {to}: Complete or Cancel the transfer when ready.",
-            )
-
-        self.context.open_prompt(
-            "Attended transfer",
-            "Consult (number or SIP address); the caller waits on hold:",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123",
-        )
-
-    def _complete_transfer(self) -> None:
-        transfer = self.current_transfer()
-        if transfer is not None:
-            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
-            self.run(
-                "Complete transfer",
-                lambda: self.ops.complete_attended_transfer(transfer),
-                legs,
-                "completing transfer…",
-                busy_key="transfer",
-            )
-
-    def _cancel_transfer(self) -> None:
-        transfer = self.current_transfer()
-        if transfer is not None:
-            legs = [c for c in (transfer.caller_ccid, transfer.consult_ccid) if c]
-
-            def cancelled(_result: Any) -> None:
-                if transfer.consult_ccid:
-                    self.ended_notes[transfer.consult_ccid] = "Consultation cancelled by you"
-
-            self.run(
-                "Cancel transfer",
-                lambda: self.ops.cancel_attended_transfer(transfer),
-                legs,
-                "cancelling transfer…",
-                busy_key="transfer",
-                on_success=cancelled,
-                done_text="Transfer cancelled: the caller is back and off hold.",
-            )
-
-    def _bridge(self) -> None:
-        calls = self._calls()
-        if len(calls) == 2:
-            a, b = (c.call_control_id for c in calls)
-            self.run("Bridge", lambda: self.ops.bridge(a, b), [a, b], "bridging…")
-
-    def _merge(self) -> None:
-        ccids = [c.call_control_id for c in self._calls()]
-        if len(ccids) >= 2:
-            self.run("Merge", lambda: self.ops.merge(ccids), ccids, "merging…")
-
-    def _add_participant(self) -> None:
-        cid = self._conference_for_actions()
-        if cid is None:
-            return
-
-        def go(to: str) -> None:
-            self.run(
-                "Add participant",
-                lambda: self.ops.add_participant(cid, to),
-                busy_key="conference",
-            )
-
-        self.context.open_prompt(
-            "Add participant",
-            "Dial into the conference (number or SIP address):",
-            self._target_validator(),
-            go,
-            "+1 202 555 0123",
-        )
-
-    def _kick(self) -> None:
-        selected = self.context.selected_participant()
-        if selected:
-            cid, ccid = selected
-            self.run(
-                "Kick",
-                lambda: self.ops.kick(cid, ccid),
-                [ccid],
-                "removing…",
-                on_success=self._ended_by_operator(ccid, "Removed from the conference by you"),
-            )
-
-    def _end_conference(self) -> None:
-        cid = self.context.selected_conference()
-        conference = self.store.conferences.get(cid) if cid else None
-        if cid is None or conference is None:
-            return
-        people = [self.store.call(p.call_control_id) for p in conference.present_participants()]
-        names = [far_party(c) for c in people if c is not None]
-        who = (
-            f"This hangs up all {len(names)} participants:\n" + "\n".join(f"• {n}" for n in names)
-            if names
-            else "No one is connected to it."
-        )
-        title = conference_title(conference, self.store.calls)
-
-        def end() -> None:
-            self.run("End conference", lambda: self.ops.end_conference(cid), busy_key="conference")
-
-        self.context.confirm(
-            "End conference", f"End the conference “{title}”?\n{who}", "&End conference", end
-        )
-
     def _send_dtmf(self) -> None:
         call = self._one()
         if call is None:
@@ -734,15 +544,3 @@ def _state_words(call: Call) -> str:
 def taken_words(exc: Any) -> str:
     """'Taken by Alex (answering): nothing was done to the call.' (``exc``: a ClaimTaken)"""
     return f"{exc.user_message} ({exc.holder.action}): nothing was done to the call."
-
-
-def far_party(call: Call) -> str:
-    """Who is on the other end of a leg: the number dialled, or the caller."""
-    if call.direction == "outgoing":
-        return party(call.to_number)
-    return party(call.from_number, call.caller_name)
-
-
-def caller_words(call: Call) -> str:
-    """'Pat Caller <+13125550142>' for tooltips and status tips."""
-    return party(call.from_number, call.caller_name)

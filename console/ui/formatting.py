@@ -246,3 +246,15 @@ def conference_place(
     if name.startswith("console-call-"):
         return ""  # a 1:1 call the console moved there to hold or mute it: nothing to say
     return f"Conference {short_id(conference.conference_id)}"
+
+
+def far_party(call: Call) -> str:
+    """Who is on the other end of a leg: the number dialled, or the caller."""
+    if call.direction == "outgoing":
+        return party(call.to_number)
+    return party(call.from_number, call.caller_name)
+
+
+def caller_words(call: Call) -> str:
+    """'Pat Caller <+13125550142>' for tooltips and status tips."""
+    return party(call.from_number, call.caller_name)

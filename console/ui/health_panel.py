@@ -7,7 +7,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,10 @@ from console.ui import theme
 from console.ui.formatting import as_aware, format_age, format_time, seconds_between
 from console.ui.formatting import now as utc_now
 from console.ui.messages import describe_error
+
+if TYPE_CHECKING:
+    from console.operations.health import Health
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,7 @@ class HealthPanel(QWidget):
 
     def __init__(
         self,
-        session: Any = None,
+        session: ConsoleApi | None = None,
         parent: QWidget | None = None,
         *,
         now: Callable[[], datetime] | None = None,
@@ -84,7 +88,7 @@ class HealthPanel(QWidget):
         self.setObjectName("healthPanel")
         self.setAccessibleName("Webhook health")
         self._now = now or utc_now
-        self._session: Any = None
+        self._session: ConsoleApi | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.test_task: asyncio.Future | None = None
         self.resync_task: asyncio.Future | None = None
@@ -179,10 +183,10 @@ class HealthPanel(QWidget):
     # --- session --------------------------------------------------------------------------
 
     @property
-    def session(self) -> Any:
+    def session(self) -> ConsoleApi | None:
         return self._session
 
-    def set_session(self, session: Any) -> None:
+    def set_session(self, session: ConsoleApi | None) -> None:
         """Follow ``session`` (or nothing, with None); the previous one is let go."""
         self.detach()
         self._session = session
@@ -220,8 +224,8 @@ class HealthPanel(QWidget):
             self._unsubscribe()
             self._unsubscribe = None
 
-    def _health(self) -> Any:
-        return getattr(self._session, "health", None)
+    def _health(self) -> Health | None:
+        return self._session.health if self._session is not None else None
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -242,45 +246,45 @@ class HealthPanel(QWidget):
             log.exception("rendering the health panel failed")
         self._update_buttons()
 
-    def _render(self, health: Any) -> None:
+    def _render(self, health: Health | None) -> None:
         if health is None:
             for key in self.values:
                 self._set(key, "—")
             self._set("tunnel", "Not started")
             self.banner.hide()
             return
-        state = str(getattr(health, "tunnel_state", "") or "down")
+        state = str(health.tunnel_state or "down")
         text, kind = _TUNNEL_STATES.get(state, (state.capitalize(), ""))
-        tunnel_error = getattr(health, "tunnel_error", None)
+        tunnel_error = health.tunnel_error
         if tunnel_error and kind != "ok":
             text += f": {tunnel_error}"
         self._set("tunnel", text, kind)
 
-        url = getattr(health, "tunnel_url", None)
+        url = health.tunnel_url
         self._set("public_url", url or "— (none: Telnyx cannot reach this computer)", "")
-        webhook_url = getattr(health, "webhook_url", None)
-        problem = getattr(health, "webhook_problem", None)
+        webhook_url = health.webhook_url
+        problem = health.webhook_problem
         if problem:
             self._set("webhook_url", problem, "warning")
         else:
             self._set("webhook_url", webhook_url or "—")
-        self._set("receiver", getattr(health, "receiver_url", None) or "Not listening", "")
+        self._set("receiver", health.receiver_url or "Not listening", "")
 
-        delay = getattr(health, "last_delivery_delay", None)
+        delay = health.last_delivery_delay
         if delay is None:
             self._set("delay", "—")
         else:
             delay = max(0.0, float(delay))  # clocks differ slightly; never show a negative
             self._set("delay", f"{delay:.1f} s", "warning" if delay > SLOW_DELIVERY_SECS else "")
-        retries = int(getattr(health, "retries_seen", 0) or 0)
+        retries = health.retries_seen
         self._set("retries", str(retries), "warning" if retries else "")
-        duplicates = int(getattr(health, "duplicates_seen", 0) or 0)
+        duplicates = health.duplicates_seen
         self._set("duplicates", str(duplicates))
-        rejected = int(getattr(health, "rejected_count", 0) or 0)
+        rejected = health.rejected_count
         self._set("rejected", str(rejected), "error" if rejected else "")
 
-        key_problem = getattr(health, "key_problem", None)
-        if not getattr(health, "verification_enabled", True):
+        key_problem = health.key_problem
+        if not health.verification_enabled:
             self._set(
                 "verification",
                 "Off: events are not checked, anyone who knows the URL can send fake ones",
@@ -291,8 +295,8 @@ class HealthPanel(QWidget):
         else:
             self._set("verification", "On", "ok")
 
-        reachable = getattr(health, "api_reachable", None)
-        api_error = getattr(health, "api_last_error", None)
+        reachable = health.api_reachable
+        api_error = health.api_last_error
         if reachable is None:
             self._set("api", "Not checked yet" + (f" ({api_error})" if api_error else ""))
         elif reachable:
@@ -300,9 +304,9 @@ class HealthPanel(QWidget):
         else:
             self._set("api", f"Unreachable: {api_error or 'no details'}", "error")
 
-        resync_error = getattr(health, "last_resync_error", None)
-        resync_at = getattr(health, "last_resync_at", None)
-        reason = getattr(health, "last_resync_reason", None)
+        resync_error = health.last_resync_error
+        resync_at = health.last_resync_at
+        reason = health.last_resync_reason
         if resync_error:
             self._set("resync", f"Failed ({reason or 'resync'}): {resync_error}", "error")
         elif resync_at is not None:
@@ -311,15 +315,15 @@ class HealthPanel(QWidget):
             self._set("resync", "Not yet")
         self._render_ticking(health)
 
-    def _render_ticking(self, health: Any) -> None:
+    def _render_ticking(self, health: Health) -> None:
         """The parts that change with time alone: the age of the last event and the banner."""
-        last = as_aware(getattr(health, "last_event_at", None))
+        last = as_aware(health.last_event_at)
         age = seconds_between(last, self._now()) if last is not None else None
         if last is None:
             self._set("last_event", "None yet")
         else:
             self._set("last_event", f"{format_age(age)} ({format_time(last)})")
-        if getattr(health, "silence_warning", False):
+        if health.silence_warning:
             since = f"for {format_age(age).removesuffix(' ago')}" if age is not None else "yet"
             headline = f"⚠ No webhook event {since} while calls are live"
             advice = (
@@ -361,7 +365,7 @@ class HealthPanel(QWidget):
         self.test_task = asyncio.ensure_future(self._run_test(self._session))
         return self.test_task
 
-    async def _run_test(self, session: Any) -> None:
+    async def _run_test(self, session: ConsoleApi) -> None:
         try:
             result = await session.test_webhook_path()
         except asyncio.CancelledError:
@@ -388,7 +392,7 @@ class HealthPanel(QWidget):
         self.resync_task = asyncio.ensure_future(self._run_resync(self._session))
         return self.resync_task
 
-    async def _run_resync(self, session: Any) -> None:
+    async def _run_resync(self, session: ConsoleApi) -> None:
         try:
             await session.resync("operator")
         except asyncio.CancelledError:

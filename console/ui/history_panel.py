@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -45,8 +45,12 @@ from shiboken6 import Shiboken
 from console.history import CallHistoryEntry, export_csv
 from console.history.table import HistoryTable, call_key, mark_of
 from console.state.changes import Changes
+from console.state.entities import Call, Conference
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +282,7 @@ class HistoryPanel(QWidget):
 
     def __init__(
         self,
-        session: Any,
+        session: ConsoleApi,
         parent: QWidget | None = None,
         *,
         limit: int = PAGE_SIZE,
@@ -300,10 +304,9 @@ class HistoryPanel(QWidget):
         self.model = HistoryModel(self)
         self.model.next_page = self._next_page
         self.model.paged.connect(lambda: self._show(self._summary()))
-        store = getattr(session, "store", None)
-        if store is not None:
-            self.model.conference_names = lambda cid: getattr(store.conference(cid), "name", None)
-            self.model.is_live = lambda ccid: bool(getattr(store.call(ccid), "is_live", False))
+        store = session.store
+        self.model.conference_names = lambda cid: _conference_name(store.conference(cid))
+        self.model.is_live = lambda ccid: _is_live(store.call(ccid))
         self._build()
 
         self._search_timer = QTimer(self)
@@ -317,15 +320,12 @@ class HistoryPanel(QWidget):
 
         self._unsubscribe: Callable[[], None] | None = None
         removers: list[Callable[[], None]] = []
-        on_history = getattr(session, "on_history", None)
-        if on_history is not None:
-            removers.append(on_history(self._guarded_rows))
-        if subscribe and store is not None:  # (the window passes store changes on itself)
+        removers.append(session.on_history(self._guarded_rows))
+        if subscribe:  # (the window passes store changes on itself)
             removers.append(_subscribe(store, self.on_store_changes))
-        if removers:
-            self._unsubscribe = _all(removers)
-            # A dock is destroyed with the window: stop hearing the session before it is gone.
-            self.destroyed.connect(_quietly(self._unsubscribe))
+        self._unsubscribe = _all(removers)
+        # A dock is destroyed with the window: stop hearing the session before it is gone.
+        self.destroyed.connect(_quietly(self._unsubscribe))
         self.refresh()
 
     # --- widgets ---------------------------------------------------------------------------
@@ -436,8 +436,7 @@ class HistoryPanel(QWidget):
             self.range_check.setChecked(True)
 
     def _table(self) -> HistoryTable | None:
-        opener = getattr(self.session, "history_table", None)
-        return opener() if opener is not None else None
+        return self.session.history_table()
 
     def refresh(self) -> None:
         """Read the first page of the current search now (one indexed query)."""
@@ -638,3 +637,11 @@ def _quietly(function: Callable[[], None]) -> Callable[..., None]:
             log.debug("ignored failure while closing the history panel", exc_info=True)
 
     return run
+
+
+def _conference_name(conference: Conference | None) -> str | None:
+    return conference.name if conference is not None else None
+
+
+def _is_live(call: Call | None) -> bool:
+    return call is not None and call.is_live

@@ -5,25 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
     QModelIndex,
-    QRect,
     QSettings,
-    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QCursor, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDockWidget,
-    QFrame,
-    QHeaderView,
     QMainWindow,
     QMenu,
     QScrollArea,
@@ -31,7 +24,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QToolBar,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
@@ -39,21 +31,14 @@ from shiboken6 import Shiboken
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui import icons, theme
-from console.ui.actions import TOGGLE_TEXTS, CallActions
+from console.ui import window_selection as selection
+from console.ui.actions import CallActions
 from console.ui.calls_model import (
-    COL_DIRECTION,
-    COL_DURATION,
-    COL_ENDED,
-    COL_FLAGS,
-    COL_FROM,
-    COL_STATE,
-    COL_TO,
-    COL_WHERE,
     SORT_ROLE,
     CallsModel,
     is_up,
 )
-from console.ui.conferences_model import CONFERENCE_ROLE, PARTICIPANT_ROLE, ConferencesModel
+from console.ui.conferences_model import ConferencesModel
 from console.ui.dialer import Dialer
 from console.ui.event_log import EventLogDock
 from console.ui.health_panel import HealthPanel
@@ -61,7 +46,7 @@ from console.ui.history_panel import HistoryPanel
 from console.ui.notifications import NotificationArea
 from console.ui.pending import PendingOps
 from console.ui.prompts import ConfirmDialog, PromptDialog
-from console.ui.queues_model import WAITER_ROLE, QueuesModel
+from console.ui.queues_model import QueuesModel
 from console.ui.recordings_panel import RecordingsPanel
 from console.ui.ringer import AudioOutput
 from console.ui.ringing import DEMO_RING_GRACE_MS, RingAlerts
@@ -70,28 +55,40 @@ from console.ui.store_bridge import StoreBridge
 from console.ui.team_install import install_team
 from console.ui.tray import Tray
 from console.ui.try_this import TryThisCard
-from console.ui.views import StillTreeView
 from console.ui.window_dialogs import WindowDialogs
+from console.ui.window_layout import (
+    LAYOUT_FILENAME,
+    LAYOUT_VERSION,
+    RIGHT_DOCK_WIDTH,
+    first_run_geometry,
+    first_run_rect,
+    layout_settings,
+    restore_layout,
+    save_layout,
+)
+from console.ui.window_menus import build_menus
+from console.ui.window_views import build_docks, build_layout, build_views, make_dock
+from console.ui.window_zoom import ZOOM_LEVELS, apply_zoom
 from console.ui.workflow_install import install_workflow
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
+
+__all__ = [
+    "LAYOUT_FILENAME",
+    "LAYOUT_VERSION",
+    "RIGHT_DOCK_WIDTH",
+    "MainWindow",
+    "first_run_rect",
+    "layout_settings",
+]
 
 log = logging.getLogger(__name__)
 
-LAYOUT_FILENAME = "layout.ini"
-# 2: the operator's layout (health and event log hidden, recordings beside history); a
-# layout saved by version 1 showed the engineer's docks only because that was the default.
-LAYOUT_VERSION = 2
-# First-run width of the right-hand docks (webhook health, recordings): enough for a URL on
-# one line, while the calls table keeps its columns readable at 1440 px.
-RIGHT_DOCK_WIDTH = 300
 # Store changes are merged for this long before the models see them. At 200 events/s the GUI
 # thread's time goes into repainting the calls table after each flush (benchmarks/README.md);
 # 50 ms caps that at 20 repaints/s and is still well under what an operator can notice.
 STORE_COALESCE_MS = 50
-#: In-app zoom steps (View → Zoom in/out, Ctrl+= / Ctrl+- / Ctrl+0).
-ZOOM_LEVELS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
-TOOLBAR_ICON_PX = 24
-CALL_ROW_PX = 24
-FLAG_STRIP_PX = 6 * 19  # room for six 16 px badges with their gaps
 
 
 def _apply_theme(choice: str | None) -> None:
@@ -112,17 +109,46 @@ def _apply_theme(choice: str | None) -> None:
     theme.apply_theme(choice)
 
 
-def _setting(settings: Any, name: str, default: Any) -> Any:
-    value = getattr(settings, name, None)
-    return default if value is None else value
-
-
 class MainWindow(QMainWindow):
     """Composes the widgets around one Qt-free ``session`` facade (see console/session.py)."""
 
+    # The window's call actions; the name shadows QWidget.actions(), which nothing here uses.
+    actions: CallActions  # type: ignore[assignment]
+    # Built by console/ui/window_views.py:
+    calls_view: QTableView
+    conferences_view: QTreeView
+    queues_view: QTreeView
+    history_panel: HistoryPanel
+    health_panel: HealthPanel
+    recordings_panel: RecordingsPanel
+    _history_panel_waiting: bool
+    history_dock: QDockWidget
+    health_dock: QDockWidget
+    recordings_dock: QDockWidget
+    try_this: TryThisCard | None
+    try_this_dock: QDockWidget | None
+    main_splitter: QSplitter
+    right_splitter: QSplitter
+    bottom_splitter: QSplitter
+    dialer_scroll: QScrollArea
+    # Built by console/ui/window_menus.py:
+    call_menu: QMenu
+    conference_menu: QMenu
+    view_menu: QMenu
+    tools_menu: QMenu
+    calls_menu: QMenu
+    conferences_menu: QMenu
+    toolbar: QToolBar
+    setup_wizard_action: QAction
+    zoom_in_action: QAction
+    zoom_out_action: QAction
+    zoom_reset_action: QAction
+    test_path_action: QAction
+    resync_action: QAction
+
     def __init__(
         self,
-        session,
+        session: ConsoleApi,
         parent: QWidget | None = None,
         qsettings: QSettings | None = None,
         audio_output: AudioOutput | None = None,
@@ -140,18 +166,16 @@ class MainWindow(QMainWindow):
         self._health_dock_sized = False
         self._missed_seen: set[str] = set()
         settings = session.settings
-        _apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(settings.theme)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(
-            "Telnyx Console" + (" — demo" if getattr(session, "demo", False) else "")
-        )
+        self.setWindowTitle("Telnyx Console" + (" — demo" if session.demo else ""))
         self.setWindowIcon(icons.app_icon())
 
         store = session.store
         self.pending = PendingOps(self)
         self.store_bridge = StoreBridge(store, delay_ms=STORE_COALESCE_MS, parent=self)
         self.calls_model = CallsModel(
-            store, self.pending, float(_setting(settings, "ended_call_retention_secs", 60)), self
+            store, self.pending, float(settings.ended_call_retention_secs), self
         )
         self.calls_proxy = QSortFilterProxyModel(self)
         self.calls_proxy.setSourceModel(self.calls_model)
@@ -165,10 +189,8 @@ class MainWindow(QMainWindow):
         self.conferences_model.is_operator_leg = self._is_operator_leg
         self.queues_model = QueuesModel(store, self)
 
-        self._build_views()
-        self.dialer = Dialer(
-            _setting(settings, "from_numbers", []), _setting(settings, "default_country", None)
-        )
+        build_views(self)
+        self.dialer = Dialer(settings.from_numbers, settings.default_country)
         self.dialer.dtmf_target = self._dtmf_target
         self.dialer.set_recent(self._stored_recent())
         self.notifications = NotificationArea()
@@ -176,14 +198,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.event_log)
         self.status = StatusBar(session, self)
         self.setStatusBar(self.status)
-        self._build_docks()
+        build_docks(self)
         self.actions = CallActions(session, self, self.pending, self)
         self.calls_model.ended_notes = self.actions.ended_notes
         self.calls_model.hold_still = self._pointer_on_calls
         self.apply_timer_thresholds()
         self.calls_model.transferred_to = self.actions.transferred_to
-        self._build_layout()
-        self._build_menus()
+        build_layout(self)
+        build_menus(self)
         self.tray = Tray(self, self.actions.group("answer reject hangup"))
         self.tray.activated.connect(self.bring_to_front)
         self.ring_alerts = RingAlerts(
@@ -193,7 +215,7 @@ class MainWindow(QMainWindow):
             self.qsettings,
             lambda title, text: self.tray.notify(title, text),  # as hooked later (names)
             audio_output,
-            grace_ms=DEMO_RING_GRACE_MS if getattr(session, "demo", False) else 0,
+            grace_ms=DEMO_RING_GRACE_MS if session.demo else 0,
         )
         popup = self.ring_alerts.popup
         popup.set_keys(self.actions.answer.shortcut(), self.actions.reject.shortcut())
@@ -228,12 +250,12 @@ class MainWindow(QMainWindow):
         self.load_event_history()
         # The workflow's docks exist before the window is sized and its layout restored, so the
         # operator's placement of them comes back with the rest.
-        workflow = install_workflow(self, session, getattr(session, "desk", None))
+        workflow = install_workflow(self, session)
         if workflow is not None:
             self._ring_by_status(workflow.desk.status, workflow.status_selector.dnd_action)
         install_team(self, session)  # the Team dock and menu (console/ui/team_install.py)
-        self._first_run_geometry()  # once everything is built, so its minimum size is known
-        self._restore_layout()
+        first_run_geometry(self)  # once everything is built, so its minimum size is known
+        restore_layout(self)
         self._on_selection()
         self._on_health()
         hints = QGuiApplication.styleHints()
@@ -251,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def load_event_history(self, limit: int = 500) -> bool:
         """Show the journal's recent events; the app calls it again once the session started."""
-        journal = getattr(self.session, "journal", None)
+        journal = self.session.journal
         if journal is None or self._history_loaded:
             return False
         self._history_loaded = True
@@ -264,109 +286,9 @@ class MainWindow(QMainWindow):
 
     # --- construction ---------------------------------------------------------------------
 
-    def _build_views(self) -> None:
-        self.calls_view = QTableView()
-        self.calls_view.setObjectName("callsView")
-        self.calls_view.setAccessibleName("Calls")
-        self.calls_view.setModel(self.calls_proxy)
-        self.calls_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.calls_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.calls_view.setAlternatingRowColors(True)
-        self.calls_view.setWordWrap(False)
-        # Wide enough for the flags cell's strip of icons (one decoration per cell); a square
-        # icon (direction, pending) still draws at 16×16: Qt keeps an icon's aspect ratio.
-        self.calls_view.setIconSize(QSize(FLAG_STRIP_PX, 16))
-        self.calls_view.verticalHeader().setVisible(False)
-        self.calls_view.verticalHeader().setDefaultSectionSize(CALL_ROW_PX)
-        header = self.calls_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The parties column takes the width the window has, so the table fits without a
-        # horizontal scrollbar; the others start wide enough for their content (a saved layout
-        # wins), and the number dialled always reads in full.
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_FROM, QHeaderView.ResizeMode.Stretch)
-        digits = self.calls_view.fontMetrics().horizontalAdvance("+441234567890")
-        for column, width in (
-            (COL_DIRECTION, 52),
-            (COL_TO, digits + 14),
-            (COL_STATE, 96),
-            (COL_DURATION, 62),
-            (COL_FLAGS, 84),
-            (COL_WHERE, 120),
-            (COL_ENDED, 150),
-        ):
-            header.resizeSection(column, width)
-        self.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.calls_view.customContextMenuRequested.connect(self._calls_context_menu)
-        self.calls_view.doubleClicked.connect(self._on_call_double_clicked)
-
-        self.conferences_view = self._tree(
-            "conferencesView",
-            "Conferences",
-            self.conferences_model,
-            {1: "12 participants", 2: "00:00:00", 3: "● Recording"},
-        )
-        self.queues_view = self._tree(
-            "queuesView",
-            "Queues",
-            self.queues_model,
-            {1: "12 waiting", 2: "oldest 12:34", 3: "12:34"},
-        )
-        self.queues_view.doubleClicked.connect(lambda _idx: self.actions.pick.trigger())
-        for model, view in (
-            (self.conferences_model, self.conferences_view),
-            (self.queues_model, self.queues_view),
-        ):
-            model.rowsInserted.connect(
-                lambda parent, first, last, v=view: _expand_inserted(v, parent, first, last)
-            )
-
-    def _build_docks(self) -> None:
-        """History, webhook health and recordings, each in a dock the layout memory restores."""
-        session = self.session
-        self._history_panel_waiting = getattr(session, "journal", None) is None
-        # subscribe=False: the window feeds them the store bridge's coalesced changes.
-        self.history_panel = HistoryPanel(session, subscribe=False)
-        self.health_panel = HealthPanel(session)
-        self.recordings_panel = RecordingsPanel(session, subscribe=False)
-        self.history_dock = self._dock("historyDock", "History", self.history_panel)
-        self.health_dock = self._dock("healthDock", "Webhook health", self.health_panel)
-        self.recordings_dock = self._dock("recordingsDock", "Recordings", self.recordings_panel)
-
-        # The operator's layout: history and recordings under the calls (the calls table keeps
-        # the full width); webhook health and the event log are an engineer's tools, hidden
-        # until asked for (View menu; Tools → Test the webhook path shows health). The status
-        # bar keeps the alarm either way. A saved layout replaces all of this.
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.addDockWidget(right, self.health_dock)
-        self.addDockWidget(bottom, self.history_dock)
-        self.tabifyDockWidget(self.event_log, self.history_dock)
-        self.tabifyDockWidget(self.history_dock, self.recordings_dock)
-        for dock in self.engineer_docks():
-            dock.hide()
-        self.history_dock.raise_()
-        self.try_this: TryThisCard | None = None
-        self.try_this_dock: QDockWidget | None = None
-        if getattr(session, "demo", False) and not _flag(
-            self.qsettings.value("demo/try_this_dismissed")
-        ):
-            # A newcomer's first look: what to dial, beside the history, in front of it.
-            self.try_this = TryThisCard()
-            self.try_this.number_chosen.connect(self._try_number)
-            self.try_this.dismissed.connect(self._dismiss_try_this)
-            self.try_this_dock = self._dock("tryThisDock", "Try this", self.try_this)
-            self.addDockWidget(bottom, self.try_this_dock)
-            self.tabifyDockWidget(self.history_dock, self.try_this_dock)
-            self.try_this_dock.raise_()
-
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
-        dock.setAccessibleName(title)
-        dock.setWidget(_scrolling(panel))  # a panel's minimum size never outgrows the screen
-        dock.toggleViewAction().setStatusTip(f"Show or hide {title.lower()}")
-        return dock
+        """A dock the layout memory restores (the workflow's panels are built with it too)."""
+        return make_dock(self, name, title, panel)
 
     def engineer_docks(self) -> tuple[QDockWidget, ...]:
         """The docks an operator does not need to see by default."""
@@ -380,169 +302,6 @@ class MainWindow(QMainWindow):
             "recordings": self.recordings_dock,
         }
 
-    def _tree(self, name: str, title: str, model, samples: dict[int, str]) -> QTreeView:
-        """A conference or queue tree: the name column takes the width the panel has; the
-        others start wide enough for ``samples`` (their widest usual text) and their title."""
-        view = StillTreeView()
-        view.setObjectName(name)
-        view.setAccessibleName(title)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setAlternatingRowColors(True)
-        view.setUniformRowHeights(True)
-        view.expandAll()
-        header = view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        cells, titles = view.fontMetrics(), header.fontMetrics()
-        for column, sample in samples.items():
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            width = max(cells.horizontalAdvance(sample), titles.horizontalAdvance(title))
-            header.resizeSection(column, width + 18)
-        return view
-
-    def _build_layout(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.notifications)
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.main_splitter.setObjectName("mainSplitter")
-        # The dialer scrolls rather than making the window taller than a small or scaled
-        # screen (1280×800 at 150 % leaves 533 px).
-        self.dialer_scroll = _scrolling(self.dialer)
-        self.main_splitter.addWidget(self.dialer_scroll)
-        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.right_splitter.setObjectName("rightSplitter")
-        self.right_splitter.addWidget(self.calls_view)
-        self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.bottom_splitter.setObjectName("bottomSplitter")
-        self.bottom_splitter.addWidget(self.conferences_view)
-        self.bottom_splitter.addWidget(self.queues_view)
-        # Conference rows carry the longer words (who is in them); a queue row is one name.
-        self.bottom_splitter.setStretchFactor(0, 3)
-        self.bottom_splitter.setStretchFactor(1, 2)
-        self.right_splitter.addWidget(self.bottom_splitter)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 2)
-        self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setStretchFactor(1, 1)
-        # The dialer as narrow as its keypad allows: the calls table needs the width more.
-        self.main_splitter.setSizes([max(self.dialer.sizeHint().width() + 16, 200), 1000])
-        layout.addWidget(self.main_splitter, 1)
-        self.setCentralWidget(central)
-
-    def _first_run_geometry(self) -> None:
-        """Most of the screen, centred, with the docks leaving the calls table room; a saved
-        layout (restored afterwards) replaces all of it."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 820)
-        rect = first_run_rect(area)
-        # A screen too small for 90% to hold the window's minimum: as large as that, centred,
-        # but never above or left of the screen's top-left corner.
-        # Never larger than the screen, though: panels scroll rather than push the window out.
-        rect.setSize(rect.size().expandedTo(self.minimumSizeHint()).boundedTo(area.size()))
-        rect.moveCenter(area.center())
-        rect.moveTo(max(rect.left(), area.left()), max(rect.top(), area.top()))
-        self.setGeometry(rect)
-        # The health dock starts hidden: it gets its width when it is first shown.
-        self.health_dock.visibilityChanged.connect(self._size_health_dock)
-        self.resizeDocks([self.history_dock], [int(self.height() * 0.22)], Qt.Orientation.Vertical)
-
-    def _size_health_dock(self, visible: bool) -> None:
-        if visible and not self._health_dock_sized:
-            self._health_dock_sized = True
-            self.resizeDocks([self.health_dock], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.actions.settings)
-        self.setup_wizard_action = self._action(
-            "Set&up wizard…", self.open_setup_wizard, "", "Check the API key and set up the account"
-        )
-        if getattr(self.session, "demo", False):
-            self.setup_wizard_action.setEnabled(False)
-            self.setup_wizard_action.setStatusTip("Not in demo mode: the simulator is the account")
-        file_menu.addAction(self.setup_wizard_action)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut("Ctrl+Q")
-        quit_action.triggered.connect(self.close)
-        self.call_menu = bar.addMenu("&Call")
-        self._fill(self.call_menu, self.actions.group(CallActions.CALL_MENU))
-        self.conference_menu = bar.addMenu("C&onference")
-        self._fill(self.conference_menu, self.actions.group(CallActions.CONFERENCE_MENU))
-        view_menu = bar.addMenu("&View")
-        self.view_menu = view_menu
-        for dock, shortcut in (
-            (self.event_log, "Ctrl+L"),
-            (self.history_dock, "Ctrl+H"),
-            (self.health_dock, "Ctrl+Shift+H"),
-            (self.recordings_dock, ""),
-        ):
-            toggle = dock.toggleViewAction()
-            if shortcut:
-                toggle.setShortcut(shortcut)
-            view_menu.addAction(toggle)
-
-        view_menu.addSeparator()
-        self.zoom_in_action = self._action(
-            "Zoom &in", lambda: self.zoom_by(+1), "Ctrl+=", "Larger text everywhere"
-        )
-        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
-        self.zoom_out_action = self._action(
-            "Zoom &out", lambda: self.zoom_by(-1), "Ctrl+-", "Smaller text everywhere"
-        )
-        self.zoom_reset_action = self._action(
-            "&Actual size", lambda: self.set_zoom(1.0), "Ctrl+0", "Text at its normal size"
-        )
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(action)
-            self.addAction(action)  # the keys work wherever the focus is
-
-        tools_menu = bar.addMenu("&Tools")
-        self.tools_menu = tools_menu
-        self.test_path_action = self._action(
-            "&Test the webhook path",
-            self.test_webhook_path,
-            "Ctrl+Shift+P",
-            "Check Telnyx → tunnel → receiver, link by link",
-        )
-        self.resync_action = self._action(
-            "&Resync now",
-            self.resync_now,
-            "Ctrl+Shift+S",
-            "Fetch the live calls, conferences and queues from Telnyx",
-        )
-        tools_menu.addAction(self.test_path_action)
-        tools_menu.addAction(self.resync_action)
-
-        self.toolbar = QToolBar("Call actions", self)
-        self.toolbar.setObjectName("callToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        self._fill(self.toolbar, self.actions.group(CallActions.TOOLBAR))
-        for action in self.toolbar.actions():
-            button = self.toolbar.widgetForAction(action)
-            if button is not None and action.text():
-                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
-                button.setAccessibleDescription(action.statusTip())
-        self._steady_toolbar_widths()
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        view_menu.addAction(self.toolbar.toggleViewAction())
-
-        self.calls_menu = QMenu(self)
-        self._fill(self.calls_menu, self.actions.group(CallActions.CONTEXT_MENU))
-        self.conferences_menu = QMenu(self)
-        self._fill(self.conferences_menu, self.actions.group(CallActions.CONFERENCE_CONTEXT_MENU))
-        self.conferences_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.conferences_view.customContextMenuRequested.connect(
-            lambda pos: self.conferences_menu.popup(
-                self.conferences_view.viewport().mapToGlobal(pos)
-            )
-        )
-
     # --- zoom -----------------------------------------------------------------------------
 
     def zoom_by(self, steps: int) -> None:
@@ -552,61 +311,7 @@ class MainWindow(QMainWindow):
 
     def set_zoom(self, factor: float, remember: bool = True) -> None:
         """Scale the application's text (and what is sized from it) by ``factor``."""
-        app = QApplication.instance()
-        if not isinstance(app, QApplication):
-            return
-        base = app.property("telnyx_console_base_font")
-        if not isinstance(base, QFont):
-            base = QFont(app.font())
-            app.setProperty("telnyx_console_base_font", base)
-        self.zoom = factor
-        font = QFont(base)
-        if base.pointSizeF() > 0:
-            font.setPointSizeF(base.pointSizeF() * factor)
-        else:
-            font.setPixelSize(max(6, round(base.pixelSize() * factor)))
-        app.setFont(font)
-        rows = max(round(CALL_ROW_PX * factor), QFontMetrics(font).height() + 8)
-        self.calls_view.verticalHeader().setDefaultSectionSize(rows)
-        icon = round(TOOLBAR_ICON_PX * factor)
-        self.toolbar.setIconSize(QSize(icon, icon))
-        self._steady_toolbar_widths()
-        if remember:
-            self.qsettings.setValue("view/zoom", factor)
-        self.show_status(f"Zoom {round(factor * 100)} %")
-
-    def _steady_toolbar_widths(self) -> None:
-        """Each toggling button keeps the width of its longer label ("Hold" / "Unhold"), so
-        the buttons right of it never shift when it toggles under the pointer."""
-        for name, texts in TOGGLE_TEXTS.items():
-            action = self.actions.all[name]
-            button = self.toolbar.widgetForAction(action)
-            if button is None:
-                continue
-            current = action.text()
-            widths = []
-            for text in texts:
-                action.setText(text)
-                widths.append(button.sizeHint().width())
-            action.setText(current)
-            button.setMinimumWidth(max(widths))
-
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(shortcut)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    @staticmethod
-    def _fill(target, actions) -> None:
-        for action in actions:
-            if action is None:
-                target.addSeparator()
-            else:
-                target.addAction(action)
+        apply_zoom(self, factor, remember)
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., None]:
         """Session callbacks may outlive the window; drop them once it is gone."""
@@ -618,93 +323,32 @@ class MainWindow(QMainWindow):
 
         return call
 
-    # --- selection (also what end-to-end tests drive) -------------------------------------
+    # --- selection (console/ui/window_selection.py; also what end-to-end tests drive) -------
 
     def selected_ccids(self) -> list[str]:
-        rows = self.calls_view.selectionModel().selectedRows()
-        source_rows = sorted(self.calls_proxy.mapToSource(idx).row() for idx in rows)
-        return [self.calls_model.ccid_at(r) for r in source_rows if r >= 0]
+        return selection.selected_ccids(self)
 
     def select_calls(self, ccids: Iterable[str]) -> None:
-        selection = QItemSelection()
-        current = QModelIndex()
-        for ccid in ccids:
-            row = self.calls_model.row_of(ccid)
-            if row is None:
-                continue
-            idx = self.calls_proxy.mapFromSource(self.calls_model.index(row, 0))
-            last = idx.siblingAtColumn(self.calls_proxy.columnCount() - 1)
-            selection.select(idx, last)
-            current = current if current.isValid() else idx
-        model = self.calls_view.selectionModel()
-        flags = QItemSelectionModel.SelectionFlag
-        model.select(selection, flags.ClearAndSelect | flags.Rows)
-        if current.isValid():
-            model.setCurrentIndex(current, flags.NoUpdate)
-        self._on_selection()
-
-    def _tree_current(self, view: QTreeView) -> QModelIndex:
-        rows = view.selectionModel().selectedRows()
-        return rows[0] if rows else QModelIndex()
+        selection.select_calls(self, ccids)
 
     def selected_conference(self) -> str | None:
-        idx = self._tree_current(self.conferences_view)
-        return idx.data(CONFERENCE_ROLE) if idx.isValid() else None
+        return selection.selected_conference(self)
 
     def selected_participant(self) -> tuple[str, str] | None:
-        idx = self._tree_current(self.conferences_view)
-        if not idx.isValid() or idx.data(PARTICIPANT_ROLE) is None:
-            return None
-        return idx.data(CONFERENCE_ROLE), idx.data(PARTICIPANT_ROLE)
+        return selection.selected_participant(self)
 
     def selected_waiter(self) -> str | None:
-        idx = self._tree_current(self.queues_view)
-        return idx.data(WAITER_ROLE) if idx.isValid() else None
+        return selection.selected_waiter(self)
 
     def select_conference(self, conference_id: str, ccid: str | None = None) -> None:
-        if ccid is None:
-            idx = self.conferences_model.index_of_conference(conference_id)
-        else:
-            idx = self.conferences_model.index_of_participant(conference_id, ccid)
-        flags = QItemSelectionModel.SelectionFlag
-        self.conferences_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
-        self._on_selection()
+        selection.select_conference(self, conference_id, ccid)
 
     def select_waiter(self, queue: str, ccid: str) -> None:
-        idx = self.queues_model.index_of_waiter(queue, ccid)
-        flags = QItemSelectionModel.SelectionFlag
-        self.queues_view.selectionModel().select(idx, flags.ClearAndSelect | flags.Rows)
-        self._on_selection()
+        selection.select_waiter(self, queue, ccid)
 
     def _on_selection(self, *_args) -> None:
         self.actions.update()
         self.dialer.update_mode()
-
-    def _selection_is_free(self) -> bool:
-        """Nothing selected, or only a call this window selected by itself that has ended since
-        (the operator did not choose that row)."""
-        views = (self.conferences_view, self.queues_view)
-        if any(view.selectionModel().hasSelection() for view in views):
-            return False
-        selected = self.selected_ccids()
-        if not selected:
-            return True
-        if selected != [self._auto_selected]:
-            return False
-        call = self.session.store.call(selected[0])
-        return call is None or not call.is_live
-
-    def _select_ringing(self, added: Iterable[str]) -> None:
-        """A call started ringing and the operator has nothing selected: select the call Answer
-        (F5) would take, so the highlighted row is the one the key answers. A selection the
-        operator made is never taken away."""
-        added = set(added)
-        if not added or not self._selection_is_free():
-            return
-        target = self.actions.ringing_target()
-        if target is not None and target.call_control_id in added:
-            self.select_calls([target.call_control_id])
-            self._auto_selected = target.call_control_id
 
     def _pointer_on_calls(self) -> bool:
         """The pointer is over the calls table: ended rows wait before they leave it."""
@@ -716,8 +360,8 @@ class MainWindow(QMainWindow):
     def _is_operator_leg(self, ccid: str) -> bool:
         """The console's leg to the operator's own phone (the session's ops know; before the
         session started there is none)."""
-        check = getattr(getattr(self.session, "ops", None), "is_operator_leg", None)
-        return bool(check(ccid)) if callable(check) else False
+        ops = self.session.ops
+        return ops is not None and ops.is_operator_leg(ccid)
 
     def _dtmf_target(self) -> str | None:
         ccids = self.selected_ccids()
@@ -729,7 +373,7 @@ class MainWindow(QMainWindow):
     # --- ActionContext for the actions ----------------------------------------------------
 
     def default_country(self) -> str | None:
-        return _setting(self.session.settings, "default_country", None)
+        return self.session.settings.default_country
 
     def open_prompt(self, title, label, validate, on_value, placeholder="") -> PromptDialog:
         dialog = PromptDialog(title, label, validate, placeholder, self)
@@ -790,12 +434,12 @@ class MainWindow(QMainWindow):
     def refresh_from_settings(self, message: str = "Settings saved") -> None:
         """New settings were applied: every widget that shows one follows."""
         settings = self.session.settings
-        self.dialer.set_from_numbers(_setting(settings, "from_numbers", []))
-        self.dialer.set_default_country(_setting(settings, "default_country", None))
-        self.calls_model.set_retention(float(_setting(settings, "ended_call_retention_secs", 60)))
+        self.dialer.set_from_numbers(settings.from_numbers)
+        self.dialer.set_default_country(settings.default_country)
+        self.calls_model.set_retention(float(settings.ended_call_retention_secs))
         self.apply_timer_thresholds()
         self.ring_alerts.configure()
-        _apply_theme(_setting(settings, "theme", "system"))
+        _apply_theme(settings.theme)
         self.status.refresh()
         self.health_panel.refresh()
         self.show_status(message)
@@ -848,7 +492,7 @@ class MainWindow(QMainWindow):
         self.dialer.update_mode()
         self._count_missed(changes.calls.changed | changes.calls.added)
         if not changes.reset:
-            self._select_ringing(changes.calls.added)
+            selection.select_ringing(self, changes.calls.added)
         self.ring_alerts.update()  # popup, ringtone, taskbar flash and tray (or DND: none)
 
     def apply_timer_thresholds(self) -> None:
@@ -877,14 +521,14 @@ class MainWindow(QMainWindow):
 
     def _on_system_scheme(self, *_args) -> None:
         # Only a "system" theme follows the desktop; an explicit choice stays put.
-        if _setting(self.session.settings, "theme", "system") == "system":
+        if self.session.settings.theme == "system":
             _apply_theme("system")
             self.calls_view.viewport().update()
 
     def _on_health(self) -> None:
         self.status.refresh()
         # Start-up notes (a bad settings file, a missing key...) are shown once each.
-        for notice in getattr(self.session.health, "notices", ()) or ():
+        for notice in self.session.health.notices:
             if notice not in self._notices_shown:
                 self._notices_shown.add(notice)
                 self.notifications.show_message(notice, "info")
@@ -926,56 +570,14 @@ class MainWindow(QMainWindow):
         value = self.qsettings.value("dialer/recent", [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def _store_recent(self, numbers: list[str]) -> None:
         self.qsettings.setValue("dialer/recent", list(numbers))
 
-    def _headers(self) -> dict[str, QHeaderView]:
-        return {
-            "calls": self.calls_view.horizontalHeader(),
-            "conferences": self.conferences_view.header(),
-            "queues": self.queues_view.header(),
-            "eventlog": self.event_log.view.horizontalHeader(),
-        }
-
-    def _splitters(self) -> dict[str, QSplitter]:
-        return {
-            "main": self.main_splitter,
-            "right": self.right_splitter,
-            "bottom": self.bottom_splitter,
-            "eventlog": self.event_log.splitter,
-        }
-
     def save_layout(self) -> None:
-        s = self.qsettings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        for name, splitter in self._splitters().items():
-            s.setValue(f"splitter/{name}", splitter.saveState())
-        for name, header in self._headers().items():
-            s.setValue(f"header/{name}", header.saveState())
-        s.sync()
-
-    def _restore_layout(self) -> None:
-        s = self.qsettings
-        try:
-            geometry = s.value("window/geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            state = s.value("window/state")
-            if state is not None and self.restoreState(state, LAYOUT_VERSION):
-                self._health_dock_sized = True  # the saved layout has its width
-            for name, splitter in self._splitters().items():
-                value = s.value(f"splitter/{name}")
-                if value is not None:
-                    splitter.restoreState(value)
-            for name, header in self._headers().items():
-                value = s.value(f"header/{name}")
-                if value is not None:
-                    header.restoreState(value)
-        except (TypeError, ValueError):
-            log.warning("Ignoring an unreadable saved window layout")
+        """Remember the window's geometry, docks, splitters and columns (window_layout.py)."""
+        save_layout(self)
 
     def _close_panels(self) -> None:
         for panel in (self.history_panel, self.recordings_panel):
@@ -1005,19 +607,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _scrolling(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setObjectName(f"{widget.objectName() or 'panel'}Scroll")
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
-
-
-def _flag(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in ("1", "true"))
-
-
 def _positive(value: object, default: float) -> float:
     """A positive number from a saved preference, else ``default``."""
     try:
@@ -1027,34 +616,7 @@ def _positive(value: object, default: float) -> float:
     return minutes if minutes > 0 else default
 
 
-def _expand_inserted(view: QTreeView, parent: QModelIndex, first: int, last: int) -> None:
-    """New members show at once; so do those of a group that arrived with them (a resync)."""
-    if parent.isValid():
-        view.expand(parent)
-        return
-    model = view.model()
-    for row in range(first, last + 1):
-        view.expand(model.index(row, 0))
-
-
 def _unstamp(line: str) -> str:
     """The health panel stamps results "12:00:05  text"; the status bar has its own context."""
     head, sep, rest = line.partition("  ")
     return rest if sep and head and head[0].isdigit() and ":" in head else line
-
-
-def first_run_rect(area: QRect) -> QRect:
-    """Where the window opens before any layout was saved: 90% of the screen, centred."""
-    rect = QRect(0, 0, int(area.width() * 0.9), int(area.height() * 0.9))
-    rect.moveCenter(area.center())
-    return rect
-
-
-def layout_settings() -> QSettings:
-    """Window layout and recent numbers, in the console's config folder (so ``--home`` and
-    TELNYX_CONSOLE_HOME keep them with everything else)."""
-    from console import paths
-
-    # Made 0600 first: Qt then keeps the mode when it rewrites the file (recent numbers).
-    path = paths.private_file(paths.config_dir() / LAYOUT_FILENAME)
-    return QSettings(str(path), QSettings.Format.IniFormat)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,6 +41,9 @@ from console.state.changes import Changes
 from console.state.entities import Call, Conference, Recording
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +237,7 @@ class RecordingsPanel(QWidget):
 
     def __init__(
         self,
-        session: Any,
+        session: ConsoleApi,
         parent: QWidget | None = None,
         *,
         subscribe: bool = True,
@@ -242,7 +245,7 @@ class RecordingsPanel(QWidget):
     ):
         super().__init__(parent)
         self.session = session
-        self.store = getattr(session, "store", session)  # a session, or a Store itself
+        self.store = session.store
         self.setObjectName("recordingsPanel")
         self.setAccessibleName("Recordings")
         self._client_factory = client_factory or (

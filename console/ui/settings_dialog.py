@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from console.ui.messages import describe_error
 from console.ui.ringer import AudioUnavailable, SoundDeviceOutput
 from console.ui.settings_team import TeamSettingsPage
 from console.ui.validation import check_public_key, normalize_number, normalize_target
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,9 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object)  # the Settings saved
 
-    def __init__(self, session, parent: QWidget | None = None, desk: QSettings | None = None):
+    def __init__(
+        self, session: ConsoleApi, parent: QWidget | None = None, desk: QSettings | None = None
+    ):
         super().__init__(parent)
         self.session = session
         # The desk's own preferences (ringing, call timer): kept with the window layout.

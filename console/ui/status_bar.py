@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from console.ui import formatting as fmt
+
+if TYPE_CHECKING:
+    from console.operations.health import Health
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +34,7 @@ class StatusBar(QStatusBar):
 
     missed_cleared = Signal()
 
-    def __init__(self, session, parent: QWidget | None = None):
+    def __init__(self, session: ConsoleApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         # Missed calls first: what an operator looks for; the webhook instruments follow.
@@ -52,7 +57,7 @@ class StatusBar(QStatusBar):
         self.silence_label.setVisible(False)
         self.demo_label = self._label("demoLabel", "Running on the built-in simulator")
         self.demo_label.setText("DEMO")
-        self.demo_label.setVisible(bool(getattr(session, "demo", False)))
+        self.demo_label.setVisible(session.demo)
         _set_severity(self.demo_label, "warning")
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -99,7 +104,7 @@ class StatusBar(QStatusBar):
             return
         if health is None:
             return
-        team = getattr(health, "mode", "solo") == "team"
+        team = health.mode == "team"
         self.tunnel_label.setVisible(not team)  # a team console has no tunnel
         if team:
             self._refresh_team(health)
@@ -107,10 +112,10 @@ class StatusBar(QStatusBar):
             self._refresh_receiver_and_tunnel(health)
         self._refresh_api_and_events(health, team)
 
-    def _refresh_team(self, health) -> None:
+    def _refresh_team(self, health: Health) -> None:
         """Team mode: events come from the relay through the broker, not a receiver here."""
-        problem = getattr(health, "broker_problem", None)
-        if problem and getattr(health, "broker_state", None) == "connecting":
+        problem = health.broker_problem
+        if problem and health.broker_state == "connecting":
             self.receiver_label.setText("Team: connecting…")
             self.receiver_label.setToolTip(problem)
             _set_severity(self.receiver_label, "warning")
@@ -125,10 +130,10 @@ class StatusBar(QStatusBar):
             )
             _set_severity(self.receiver_label, "ok")
 
-    def _refresh_receiver_and_tunnel(self, health) -> None:
+    def _refresh_receiver_and_tunnel(self, health: Health) -> None:
         # Short words on the bar (it must fit a small or scaled screen); addresses in tooltips.
-        receiver = getattr(health, "receiver_url", None)
-        problem = getattr(health, "receiver_problem", None)
+        receiver = health.receiver_url
+        problem = health.receiver_problem
         if problem:
             self.receiver_label.setText("⚠ Receiver restarting")
             self.receiver_label.setToolTip(problem)
@@ -142,37 +147,34 @@ class StatusBar(QStatusBar):
             )
             _set_severity(self.receiver_label, "" if receiver else "warning")
 
-        state = getattr(health, "tunnel_state", None) or "none"
-        url = getattr(health, "tunnel_url", None)
+        state = health.tunnel_state or "none"
+        url = health.tunnel_url
         self.tunnel_label.setText(f"Tunnel: {state}")
         tip = [f"Public tunnel: {state}", url or "no public URL"]
-        for name, words in (
-            ("tunnel_error", "Tunnel error"),
-            ("webhook_url", "Webhook URL set to"),
-            ("webhook_problem", "Webhook URL problem"),
+        for value, words in (
+            (health.tunnel_error, "Tunnel error"),
+            (health.webhook_url, "Webhook URL set to"),
+            (health.webhook_problem, "Webhook URL problem"),
         ):
-            value = getattr(health, name, None)
             if value:
                 tip.append(f"{words}: {value}")
         self.tunnel_label.setToolTip("\n".join(tip))
         bad_tunnel = state.lower() in ("error", "failed", "disconnected")
         warn_tunnel = state.lower() in ("down", "reconnecting", "stopped") or bool(
-            getattr(health, "webhook_problem", None)
+            health.webhook_problem
         )
-        if getattr(health, "webhook_problem", None):
+        if health.webhook_problem:
             self.tunnel_label.setText(self.tunnel_label.text() + " (webhook URL not set)")
         _set_severity(
             self.tunnel_label, "error" if bad_tunnel else "warning" if warn_tunnel else ""
         )
 
-    def _refresh_api_and_events(self, health, team: bool) -> None:
-        reachable = getattr(health, "api_reachable", None)
-        error = getattr(health, "api_last_error", None)
+    def _refresh_api_and_events(self, health: Health, team: bool) -> None:
+        reachable = health.api_reachable
+        error = health.api_last_error
         # A console not set up yet (no API key) has nothing to be red about: the setup wizard
         # is open and the operator has typed nothing yet.
-        unconfigured = not getattr(self.session, "demo", False) and (
-            getattr(self.session, "client", True) is None
-        )
+        unconfigured = not self.session.demo and self.session.client is None
         if unconfigured:
             self.api_label.setText("API: not set up")
             _set_severity(self.api_label, "")
@@ -187,7 +189,7 @@ class StatusBar(QStatusBar):
             _set_severity(self.api_label, "error")
         self.api_label.setToolTip(f"Telnyx REST API\nLast error: {error or 'none'}")
 
-        key_problem = getattr(health, "key_problem", None)
+        key_problem = health.key_problem
         if team:
             self.verification_label.setText("Signatures: at the relay")
             self.verification_label.setToolTip(
@@ -202,7 +204,7 @@ class StatusBar(QStatusBar):
             self.verification_label.setText("⚠ Signature key problem")
             self.verification_label.setToolTip(key_problem)
             _set_severity(self.verification_label, "error")
-        elif getattr(health, "verification_enabled", True):
+        elif health.verification_enabled:
             self.verification_label.setText("Signatures: verified")
             self.verification_label.setToolTip("Webhook signatures are checked (Ed25519)")
             _set_severity(self.verification_label, "ok")
@@ -214,33 +216,33 @@ class StatusBar(QStatusBar):
             )
             _set_severity(self.verification_label, "warning")
 
-        last = getattr(health, "last_event_at", None)
+        last = health.last_event_at
         age = fmt.seconds_between(last, fmt.now()) if last else None
         text = f"Last event: {fmt.format_age(age)}"
-        delay = getattr(health, "last_delivery_delay", None)
+        delay = health.last_delivery_delay
         if delay is not None:
             text += f" (delay {delay:.1f} s)"
-        retries = getattr(health, "retries_seen", 0) or 0
-        rejected = getattr(health, "rejected_count", 0) or 0
+        retries = health.retries_seen
+        rejected = health.rejected_count
         if retries:
             text += f" · retries {retries}"
         if rejected:
             text += f" · rejected {rejected}"
-        pending = getattr(health, "events_pending", 0) or 0
+        pending = health.events_pending
         if pending >= CATCHING_UP_AT:
             # Everything was received and answered; the window is still folding it in.
             text += f" · catching up: {pending:,} events"
         self.last_event_label.setText(text)
-        resync = getattr(health, "last_resync_at", None)
+        resync = health.last_resync_at
         tip = ["Age of the last webhook, its delivery delay, retries and rejections"]
         if resync is not None:
-            reason = getattr(health, "last_resync_reason", None) or ""
+            reason = health.last_resync_reason or ""
             tip.append(f"Last resync {fmt.format_time(resync)} {reason}".rstrip())
-        if getattr(health, "last_resync_error", None):
+        if health.last_resync_error:
             tip.append(f"Resync failed: {health.last_resync_error}")
         self.last_event_label.setToolTip("\n".join(tip))
 
-        silent = bool(getattr(health, "silence_warning", False))
+        silent = bool(health.silence_warning)
         self.silence_label.setVisible(silent)
         if silent:
             self.silence_label.setText("⚠ NO EVENTS — calls are live but webhooks have stopped")

@@ -23,7 +23,7 @@ answer or pick-up raised it; nothing was done to the call).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -36,6 +36,9 @@ from console.ui import formatting as fmt
 from console.ui.messages import describe_error
 from console.ui.team_panel import TeamPanel
 from console.ui.webhook_guard import WebhookGuardBar
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +80,11 @@ class DirectoryColleagues:
 class TeamUi(QObject):
     """The glue between ``session.team`` and the window."""
 
-    def __init__(self, window: Any, session: Any):
+    def __init__(self, window: Any, session: ConsoleApi):
         super().__init__(window)
         self.window = window
         self.session = session
-        self.team: TeamView | None = getattr(session, "team", None)
+        self.team: TeamView | None = session.team
         self.closed = False
         self._claim_rows: dict[str, str] = {}  # ccid -> the pending text this set on its row
         self._broker_problem: str | None = None

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.ui.messages import action_failed
+
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,7 @@ def held_words(holder: str) -> str:
 class WebhookGuardBar(QFrame):
     """A non-modal bar: who holds the webhook URL, with Take over and Join a team."""
 
-    def __init__(self, window: Any, session: Any, parent: QWidget | None = None):
+    def __init__(self, window: Any, session: ConsoleApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.host = window
         self.session = session
@@ -64,9 +67,8 @@ class WebhookGuardBar(QFrame):
         self.hide()
 
     def refresh(self) -> None:
-        health = getattr(self.session, "health", None)
-        holder = getattr(health, "webhook_held_by", None) if health is not None else None
-        if getattr(self.session, "team", None) is not None:
+        holder = self.session.health.webhook_held_by
+        if self.session.team is not None:
             holder = None  # a team console never points the URL
         if holder == self.holder:
             return
@@ -101,7 +103,7 @@ class WebhookGuardBar(QFrame):
         except Exception as exc:
             self.host.notify_error(action_failed("Take over the webhooks", exc))
         else:
-            if getattr(self.session.health, "webhook_held_by", None):
+            if self.session.health.webhook_held_by:
                 self.host.notify_error("The webhooks are still held by another console.")
             else:
                 self.host.show_status("This console receives the application's webhooks now.")

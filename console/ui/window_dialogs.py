@@ -8,7 +8,7 @@ loop keeps running), the setup applied in a task whose failure becomes words.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QGuiApplication
@@ -17,11 +17,14 @@ from shiboken6 import Shiboken
 
 from console.ui.messages import describe_error
 
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
+
 
 class DialogHost(Protocol):
     """What the dialogs need from the window."""
 
-    session: Any
+    session: ConsoleApi
     qsettings: QSettings
 
     @property
@@ -75,17 +78,17 @@ class WindowDialogs(QObject):
         from console.ui.setup_wizard import SetupWizard
 
         session = self.host.session
-        if getattr(session, "demo", False):
+        if session.demo:
             self.host.show_status("The setup wizard is not available in demo mode.")
             return None
         if self.setup_wizard is not None and Shiboken.isValid(self.setup_wizard):
             self.setup_wizard.raise_()
             self.setup_wizard.activateWindow()
             return self.setup_wizard
-        secrets = getattr(session, "secrets", None)
+        secrets = session.secrets
         problem = None
-        if secrets is not None and not getattr(secrets, "backend_available", True):
-            problem = str(getattr(secrets, "backend_message", "")) or None
+        if not secrets.backend_available:
+            problem = secrets.backend_message or None
         wizard = SetupWizard(session.settings, self.window, secrets_problem=problem)
         wizard.finished_setup.connect(self.apply_setup)
         wizard.finished.connect(wizard.deleteLater)

@@ -21,7 +21,7 @@ fake) has the rows written here as calls end.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -53,22 +53,25 @@ from console.ui.workflow_search import SearchDialog
 from console.ui.workflow_status import StatusSelector
 from console.ui.workflow_wrapup import WrapUpCard
 
+if TYPE_CHECKING:
+    from console.session_api import ConsoleApi
+
 log = logging.getLogger(__name__)
 
 #: How long history rows about the shown caller are gathered before the caller panel re-reads.
 CALLER_REFRESH_MS = 500
 
 
-def open_desk(session: Any) -> tuple[Desk, str | None]:
+def open_desk(session: ConsoleApi) -> tuple[Desk, str | None]:
     """The session's desk database, or one in memory (with the reason) when it cannot open."""
-    country = getattr(getattr(session, "settings", None), "default_country", None) or None
-    path = getattr(session, "database_path", None)  # the file the history recorder writes
-    data_dir = getattr(session, "data_dir", None)
+    country = session.settings.default_country or None
+    path = session.database_path  # the file the history recorder writes
+    data_dir = session.data_dir
     if path is None and data_dir is not None:
-        path = database_path(data_dir, bool(getattr(session, "demo", False)))
+        path = database_path(data_dir, session.demo)
     if path is not None:
         try:
-            demo = bool(getattr(session, "demo", False))
+            demo = session.demo
             desk = Desk.open(path, default_country=country)
             if demo:
                 seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
@@ -106,7 +109,7 @@ class Workflow(QObject):
     history_result: WrapUpDelegate
     copy_call_id_action: QAction
 
-    def __init__(self, window: Any, session: Any, desk: Desk | None = None):
+    def __init__(self, window: Any, session: ConsoleApi, desk: Desk | None = None):
         super().__init__(window)
         self.window = window
         self.session = session
@@ -127,11 +130,7 @@ class Workflow(QObject):
         self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
         self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
-        on_history = getattr(session, "on_history", None)
-        if callable(on_history):
-            remove = on_history(self.guard(self._history_written))
-            if callable(remove):
-                self._unsubscribe.append(remove)
+        self._unsubscribe.append(session.on_history(self.guard(self._history_written)))
         self._ended: set[str] = {
             ccid for ccid, call in session.store.calls.items() if not call.is_live
         }
@@ -228,8 +227,8 @@ class Workflow(QObject):
     # --- reacting to calls ---------------------------------------------------------------------
 
     def _is_operator_leg(self, ccid: str) -> bool:
-        check = getattr(getattr(self.session, "ops", None), "is_operator_leg", None)
-        return bool(check(ccid)) if callable(check) else False
+        ops = self.session.ops
+        return ops is not None and ops.is_operator_leg(ccid)
 
     def on_store_changes(self, changes: Changes) -> None:
         store = self.session.store
@@ -262,7 +261,7 @@ class Workflow(QObject):
     def session_writes_history(self) -> bool:
         """The session's history recorder writes the rows (a session without one, such as a
         test's, has them written here as calls end)."""
-        return callable(getattr(self.session, "history_table", None))
+        return self.session.history_table() is not None
 
     def _history_written(self, entries: Any) -> None:
         # Rows the recorder wrote: the selected caller's past calls may have just gained one.
@@ -571,7 +570,7 @@ class Workflow(QObject):
                 log.warning("closing the desk database failed", exc_info=True)
 
 
-def install_workflow(window: Any, session: Any, desk: Desk | None = None) -> Workflow | None:
+def install_workflow(window: Any, session: ConsoleApi, desk: Desk | None = None) -> Workflow | None:
     """Add the operator's workflow to ``window``; never stops the window from opening."""
     try:
         workflow = Workflow(window, session, desk)

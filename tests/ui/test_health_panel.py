@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,42 +14,24 @@ from console.operations.health import Health
 from console.telnyx.errors import NetworkError
 from console.ui.formatting import format_time
 from console.ui.health_panel import HealthPanel
+from tests.support.fake_session import FakeSession as BaseFakeSession
 
 T0 = datetime(2026, 5, 4, 12, 0, 0, tzinfo=UTC)
 
 
-class FakeSession:
-    """The session's health boundary: ``health``, ``on_health``, the path test and resync."""
+class FakeSession(BaseFakeSession):
+    """The one fake session, started from ``health``; ``update`` changes it as the session does."""
 
     def __init__(self, health=None):
-        self.health = health if health is not None else Health()
-        self.listeners = []
+        super().__init__(health=health if health is not None else Health())
         self.path_result = "✔ The receiver listens at http://127.0.0.1:8765/webhooks/telnyx."
-        self.path_error: BaseException | None = None
-        self.gate: asyncio.Event | None = None
-        self.resync_reasons: list[str] = []
-        self.resync_error: BaseException | None = None
 
-    def on_health(self, callback):
-        self.listeners.append(callback)
-        return lambda: self.listeners.remove(callback)
+    @property
+    def listeners(self):
+        return self._health_cbs
 
     def update(self, **changes):
-        self.health = self.health.with_(**changes)
-        for callback in list(self.listeners):
-            callback()
-
-    async def test_webhook_path(self) -> str:
-        if self.gate is not None:
-            await self.gate.wait()
-        if self.path_error is not None:
-            raise self.path_error
-        return self.path_result
-
-    async def resync(self, reason: str) -> None:
-        self.resync_reasons.append(reason)
-        if self.resync_error is not None:
-            raise self.resync_error
+        self.health_changed(**changes)
 
 
 class Clock:
@@ -207,20 +188,8 @@ def test_minimal_health_and_no_session(qtbot, clock):
     qtbot.addWidget(widget)
     assert not widget.test_button.isEnabled() and not widget.resync_button.isEnabled()
     assert widget.test_path() is None
-    # Only the attributes the brief promises: the optional ones fall back quietly.
-    minimal = SimpleNamespace(
-        receiver_url=None,
-        tunnel_state="reconnecting",
-        tunnel_url=None,
-        api_reachable=None,
-        api_last_error=None,
-        verification_enabled=True,
-        last_event_at=None,
-        last_delivery_delay=None,
-        retries_seen=0,
-        rejected_count=0,
-        silence_warning=True,
-    )
+    # A snapshot with nothing known yet: the optional fields read as "not yet", never "None".
+    minimal = Health(tunnel_state="reconnecting", silence_warning=True)
     fake = FakeSession(minimal)
     widget.set_session(fake)
     assert _text(widget, "tunnel") == "Reconnecting…"

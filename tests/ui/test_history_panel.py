@@ -15,17 +15,16 @@ from console.db import connect
 from console.events.journal import Journal
 from console.history.recorder import HistoryFold
 from console.history.table import HistoryTable
-from console.state.store import Store
 from console.ui.history_panel import COL_FROM, COL_RESULT, HistoryPanel
-from tests.ui.fakes import Events
+from tests.ui.fakes import Events, FakeSession
 
 
-class HistorySession:
-    """What the panel uses of console/session.py: the history table, the rows the recorder
-    writes (the real fold, run inline), and a real store."""
+class HistorySession(FakeSession):
+    """The fake session with what the panel uses of console/session.py for real: the history
+    table, the rows the recorder writes (the real fold, run inline), and the journal."""
 
     def __init__(self, folder):
-        self.store = Store()
+        super().__init__()
         self.journal = Journal(folder / "events.sqlite3")
         self.conn = connect(folder / "console.sqlite3")
         self.table = HistoryTable(self.conn)
@@ -40,7 +39,7 @@ class HistorySession:
         self._listeners.append(callback)
         return lambda: self._listeners.remove(callback)
 
-    def deliver(self, envelope):
+    def deliver(self, envelope, attempt: int = 1):
         # As the console does: journal first, then the store and the history recorder.
         self.store.apply(envelope)
         self.record(envelope)
@@ -235,13 +234,7 @@ def test_copy_call_id_button_copies_the_selected_call(qtbot, panel, session, eve
 
 
 def test_before_the_session_started(qtbot, events):
-    class NotStarted:
-        store = Store()
-
-        def history_table(self):
-            return None
-
-    session = NotStarted()
+    session = FakeSession()  # its history_table() is None, as the real one's before start
     panel = HistoryPanel(session)
     qtbot.addWidget(panel)
     assert panel.entries == []

@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from console.simulator.media import wav_bytes
-from console.state.store import Store
 from console.ui.recordings_panel import (
     COL_FORMAT,
     COL_OWNER,
@@ -20,14 +19,9 @@ from console.ui.recordings_panel import (
     RecordingsPanel,
 )
 from tests.support.qt import run_task
-from tests.ui.fakes import Events, iso
+from tests.ui.fakes import Events, FakeSession, iso
 
 WAV = wav_bytes(1.0)
-
-
-class Session:
-    def __init__(self):
-        self.store = Store()
 
 
 class MediaServer:
@@ -67,7 +61,7 @@ def server(qtbot):
 
 @pytest.fixture
 def session():
-    return Session()
+    return FakeSession()
 
 
 @pytest.fixture

@@ -29,25 +29,12 @@ PATH_BROKEN = (
 
 
 class ToolsSession(FakeSession):
-    """FakeSession plus the health-panel boundary: the path test and an operator resync."""
+    """The fake session before setup: no API key (what the first-run decision looks at)."""
 
     def __init__(self, settings: Settings | None = None):
         super().__init__(settings)
+        self.client = None
         self.path_result = PATH_OK
-        self.path_error: BaseException | None = None
-        self.resync_reasons: list[str] = []
-        self.resync_error: BaseException | None = None
-        self.client = None  # no API key: what the first-run decision looks at
-
-    async def test_webhook_path(self) -> str:
-        if self.path_error is not None:
-            raise self.path_error
-        return self.path_result
-
-    async def resync(self, reason: str) -> None:
-        self.resync_reasons.append(reason)
-        if self.resync_error is not None:
-            raise self.resync_error
 
 
 class JournalSession(ToolsSession):
