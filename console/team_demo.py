@@ -326,8 +326,39 @@ class TeamDemo:
         plan.relay_config_path.parent.mkdir(parents=True, exist_ok=True)
         plan.relay_config_path.write_text(plan.relay_config(info))
         self.say(f"Starting the relay: {' '.join(plan.relay.argv[-3:])} …")
-        self._wait_port(plan.relay, self._spawn(plan.relay), plan.relay_port)
+        relay = self._spawn(plan.relay)
+        self._wait_port(plan.relay, relay, plan.relay_port)
+        self._wait_pointed(plan.relay, relay, info)
         return info
+
+    def _wait_pointed(
+        self, process: Process, child: subprocess.Popen[bytes], info: SimulatorInfo
+    ) -> None:
+        """The relay listens before it has pointed the application at itself: a call placed in
+        between would have nowhere to send its webhooks, so the demo waits for the URL."""
+        import httpx
+
+        url = f"{info.base_url.rstrip('/')}/call_control_applications/{info.connection_id}"
+        headers = {"Authorization": f"Bearer {self.plan.api_key}"}
+        deadline = time.monotonic() + START_TIMEOUT_SECS
+        seen = "no answer"
+        with httpx.Client(timeout=2.0, headers=headers) as http:
+            while True:
+                with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
+                    answer = http.get(url)
+                    seen = f"HTTP {answer.status_code}"
+                    data = answer.json()["data"]
+                    seen = f"its webhook URL is {data.get('webhook_event_url')!r}"
+                    if data.get("webhook_event_url") == self.plan.relay_url:
+                        return
+                if child.poll() is not None:
+                    raise DemoError(f"{process.name} stopped at start; see {process.log}.")
+                if time.monotonic() > deadline:
+                    raise DemoError(
+                        f"{process.name} did not point the application at itself in time "
+                        f"({seen}); see {process.log}."
+                    )
+                time.sleep(0.05)
 
     def _start_simulator(self) -> SimulatorInfo:
         process = self.plan.simulator

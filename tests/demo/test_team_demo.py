@@ -7,7 +7,6 @@ call dialled by one is seen by both through relay → broker, and each sees the 
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 
@@ -23,7 +22,7 @@ from console.simulator import phones
 from console.state.entities import CallState
 from console.team_demo import OPERATORS, TeamDemo, build_plan
 from tests.relay.helpers import wait_until
-from tests.relay.nats_server import find_nats_server
+from tests.relay.nats_server import require_nats_server
 
 pytestmark = pytest.mark.anyio
 
@@ -102,12 +101,7 @@ def test_team_demo_is_a_command_of_the_console(monkeypatch):
 
 
 async def test_the_demo_really_runs_and_two_console_sessions_share_events(tmp_path):
-    binary = find_nats_server()
-    if binary is None:
-        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    binary = require_nats_server()
     plan = build_plan(tmp_path / "demo", binary, calls_per_minute=0, windows=False)
     said: list[str] = []
     demo = TeamDemo(plan, said.append)

@@ -10,7 +10,6 @@ the other says who took the call.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from console.team.view import SupervisorMode
 from console.ui.main_window import MainWindow
 from console.ui.team_panel import COL_STATUS
 from tests.e2e.conftest import SPEED, START_STOP_MS
-from tests.relay.nats_server import NatsServer, find_nats_server
+from tests.relay.nats_server import NatsServer, require_nats_server
 from tests.relay.team import relay_for
 from tests.support.qt import run_task
 
@@ -38,12 +37,7 @@ PHONES = {"Alex": "sip:alex@sim.telnyx.invalid", "Sam": "sip:sam@sim.telnyx.inva
 
 @pytest.fixture
 def nats(tmp_path):
-    binary = find_nats_server()
-    if binary is None:
-        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    binary = require_nats_server()
     server = NatsServer(binary, tmp_path / "nats")
     server.start()
     yield server

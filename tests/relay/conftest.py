@@ -1,27 +1,21 @@
 """Fixtures for the team-mode tests: a real nats-server (JetStream) per test module.
 
-Without the binary the tests are skipped with the reason in the summary, except in CI
-(``CI`` set), where scripts/bootstrap installs it: there a missing server is a failure.
+Without the binary the tests are skipped with the reason in the summary, except under
+``scripts/bootstrap test`` (which CI runs, and which installs it) or with ``CI`` set: there a
+missing server is a failure.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.relay.nats_server import NatsServer, find_nats_server
+from tests.relay.nats_server import NatsServer, require_nats_server
 
 
 def _binary() -> str:
-    binary = find_nats_server()
-    if binary is None:
-        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return binary
+    return require_nats_server()
 
 
 @pytest.fixture(scope="module")

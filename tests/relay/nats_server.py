@@ -29,6 +29,20 @@ def find_nats_server() -> str | None:
     return DEBIAN_PATH if os.access(DEBIAN_PATH, os.X_OK) else None
 
 
+def require_nats_server() -> str:
+    """The binary, else skip, or fail where a broker is required: ``scripts/bootstrap test``
+    (CI's command, which installs it) sets TELNYX_CONSOLE_REQUIRE_BROKER, and so does ``CI``."""
+    import pytest
+
+    binary = find_nats_server()
+    if binary is None:
+        reason = "nats-server is not installed (apt-get install nats-server; scripts/bootstrap)"
+        if os.environ.get("CI") or os.environ.get("TELNYX_CONSOLE_REQUIRE_BROKER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return binary
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
