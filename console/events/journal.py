@@ -241,9 +241,14 @@ class Journal:
         # a quick structural check at open time makes it a clear start-up error instead.
         if not self._integrity_check:
             return
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+        problem = _integrity_problem(conn)
+        if problem is not None:
+            raise sqlite3.DatabaseError(problem)
+
+    def integrity_problem(self) -> str | None:
+        """What ``PRAGMA quick_check`` finds wrong, or None. It reads the whole file (about a
+        second per gigabyte): the ingest component runs it beside serving, not before."""
+        return _integrity_problem(self._db)
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -445,3 +450,8 @@ class Journal:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _integrity_problem(conn: sqlite3.Connection) -> str | None:
+    check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    return None if check == "ok" else f"integrity check failed: {check}"

@@ -77,6 +77,8 @@ class GroupCommitJournal:
         self._compact_below = 0
         self._last_seq = 0
         self.compacted = 0
+        self.integrity_checked = threading.Event()  # set once the background check finished
+        self.integrity_problem: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -130,15 +132,35 @@ class GroupCommitJournal:
         loop = self._loop
         assert loop is not None
         try:
-            journal = Journal(self.path, synchronous=self._synchronous)
+            # The structural check reads the whole file: it runs beside the writer (below),
+            # so the receiver answers at once however long the journal has grown.
+            journal = Journal(self.path, synchronous=self._synchronous, integrity_check=False)
         except BaseException as exc:
             loop.call_soon_threadsafe(_fail, opened, exc)
             return
         loop.call_soon_threadsafe(_resolve, opened, journal.last_seq())
+        threading.Thread(target=self._check, name="journal-check", daemon=True).start()
         try:
             self._serve(journal, loop)
         finally:
             journal.close()
+
+    def _check(self) -> None:
+        """Check the journal's structure on a read-only connection of its own."""
+        try:
+            with Journal(self.path, readonly=True) as reader:
+                problem = reader.integrity_problem()
+        except Exception as exc:
+            problem = str(exc) or type(exc).__name__
+        if problem is not None:
+            log.error(
+                "the event journal %s is damaged (%s): events may fail to be stored; stop the "
+                "console, move the file aside and start again",
+                self.path,
+                problem,
+            )
+        self.integrity_problem = problem
+        self.integrity_checked.set()
 
     def _serve(self, journal: Journal, loop: asyncio.AbstractEventLoop) -> None:
         while True:

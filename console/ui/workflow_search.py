@@ -9,6 +9,7 @@ chosen as the dialer does. The box is non-modal: the operator can keep it open b
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -33,6 +34,10 @@ SEARCH_SHORTCUT = "Ctrl+F"
 SEARCH_DELAY_MS = 150
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "live" | "call" | "contact"
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # ccid for live, number for the others
+
+
+#: Contacts whose numbers a live call is matched against by name (more: a text too broad).
+LIVE_NAME_MATCHES = 1000
 
 
 class SearchDialog(QDialog):
@@ -97,7 +102,7 @@ class SearchDialog(QDialog):
             return
         try:
             name_of = self.desk.name_for
-            live_ids = match_live(self.store.live_calls(), text, name_of)
+            live_ids = match_live(self.store.live_calls(), text, self._names_matching(text))
             found = self.desk.search(text)
         except Exception as exc:
             self.status.setText(f"The search failed: {describe_error(exc)}")
@@ -133,6 +138,20 @@ class SearchDialog(QDialog):
         first = self._first()
         if first is not None:
             self.results.setCurrentItem(first)
+
+    def _names_matching(self, text: str) -> Callable[[str], str | None]:
+        """Contact names for the numbers of the contacts ``text`` finds (one indexed query).
+
+        Asking the book about every live call's numbers instead cost two lookups per call:
+        with 5,000 live calls, most of a second per search. A contact whose name does not
+        match cannot make a call match by name, so these are the only names that matter.
+        """
+        names = {
+            number.dial_string: contact.display_name
+            for contact in self.desk.contacts.search(text, limit=LIVE_NAME_MATCHES)
+            for number in contact.numbers
+        }
+        return names.get
 
     def _add(self, kind: str, group: str, who: str, detail: str, value: str) -> QTreeWidgetItem:
         parent = self.groups.get(group)
