@@ -436,6 +436,18 @@ class Store:
 
     # --- pruning ---------------------------------------------------------------------------
 
+    def _needed_by_live(self) -> set[str]:
+        """Ended legs a live one still needs: its bridge partner, its session's other legs,
+        the participants of a live conference."""
+        live = [c for c in self._folded_legs.values() if c.is_live]
+        keep = {c.bridged_to for c in self._calls.values() if c.is_live and c.bridged_to}
+        for session in {c.call_session_id for c in live if c.call_session_id}:
+            keep |= self._legs_index.in_session(session)
+        for conference in self._folded_conferences.values():
+            if conference.is_live:
+                keep |= {p.call_control_id for p in conference.present_participants()}
+        return keep
+
     def prune_ended(self, older_than: timedelta) -> Changes:
         """Forget legs and conferences that ended more than ``older_than`` ago.
 
@@ -445,18 +457,19 @@ class Store:
         """
         cutoff = self._clock() - older_than
         changes = Changes()
-        live = [c for c in self._folded_legs.values() if c.is_live]
-        keep = {c.bridged_to for c in self._calls.values() if c.is_live}
-        for session in {c.call_session_id for c in live if c.call_session_id}:
-            keep |= self._legs_index.in_session(session)
-        for conference in self._folded_conferences.values():
-            if conference.is_live:
-                keep |= {p.call_control_id for p in conference.present_participants()}
-        for ccid, call in list(self._calls.items()):
-            if call.is_live or ccid in keep or call.ended_at is None or call.ended_at >= cutoff:
-                continue
-            self._forget_leg(ccid)
-            changes.calls.remove(ccid)
+        # Runs on the window's loop every few seconds: with thousands of live calls and none
+        # ended long enough, finding that out must not cost what working out what to keep does.
+        old_enough = [
+            ccid
+            for ccid, call in self._calls.items()
+            if call.ended_at is not None and call.ended_at < cutoff and not call.is_live
+        ]
+        if old_enough:
+            keep = self._needed_by_live()
+            for ccid in old_enough:
+                if ccid not in keep:
+                    self._forget_leg(ccid)
+                    changes.calls.remove(ccid)
         for cid, conference in list(self._conferences.items()):
             if conference.ended_at is None or conference.ended_at >= cutoff:
                 continue
@@ -471,13 +484,13 @@ class Store:
             self._pruned_conferences.add(cid)
             changes.conferences.remove(cid)
         # Timelines that never became a row (a stray call.cost...) and unclaimed orphans.
-        for ccid, timeline in list(self._leg_logs.items()):
-            newest = timeline.newest_at()
-            if ccid not in self._folded_legs and (newest is None or newest < cutoff):
+        for ccid in self._leg_logs.keys() - self._folded_legs.keys():
+            newest = self._leg_logs[ccid].newest_at()
+            if newest is None or newest < cutoff:
                 del self._leg_logs[ccid]
-        for cid, timeline in list(self._conference_logs.items()):
-            newest = timeline.newest_at()
-            if cid not in self._folded_conferences and (newest is None or newest < cutoff):
+        for cid in self._conference_logs.keys() - self._folded_conferences.keys():
+            newest = self._conference_logs[cid].newest_at()
+            if newest is None or newest < cutoff:
                 del self._conference_logs[cid]
         for leg_id, entries in list(self._orphans.items()):
             if all(e.at < cutoff for e in entries):
