@@ -1,11 +1,10 @@
 """The desk's own queries on the history table, shaped for a search box over 100,000s of rows.
 
-``HistoryTable.page`` matches a text against ids with ``call_control_id = ?``, a column with
-no index, inside an OR: SQLite then reads every row (≈50 ms at 100,000 calls, whatever the
-text). Here each way a call can match is its own indexed lookup — the trigram index over the
-parties, the same over the ids, the primary key, the session and leg id indexes — and only the
-union of their keys is read, newest first. A text too short for a trigram walks the newest
-rows and stops at the limit, and so does a text so common that the union would be large.
+Each way a call can match is its own indexed lookup — the trigram index over the parties, the
+same over the ids, the primary key, the session and leg id indexes — and only the union of
+their keys is read, newest first. A text too short for a trigram walks the newest rows and
+stops at the limit, and so does a text so common that the union would be large (the test
+``HistoryTable.page`` uses too: ``console.history.table.is_common``).
 ``history_page`` is the same for the history panel's own search box (its date range and page
 marks included), with the calls whose notes, disposition or tags match in the union.
 """
@@ -17,22 +16,14 @@ import sqlite3
 from console.desk.numbers import digits
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
 from console.history import CallHistoryEntry, HistoryTable, PageMark
-
-
-def _number_like(text: str) -> bool:
-    return any(c.isdigit() for c in text) and all(c.isdigit() or c in "+ ().-/" for c in text)
-
+from console.history.table import COMMON_HITS, is_common, number_like
 
 #: More trigram hits than this and walking the newest rows finds the first page sooner.
-BROAD = 1000
+BROAD = COMMON_HITS
 
 
 def _broad(conn: sqlite3.Connection, pattern: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM call_history_text WHERE parties LIKE ? LIMIT ?)",
-        (pattern, BROAD),
-    ).fetchone()
-    return int(row[0]) >= BROAD
+    return is_common(conn, pattern, BROAD)
 
 
 def history_keys(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[str]:
@@ -40,7 +31,7 @@ def history_keys(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
     text = " ".join((text or "").split())
     if not text:
         return []
-    needle = digits(text) if _number_like(text) else text
+    needle = digits(text) if number_like(text) else text
     # A short text cannot use the trigram index; a common one ("Lee", "312") matches so many
     # rows that sorting them all costs more than reading the newest rows until a page is full.
     if len(needle) < MIN_INDEXED_TEXT or _broad(conn, like_pattern(needle)):
@@ -136,7 +127,7 @@ def page_keys(
     text = " ".join((text or "").split())
     if not text:
         return []
-    needle = digits(text) if _number_like(text) else text
+    needle = digits(text) if number_like(text) else text
     noted, noted_params = _noted(text)
     limit = max(int(limit), 0)
     if len(needle) < MIN_INDEXED_TEXT or _broad(conn, like_pattern(needle)):

@@ -263,9 +263,9 @@ def _match(db: sqlite3.Connection, text: str) -> tuple[str, list[object]]:
     that sorting all its hits would cost more than the page: the newest rows are walked (by the
     ``call_history_newest`` index) and tested, stopping at the page's end.
     """
-    needle = digits(text) if _number_like(text) else text
+    needle = digits(text) if number_like(text) else text
     pattern, id_pattern = f"%{_like(needle)}%", f"%{_like(text)}%"
-    if len(needle) >= MIN_INDEXED_TEXT and not _common(db, pattern):
+    if len(needle) >= MIN_INDEXED_TEXT and not is_common(db, pattern):
         hits = (
             "rowid IN (SELECT rowid FROM call_history_text WHERE parties LIKE ?"
             " UNION SELECT rowid FROM call_history_text WHERE ids LIKE ?"
@@ -286,15 +286,19 @@ def _match(db: sqlite3.Connection, text: str) -> tuple[str, list[object]]:
 COMMON_HITS = 1000
 
 
-def _common(db: sqlite3.Connection, pattern: str) -> bool:
+def is_common(db: sqlite3.Connection, pattern: str, hits: int | None = None) -> bool:
+    """Whether at least ``hits`` (default COMMON_HITS) parties match ``pattern``: then a walk
+    over the newest rows fills a page sooner than the index's hits can be sorted."""
+    hits = COMMON_HITS if hits is None else hits
     row = db.execute(
         "SELECT count(*) FROM (SELECT 1 FROM call_history_text WHERE parties LIKE ? LIMIT ?)",
-        (pattern, COMMON_HITS),
+        (pattern, hits),
     ).fetchone()
-    return int(row[0]) >= COMMON_HITS
+    return int(row[0]) >= hits
 
 
-def _number_like(text: str) -> bool:
+def number_like(text: str) -> bool:
+    """Text that is a phone number as typed (digits and punctuation): searched as digits."""
     return any(c.isdigit() for c in text) and all(c.isdigit() or c in "+ ().-/" for c in text)
 
 
