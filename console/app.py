@@ -94,6 +94,7 @@ class AppController:
         self._close_filter: Any = None
         self._task: asyncio.Task[None] | None = None
         self._shutdown_task: asyncio.Future[None] | None = None
+        self._gc_task: asyncio.Task[None] | None = None
 
     def begin(self) -> None:
         self._task = asyncio.ensure_future(self._start())
@@ -167,6 +168,7 @@ class AppController:
         # otherwise stalls the window for tens of milliseconds each time on top of the calls.
         gc.collect()
         gc.freeze()
+        self._gc_task = asyncio.ensure_future(self._pace_collections())
         # The window already read the journal when it was built; this is a no-op then, and
         # fills the event log and history if the window was made before the journal opened.
         self.window.load_event_history()
@@ -178,6 +180,19 @@ class AppController:
         if self.on_ready is not None:
             self.on_ready(self.window, self.session)
 
+    async def _pace_collections(self) -> None:
+        """Full collections in the lulls between bursts of events (see ``gc_pacing``)."""
+        from console.gc_pacing import GcPacer
+
+        pacer = GcPacer()
+        pacer.take_over()
+        try:
+            while True:
+                await asyncio.sleep(1.0)
+                pacer.tick(self.session.feed.folded_events)
+        finally:
+            pacer.give_back()
+
     def request_close(self) -> None:
         """The window (or a signal) asks to quit: stop the session first, then leave."""
         if not self._closing and self._shutdown_task is None:
@@ -187,6 +202,8 @@ class AppController:
         if self._closing:
             return
         self._closing = True
+        if self._gc_task is not None:
+            self._gc_task.cancel()
         if self.session is not None:
             try:
                 await self.session.stop()

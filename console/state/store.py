@@ -233,7 +233,7 @@ class Store:
         ids: dict[str, None] = {}
         for timelines in (self._leg_logs.values(), self._conference_logs.values()):
             for timeline in timelines:
-                ids.update((e.id, None) for e in timeline if e.is_webhook)
+                ids.update(timeline.webhook_ids)
         for entries in self._orphans.values():
             ids.update((e.id, None) for e in entries)
         return list(ids)

@@ -97,6 +97,9 @@ class Timeline:
 
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
+        # The ids of its webhooks, kept as they are added: a checkpoint asks every live
+        # timeline for them, and filtering all entries then cost ~30 ms at 5,000 live calls.
+        self._webhook_ids: dict[str, None] = {}
         self._last_fold: Any = None  # what fold() returned last; None: fold from scratch
         self._folded_up_to: tuple[datetime, int, str] | None = None  # key of its newest entry
         self._unfolded: list[Entry] = []  # added since, every one sorting after _folded_up_to
@@ -107,6 +110,8 @@ class Timeline:
         if previous == entry:
             return False
         self._entries[entry.id] = entry
+        if entry.is_webhook:
+            self._webhook_ids[entry.id] = None
         if self._last_fold is not None:
             # An entry replaced (a second resync at the same taken_at) or one landing among the
             # folded entries changes the fold's past: the next fold starts over.
@@ -148,6 +153,11 @@ class Timeline:
 
     def ordered(self) -> list[Entry]:
         return sorted(self._entries.values(), key=_key)
+
+    @property
+    def webhook_ids(self) -> dict[str, None]:
+        """The ids of its webhook entries, in the order added (read only)."""
+        return self._webhook_ids
 
     def last_added(self) -> Entry | None:
         """The entry added last (not the newest by time)."""
