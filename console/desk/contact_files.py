@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.desk.contacts import Contact, ContactBook, Saved, make_contact
+from console.desk.contact_card import Contact, Saved, make_contact
+from console.desk.contacts import ContactBook
 from console.desk.errors import DeskError
 from console.desk.numbers import PhoneNumber, phone
 
