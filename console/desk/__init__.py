@@ -7,7 +7,9 @@ migrations; wrap-ups join the history table (``console/history``) by ``call_key`
 """
 
 from console.desk.contact_card import Contact, Saved, make_contact
-from console.desk.contact_files import ImportReport, Problem, export_csv, import_file
+from console.desk.contact_csv import export_csv
+from console.desk.contact_files import import_file
+from console.desk.contact_report import ImportReport, Problem
 from console.desk.contacts import ContactBook
 from console.desk.context import CallerContext, PastCall, other_party
 from console.desk.desk import Desk, database_path
