@@ -81,7 +81,7 @@ def test_a_database_with_the_first_search_table_is_migrated_with_its_rows(tmp_pa
 
 
 def test_a_common_text_walks_the_newest_rows_and_a_rare_one_uses_the_index(tmp_path):
-    from console.history import table as history_table
+    from console.history import text_index
 
     conn = connect(tmp_path / "console.sqlite3")
     table = HistoryTable(conn)
@@ -89,7 +89,7 @@ def test_a_common_text_walks_the_newest_rows_and_a_rare_one_uses_the_index(tmp_p
         (_ended(i, f"+1312555{i:04d}", "Grace Hopper" if i % 2 else None), i) for i in range(60)
     ]
     table.upsert(rows)
-    history_table.COMMON_HITS, saved = 10, history_table.COMMON_HITS  # a small table's "common"
+    text_index.COMMON_HITS, saved = 10, text_index.COMMON_HITS  # a small table's "common"
     try:
         # Every caller has 555 in the number: the newest first, a page at a time, either way.
         common = table.page("555", limit=5)
@@ -99,4 +99,4 @@ def test_a_common_text_walks_the_newest_rows_and_a_rare_one_uses_the_index(tmp_p
         assert [e.call_control_id for e in rare] == ["v3:call-42"]
         assert [e.call_control_id for e in table.page("leg-7")] == ["v3:call-7"]
     finally:
-        history_table.COMMON_HITS = saved
+        text_index.COMMON_HITS = saved

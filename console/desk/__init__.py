@@ -6,8 +6,11 @@ migrations; wrap-ups join the history table (``console/history``) by ``call_key`
 (``console/ui/workflow_*.py``) holds one :class:`Desk`.
 """
 
-from console.desk.contact_files import ImportReport, Problem, export_csv, import_file
-from console.desk.contacts import Contact, ContactBook, Saved, make_contact
+from console.desk.contact_card import Contact, Saved, make_contact
+from console.desk.contact_csv import export_csv
+from console.desk.contact_files import import_file
+from console.desk.contact_report import ImportReport, Problem
+from console.desk.contacts import ContactBook
 from console.desk.context import CallerContext, PastCall, other_party
 from console.desk.desk import Desk, database_path
 from console.desk.directory import Directory, Entry, Kind, SpeedDial

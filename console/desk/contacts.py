@@ -8,6 +8,9 @@ already there never doubles it silently:
   into the existing card: numbers and tags united, empty fields filled, notes appended;
 * a different name on a number another contact already has is **flagged** on both cards
   ("shares +1 312 555 0100 with Pat Lee"), so the operator decides.
+
+This module holds :class:`ContactBook`, the tables' reads and writes; the card itself, its
+checks and the merge rule live in ``contact_card``.
 """
 
 from __future__ import annotations
@@ -17,103 +20,15 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from console.desk.contact_card import Contact, Saved, merge_cards, number_key
 from console.desk.errors import DeskError
 from console.desk.fts import contact_ids_matching, forget_contact, index_contact, tags_of
-from console.desk.numbers import PhoneNumber, lookup_key, phone
+from console.desk.numbers import PhoneNumber, lookup_key
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
-from console.desk.wrapups import parse_tags
 
 log = logging.getLogger(__name__)
-
-MAX_FIELD = 200
-MAX_NOTES = 5000
-MAX_NUMBERS = 20
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    numbers: tuple[PhoneNumber, ...] = ()
-    organisation: str = ""
-    email: str = ""
-    notes: str = ""
-    tags: tuple[str, ...] = ()
-    favourite: bool = False
-    flag: str = ""  # why this card needs a look (e.g. a possible duplicate)
-    id: int | None = None
-
-    @property
-    def display_name(self) -> str:
-        if self.name and self.organisation:
-            return f"{self.name} ({self.organisation})"
-        return self.name or self.organisation or (self.numbers[0].raw if self.numbers else "")
-
-    @property
-    def has_unnormalised(self) -> bool:
-        return any(not n.normalised for n in self.numbers)
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What adding one contact did: ``merged`` into an existing card, or ``flagged``."""
-
-    contact: Contact
-    merged: bool = False
-    flagged: str = ""
-
-
-def make_contact(
-    name: str,
-    numbers: Iterable[str | PhoneNumber] = (),
-    *,
-    organisation: str = "",
-    email: str = "",
-    notes: str = "",
-    tags: str | Iterable[str] = (),
-    favourite: bool = False,
-    default_country: str | None = None,
-) -> Contact:
-    """A contact from what was typed or imported, checked (raises :class:`DeskError`)."""
-    name = " ".join((name or "").split())
-    organisation = " ".join((organisation or "").split())
-    email = (email or "").strip()
-    phones: list[PhoneNumber] = []
-    for item in numbers:
-        number = item if isinstance(item, PhoneNumber) else phone(item, "", default_country)
-        if number.raw and not any(_same_number(number, p) for p in phones):
-            phones.append(number)
-    if not name and not organisation:
-        if not phones:
-            raise DeskError("A contact needs a name, an organisation or a number.")
-        name = phones[0].raw
-    for label, value in (("name", name), ("organisation", organisation), ("e-mail", email)):
-        if len(value) > MAX_FIELD:
-            raise DeskError(f"The {label} is too long (over {MAX_FIELD} characters).")
-    if email and ("@" not in email or " " in email):
-        raise DeskError(f"“{email}” is not an e-mail address.")
-    if len(notes) > MAX_NOTES:
-        raise DeskError(f"Contact notes are limited to {MAX_NOTES:,} characters.")
-    if len(phones) > MAX_NUMBERS:
-        raise DeskError(f"A contact can have at most {MAX_NUMBERS} numbers.")
-    return Contact(
-        name=name,
-        numbers=tuple(phones),
-        organisation=organisation,
-        email=email,
-        notes=notes.strip(),
-        tags=parse_tags(tags),
-        favourite=favourite,
-    )
-
-
-def _same_number(a: PhoneNumber, b: PhoneNumber) -> bool:
-    return lookup_key(a.e164 or a.raw) == lookup_key(b.e164 or b.raw)
-
-
-def _key(number: PhoneNumber) -> str | None:
-    return number.e164 or lookup_key(number.raw)
 
 
 class ContactBook:
@@ -320,7 +235,7 @@ class ContactBook:
     def _add(self, contact: Contact) -> Saved:
         same, clashes = self._duplicates(contact)
         if same is not None:
-            merged = _merge(same, contact)
+            merged = merge_cards(same, contact)
             assert same.id is not None
             self._write(merged, same.id)
             return Saved(replace(merged, id=same.id), merged=True)
@@ -342,7 +257,7 @@ class ContactBook:
         clashes: list[tuple[Contact, str]] = []
         seen: set[int] = set()
         for number in contact.numbers:
-            key = _key(number)
+            key = number_key(number)
             if key is None:
                 continue
             for (cid,) in self._db.execute(
@@ -398,26 +313,7 @@ class ContactBook:
             db.execute(
                 "INSERT INTO desk_contact_numbers (contact_id, position, raw, e164, label, lookup)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (contact_id, position, number.raw, number.e164, number.label, _key(number)),
+                (contact_id, position, number.raw, number.e164, number.label, number_key(number)),
             )
         index_contact(db, contact_id)
         return contact_id
-
-
-def _merge(old: Contact, new: Contact) -> Contact:
-    numbers = list(old.numbers)
-    for number in new.numbers:
-        if not any(_same_number(number, n) for n in numbers):
-            numbers.append(number)
-    notes = old.notes
-    if new.notes and new.notes not in notes:
-        notes = f"{notes}\n{new.notes}".strip()
-    return replace(
-        old,
-        numbers=tuple(numbers[:MAX_NUMBERS]),
-        organisation=old.organisation or new.organisation,
-        email=old.email or new.email,
-        notes=notes,
-        tags=tuple(dict.fromkeys((*old.tags, *new.tags))),
-        favourite=old.favourite or new.favourite,
-    )

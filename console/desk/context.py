@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from console.desk.contacts import Contact, ContactBook
+from console.desk.contact_card import Contact
+from console.desk.contacts import ContactBook
 from console.desk.history_search import calls_with_number, load
 from console.desk.numbers import lookup_key
 from console.desk.schema import like_pattern

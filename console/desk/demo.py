@@ -6,7 +6,7 @@ Seeded once per demo database (a later run keeps whatever the operator changed).
 
 from __future__ import annotations
 
-from console.desk.contacts import make_contact
+from console.desk.contact_card import make_contact
 from console.desk.desk import Desk
 
 

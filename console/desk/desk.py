@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from console.db import DATABASE_FILENAME, connect, migrate
-from console.desk.contacts import Contact, ContactBook, make_contact
+from console.desk.contact_card import Contact, make_contact
+from console.desk.contacts import ContactBook
 from console.desk.context import CallerContext, caller_context, other_party
 from console.desk.directory import ColleagueSource, Directory, Recent, SpeedDials
 from console.desk.dispositions import Dispositions

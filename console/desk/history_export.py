@@ -12,11 +12,11 @@ import io
 import os
 from pathlib import Path
 
-from console.desk.contact_files import write_private_atomically
 from console.desk.contacts import ContactBook
 from console.desk.context import other_party
 from console.desk.wrapups import WrapUps
 from console.history import CSV_COLUMNS, HistoryTable, call_key, csv_row, mark_of, safe_cell
+from console.history.export import write_private_atomically
 
 DESK_COLUMNS = ("contact", "disposition", "notes", "tags")
 PAGE = 1000

@@ -4,7 +4,7 @@ Each way a call can match is its own indexed lookup — the trigram index over t
 same over the ids, the primary key, the session and leg id indexes — and only the union of
 their keys is read, newest first. A text too short for a trigram walks the newest rows and
 stops at the limit, and so does a text so common that the union would be large (the test
-``HistoryTable.page`` uses too: ``console.history.table.is_common``).
+``HistoryTable.page`` uses too: ``console.history.text_index.is_common``).
 ``history_page`` is the same for the history panel's own search box (its date range and page
 marks included), with the calls whose notes, disposition or tags match in the union.
 """
@@ -16,7 +16,7 @@ import sqlite3
 from console.desk.numbers import digits
 from console.desk.schema import MIN_INDEXED_TEXT, like_pattern
 from console.history import CallHistoryEntry, HistoryTable, PageMark
-from console.history.table import COMMON_HITS, is_common, number_like
+from console.history.text_index import COMMON_HITS, is_common, number_like
 
 #: More trigram hits than this and walking the newest rows finds the first page sooner.
 BROAD = COMMON_HITS

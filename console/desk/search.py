@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from console.desk.contacts import Contact, ContactBook
+from console.desk.contact_card import Contact
+from console.desk.contacts import ContactBook
 from console.desk.context import other_party
 from console.desk.fts import wrapup_keys_matching
 from console.desk.history_search import calls_with_number, history_keys, load

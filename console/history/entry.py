@@ -1,52 +1,20 @@
-"""Call history from the event journal: one row per call leg, search, and CSV export."""
+"""Call history from the event journal: events folded into one row per call leg.
+
+:func:`build_history` folds journal records into :class:`CallHistoryEntry` rows (the recorder
+folds live events the same way, through ``_Leg`` and ``_apply``). Searching the journal lives
+in ``journal_search``, the CSV format in ``export``, the stored table in ``table``.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import re
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from console.events.journal import Journal, JournalRecord
+from console.events.journal import JournalRecord
 from console.events.models import EventParseError
 from console.state.timeline import DEFAULT_RANK, RANK, aware
-
-#: Entries a search returns by default; the panel shows the newest this many calls.
-DEFAULT_LIMIT = 500
-#: Journal rows one search reads at most (before completing the legs it found).
-MAX_RECORDS = 5000
-#: Journal rows read to complete one call session (transcriptions can make sessions long).
-MAX_RECORDS_PER_SESSION = 1000
-
-CSV_COLUMNS = (
-    "call_control_id",
-    "call_leg_id",
-    "call_session_id",
-    "direction",
-    "from",
-    "to",
-    "caller_name",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "duration_secs",
-    "hangup_cause",
-    "hangup_source",
-    "sip_hangup_cause",
-    "recording_urls",
-    "conference_ids",
-    "queue_names",
-)
-
-# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"^[+\d\s().\-/]+$")
 
 
 @dataclass(frozen=True)
@@ -254,152 +222,3 @@ def build_history(records: Iterable[JournalRecord]) -> list[CallHistoryEntry]:
     never = datetime.max.replace(tzinfo=UTC)
     entries.sort(key=lambda e: (e.when or never, e.call_id))
     return entries
-
-
-def _unix(value: datetime | float | None) -> float | None:
-    if value is None or isinstance(value, int | float):
-        return value
-    return aware(value).timestamp()
-
-
-def _matching_records(
-    journal: Journal,
-    text: str,
-    since: float | None,
-    until: float | None,
-    limit: int,
-) -> list[JournalRecord]:
-    bounds: dict[str, Any] = {"since": since, "until": until, "limit": limit}
-    if not text:
-        return journal.history(**bounds)
-    if _NUMBER_LIKE.match(text) and any(c.isdigit() for c in text):
-        # Numbers are stored in E.164: "(312) 555-0100" must find "+13125550100".
-        digits = "".join(c for c in text if c.isdigit())
-        return journal.history(number=digits, **bounds)
-    # An id, or a SIP URI / name-like address in from/to.
-    found = {r.seq: r for r in journal.history(call_id=text, **bounds)}
-    for record in journal.history(number=text, **bounds):
-        found.setdefault(record.seq, record)
-    return [found[seq] for seq in sorted(found)]
-
-
-def search_history(
-    journal: Journal,
-    text: str | None = None,
-    since: datetime | float | None = None,
-    until: datetime | float | None = None,
-    limit: int = DEFAULT_LIMIT,
-    *,
-    max_records: int = MAX_RECORDS,
-) -> list[CallHistoryEntry]:
-    """The newest ``limit`` calls matching ``text`` (a number, part of one, or any call id).
-
-    ``since``/``until`` (datetimes or Unix times) bound when events reached the console; a call
-    with any event in the range is listed. Each call found is then completed from all of its
-    session's events, so a search by number still shows the recording of that call (whose
-    event names no number) and a call that began before ``since`` shows its real start.
-    Newest call first. Every query is bounded: at most ``max_records`` rows for the search and
-    ``MAX_RECORDS_PER_SESSION`` for each of at most ``limit`` sessions.
-    """
-    text = (text or "").strip()
-    matched = _matching_records(journal, text, _unix(since), _unix(until), max_records)
-    wanted = build_history(matched)
-    if not wanted:
-        return []
-    wanted.sort(key=_newest_first)
-    wanted = wanted[: max(int(limit), 0)]
-    # A leg found by its leg id alone (a recording event) gets its call control id on completion.
-    keys = {e.call_control_id for e in wanted} | {e.call_leg_id for e in wanted}
-    keys.discard(None)
-
-    complete: dict[int, JournalRecord] = {r.seq: r for r in matched}
-    groups = {e.call_session_id or e.call_control_id or e.call_leg_id for e in wanted}
-    for group in sorted(g for g in groups if g):
-        for record in journal.history(call_id=group, limit=MAX_RECORDS_PER_SESSION):
-            complete.setdefault(record.seq, record)
-    entries = [
-        e
-        for e in build_history(complete.values())
-        if e.call_control_id in keys or e.call_leg_id in keys
-    ]
-    entries.sort(key=_newest_first)
-    return entries
-
-
-def _newest_first(entry: CallHistoryEntry) -> tuple[float, str]:
-    when = entry.when
-    return (-(when.timestamp() if when else float("-inf")), entry.call_id)
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-
-def _iso(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return aware(moment).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def csv_row(entry: CallHistoryEntry) -> list[str]:
-    duration = entry.duration_secs
-    values = (
-        entry.call_control_id,
-        entry.call_leg_id,
-        entry.call_session_id,
-        entry.direction,
-        entry.from_number,
-        entry.to_number,
-        entry.caller_name,
-        _iso(entry.started_at or entry.first_seen_at),
-        _iso(entry.answered_at),
-        _iso(entry.ended_at),
-        "" if duration is None else f"{duration:.0f}",
-        entry.hangup_cause,
-        entry.hangup_source,
-        entry.sip_hangup_cause,
-        " ".join(entry.recording_urls),
-        " ".join(entry.conference_ids),
-        " ".join(entry.queue_names),
-    )
-    return [safe_cell(v) for v in values]
-
-
-def _write(entries: Sequence[CallHistoryEntry], handle: IO[str]) -> int:
-    writer = csv.writer(handle, lineterminator="\r\n")  # RFC 4180, what spreadsheets expect
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(csv_row(entry))
-    return len(entries)
-
-
-def export_csv(
-    entries: Iterable[CallHistoryEntry], file_or_path: str | os.PathLike[str] | IO[str]
-) -> int:
-    """Write ``entries`` as CSV (header row, ISO-8601 UTC times); returns the number of rows.
-
-    A path is written atomically (a temporary file renamed over it), in UTF-8 with a BOM so
-    spreadsheet programs read caller names with accents correctly.
-    """
-    rows = list(entries)
-    if not isinstance(file_or_path, str | os.PathLike):
-        return _write(rows, file_or_path)
-    path = Path(file_or_path)
-    buffer = io.StringIO(newline="")
-    _write(rows, buffer)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return len(rows)

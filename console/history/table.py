@@ -17,18 +17,22 @@ Search is indexed, whatever the table's size:
 
 Other components (the operator's notes and dispositions) keep their own tables keyed by the
 same ``call_key``.
+
+This module holds the schema and :class:`HistoryTable` (when rows are written, which are read);
+a row's columns and their conversion live in ``rows``, the search text and the choice between
+the index and the walk in ``text_index``.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from console.db import Schema, migrate
 from console.history.entry import CallHistoryEntry
+from console.history.rows import SELECT, UPSERT, entry_from_row, row_values
+from console.history.text_index import ids_text, like_text, match_clause, parties_text
 
 HISTORY_SCHEMA = Schema(
     "history",
@@ -82,41 +86,6 @@ HISTORY_SCHEMA = Schema(
     ],
 )
 
-_COLUMNS = (
-    "call_key",
-    "call_control_id",
-    "call_leg_id",
-    "call_session_id",
-    "direction",
-    "from_number",
-    "to_number",
-    "caller_name",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "hangup_cause",
-    "hangup_source",
-    "sip_hangup_cause",
-    "recording_urls",
-    "recording_count",
-    "conference_ids",
-    "queue_names",
-    "first_seen_at",
-    "last_seen_at",
-    "journal_seq",
-)
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM call_history"
-_UPSERT = (
-    "INSERT INTO call_history ("
-    + ", ".join(_COLUMNS)
-    + ") VALUES ("
-    + ", ".join("?" for _ in _COLUMNS)
-    + ") ON CONFLICT(call_key) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-)
-#: The shortest text the trigram index can look up; shorter text scans the parties instead.
-MIN_INDEXED_TEXT = 3
-
 
 @dataclass(frozen=True)
 class PageMark:
@@ -133,10 +102,6 @@ def call_key(entry: CallHistoryEntry) -> str:
     if entry.call_leg_id:
         return f"leg:{entry.call_leg_id}"
     raise ValueError("a history entry needs a call control id or a call leg id")
-
-
-def digits(text: str | None) -> str:
-    return "".join(c for c in text or "" if c.isdigit())
 
 
 class HistoryTable:
@@ -156,7 +121,7 @@ class HistoryTable:
         journal_seq: int | None = None,
     ) -> int:
         """Write ``(entry, journal_seq)`` pairs in one transaction; returns how many."""
-        rows = [(_row(entry, seq), entry) for entry, seq in entries]
+        rows = [(row_values(call_key(entry), entry, seq), entry) for entry, seq in entries]
         if not rows and journal_seq is None:
             return 0
         db = self._db
@@ -164,11 +129,11 @@ class HistoryTable:
         try:
             for row, entry in rows:
                 # The upsert keeps an existing row's rowid, which keys its search text.
-                (rowid,) = db.execute(_UPSERT + " RETURNING rowid", row).fetchone()
+                (rowid,) = db.execute(UPSERT + " RETURNING rowid", row).fetchone()
                 db.execute("DELETE FROM call_history_text WHERE rowid = ?", (rowid,))
                 db.execute(
                     "INSERT INTO call_history_text (rowid, parties, ids) VALUES (?, ?, ?)",
-                    (rowid, _parties(entry), _ids(entry)),
+                    (rowid, parties_text(entry), ids_text(entry)),
                 )
             if journal_seq is not None:
                 db.execute(
@@ -190,14 +155,14 @@ class HistoryTable:
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> CallHistoryEntry | None:
-        row = self._db.execute(_SELECT + " WHERE call_key = ?", (key,)).fetchone()
-        return _entry(row) if row else None
+        row = self._db.execute(SELECT + " WHERE call_key = ?", (key,)).fetchone()
+        return entry_from_row(row) if row else None
 
     def get_by_leg_id(self, call_leg_id: str) -> CallHistoryEntry | None:
         row = self._db.execute(
-            _SELECT + " WHERE call_leg_id = ? ORDER BY started_at DESC LIMIT 1", (call_leg_id,)
+            SELECT + " WHERE call_leg_id = ? ORDER BY started_at DESC LIMIT 1", (call_leg_id,)
         ).fetchone()
-        return _entry(row) if row else None
+        return entry_from_row(row) if row else None
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM call_history").fetchone()[0])
@@ -221,7 +186,7 @@ class HistoryTable:
         params: list[object] = []
         text = (text or "").strip()
         if text:
-            clause, values = _match(self._db, text)
+            clause, values = match_clause(self._db, text)
             clauses.append(clause)
             params += values
         if since is not None:
@@ -234,162 +199,22 @@ class HistoryTable:
             clauses.append("(started_at < ? OR (started_at = ? AND call_key < ?))")
             params += [after.started_at, after.started_at, after.call_key]
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = f"{_SELECT}{where} ORDER BY started_at DESC, call_key DESC LIMIT ?"
+        sql = f"{SELECT}{where} ORDER BY started_at DESC, call_key DESC LIMIT ?"
         params.append(max(int(limit), 0))
-        return [_entry(row) for row in self._db.execute(sql, params)]
+        return [entry_from_row(row) for row in self._db.execute(sql, params)]
 
     def calls_with(self, number: str, *, limit: int = 20) -> list[CallHistoryEntry]:
         """The newest calls from or to exactly ``number`` (E.164 as stored)."""
         rows = self._db.execute(
-            _SELECT + " WHERE rowid IN (SELECT rowid FROM call_history_text "
+            SELECT + " WHERE rowid IN (SELECT rowid FROM call_history_text "
             "WHERE parties LIKE ?) AND (from_number = ? OR to_number = ?) "
             "ORDER BY started_at DESC, call_key DESC LIMIT ?",
-            (f"%{_like(number)}%", number, number, max(int(limit), 0)),
+            (f"%{like_text(number)}%", number, number, max(int(limit), 0)),
         )
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
 
 def mark_of(entry: CallHistoryEntry) -> PageMark:
     """The page mark just after ``entry`` (pass it as ``after`` for the next page)."""
     when = entry.started_at or entry.first_seen_at
     return PageMark(when.timestamp() if when else float("-inf"), call_key(entry))
-
-
-def _match(db: sqlite3.Connection, text: str) -> tuple[str, list[object]]:
-    """The WHERE clause for a search text, in the form the index can answer.
-
-    A rare text: the rows whose search text (trigram index) or ids (primary key, leg and
-    session indexes) match, as a set of rowids. A text too short for a trigram, or so common
-    that sorting all its hits would cost more than the page: the newest rows are walked (by the
-    ``call_history_newest`` index) and tested, stopping at the page's end.
-    """
-    needle = digits(text) if number_like(text) else text
-    pattern, id_pattern = f"%{_like(needle)}%", f"%{_like(text)}%"
-    if len(needle) >= MIN_INDEXED_TEXT and not is_common(db, pattern):
-        hits = (
-            "rowid IN (SELECT rowid FROM call_history_text WHERE parties LIKE ?"
-            " UNION SELECT rowid FROM call_history_text WHERE ids LIKE ?"
-            " UNION SELECT rowid FROM call_history WHERE call_key = ?"
-            " UNION SELECT rowid FROM call_history WHERE call_leg_id = ?"
-            " UNION SELECT rowid FROM call_history WHERE call_session_id = ?)"
-        )
-        return hits, [pattern, id_pattern, text, text, text]
-    walk = (
-        "(from_number LIKE ? OR to_number LIKE ? OR caller_name LIKE ?"
-        " OR call_key LIKE ? OR call_leg_id LIKE ? OR call_session_id LIKE ?)"
-    )
-    values: list[object] = [pattern, pattern, pattern, id_pattern, id_pattern, id_pattern]
-    return walk, values
-
-
-#: More trigram hits than this and walking the newest rows fills a page sooner than sorting.
-COMMON_HITS = 1000
-
-
-def is_common(db: sqlite3.Connection, pattern: str, hits: int | None = None) -> bool:
-    """Whether at least ``hits`` (default COMMON_HITS) parties match ``pattern``: then a walk
-    over the newest rows fills a page sooner than the index's hits can be sorted."""
-    hits = COMMON_HITS if hits is None else hits
-    row = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM call_history_text WHERE parties LIKE ? LIMIT ?)",
-        (pattern, hits),
-    ).fetchone()
-    return int(row[0]) >= hits
-
-
-def number_like(text: str) -> bool:
-    """Text that is a phone number as typed (digits and punctuation): searched as digits."""
-    return any(c.isdigit() for c in text) and all(c.isdigit() or c in "+ ().-/" for c in text)
-
-
-def _like(text: str) -> str:
-    # LIKE on an FTS5 trigram column cannot take ESCAPE: drop the wildcards instead.
-    return text.replace("%", "").replace("_", "")
-
-
-def _parties(entry: CallHistoryEntry) -> str:
-    words = [entry.from_number, entry.to_number, entry.caller_name]
-    words += [digits(entry.from_number), digits(entry.to_number)]
-    return " | ".join(w for w in words if w)
-
-
-def _ids(entry: CallHistoryEntry) -> str:
-    ids = [entry.call_control_id, entry.call_leg_id, entry.call_session_id]
-    ids += list(entry.conference_ids)
-    return " | ".join(i for i in ids if i)
-
-
-def _unix(moment: datetime | None) -> float | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _time(value: object) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    try:
-        items = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return ()
-    return tuple(v for v in items if isinstance(v, str)) if isinstance(items, list) else ()
-
-
-def _row(entry: CallHistoryEntry, seq: int | None) -> tuple[object, ...]:
-    return (
-        call_key(entry),
-        entry.call_control_id,
-        entry.call_leg_id,
-        entry.call_session_id,
-        entry.direction,
-        entry.from_number,
-        entry.to_number,
-        entry.caller_name,
-        _unix(entry.started_at or entry.first_seen_at),
-        _unix(entry.answered_at),
-        _unix(entry.ended_at),
-        entry.hangup_cause,
-        entry.hangup_source,
-        entry.sip_hangup_cause,
-        json.dumps(list(entry.recording_urls)),
-        entry.recording_count,
-        json.dumps(list(entry.conference_ids)),
-        json.dumps(list(entry.queue_names)),
-        _unix(entry.first_seen_at),
-        _unix(entry.last_seen_at),
-        seq,
-    )
-
-
-def _entry(row: Sequence[object]) -> CallHistoryEntry:
-    r = dict(zip(_COLUMNS, row, strict=True))
-    count = r["recording_count"]
-    return CallHistoryEntry(
-        call_control_id=_text(r["call_control_id"]),
-        call_leg_id=_text(r["call_leg_id"]),
-        call_session_id=_text(r["call_session_id"]),
-        direction=_text(r["direction"]),
-        from_number=_text(r["from_number"]),
-        to_number=_text(r["to_number"]),
-        caller_name=_text(r["caller_name"]),
-        started_at=_time(r["started_at"]),
-        answered_at=_time(r["answered_at"]),
-        ended_at=_time(r["ended_at"]),
-        hangup_cause=_text(r["hangup_cause"]),
-        hangup_source=_text(r["hangup_source"]),
-        sip_hangup_cause=_text(r["sip_hangup_cause"]),
-        recording_urls=_strings(r["recording_urls"]),
-        recording_count=count if isinstance(count, int) else 0,
-        conference_ids=_strings(r["conference_ids"]),
-        queue_names=_strings(r["queue_names"]),
-        first_seen_at=_time(r["first_seen_at"]),
-        last_seen_at=_time(r["last_seen_at"]),
-    )

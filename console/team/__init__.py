@@ -10,6 +10,9 @@ Modules:
 
 * ``view`` - the :class:`TeamView` protocol and the plain values it hands the UI;
 * ``mode`` - :class:`TeamMode`, the session's team mode (implements ``TeamView``);
+* ``wire`` - the relay's statuses and claims as the UI's values, and back;
+* ``broker_words`` - what the operator reads about the broker's state;
+* ``actions`` - the checks a team action passes before anything reaches Telnyx;
 * ``mirror`` - the relay's stream copied into the console journal, the cursor in its database;
 * ``operations`` - operations that claim a call before picking it up, and supervisor legs;
 * ``errors`` - :class:`TeamActionError`, a team action refused with words.

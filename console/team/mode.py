@@ -18,6 +18,10 @@ What happens, and where it shows:
   a claim this console holds is released when its call hangs up;
 * presence: the desk's :class:`~console.desk.status.StatusModel` (given with
   :meth:`follow_status`) plus the call this operator holds, published with heartbeats.
+
+This module decides when things happen; the rest is in small pure pieces: ``wire`` (the
+relay's statuses and claims as the UI's values), ``broker_words`` (what the operator reads
+about the broker) and ``actions`` (the checks a transfer or a supervisor leg must pass).
 """
 
 from __future__ import annotations
@@ -42,7 +46,13 @@ from console.relay.presence import OperatorStatus, Presence, PresenceBoard
 from console.relay.source import JetStreamSource, ResyncReason
 from console.relay.stream import StreamSettings
 from console.relay.tasks import stop_task
-from console.team.errors import TeamActionError
+from console.team.actions import (
+    find_colleague,
+    require_ops,
+    supervisor_endpoint,
+    transfer_endpoint,
+)
+from console.team.broker_words import connecting_words, current_problem, state_problem
 from console.team.mirror import StreamMirror
 from console.team.operations import TeamOperations
 from console.team.settings import team_restart_notes
@@ -54,35 +64,13 @@ from console.team.view import (
     TeamListener,
     TeamView,
 )
+from console.team.wire import call_claim, colleague_of, wire_status
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TeamMode", "colleague_of", "team_restart_notes"]
+__all__ = ["TeamMode", "team_restart_notes"]
 
-_TO_WIRE = {
-    Status.AVAILABLE: OperatorStatus.AVAILABLE,
-    Status.AWAY: OperatorStatus.AWAY,
-    Status.DND: OperatorStatus.DND,
-    Status.WRAP_UP: OperatorStatus.WRAP_UP,
-    Status.OFFLINE: OperatorStatus.OFFLINE,
-}
-_FROM_WIRE = {wire: desk for desk, wire in _TO_WIRE.items()} | {
-    OperatorStatus.BUSY: Status.AVAILABLE  # "busy" is Available with a current call
-}
 _HANGUP = "call.hangup"
-
-
-def colleague_of(presence: Presence) -> Colleague:
-    return Colleague(
-        operator=presence.operator,
-        status=_FROM_WIRE[presence.status],
-        reason=presence.reason,
-        call_control_id=(
-            presence.call_control_id if presence.status is not OperatorStatus.OFFLINE else None
-        ),
-        supervisor=presence.supervisor,
-        endpoint=presence.endpoint,
-    )
 
 
 class TeamMode:
@@ -185,7 +173,8 @@ class TeamMode:
         """Read the stream from the saved cursor; connect claims and presence when the broker
         answers (in the background: a broker that is down never keeps the console closed)."""
         self._unsubscribe.append(self.broker.on_state(self._broker_state))
-        self._set_health(broker_state="connecting", broker_problem=self._words_connecting())
+        problem = connecting_words(self.broker.options.servers)
+        self._set_health(broker_state="connecting", broker_problem=problem)
         self.broker.start()
         await self.source.start(self.mirror.saved_cursor, self.mirror.deliver)
         self._opening = asyncio.create_task(self._open_buckets(), name="team-open")
@@ -258,25 +247,11 @@ class TeamMode:
         self._request_resync(f"team broker: {reason.value}")
 
     def _broker_state(self, state: BrokerState) -> None:
-        problem: str | None
-        if state in (BrokerState.CONNECTED, BrokerState.RECONNECTED):
-            problem = None
-        elif state is BrokerState.CONNECTING:
-            problem = self._words_connecting()
-        else:
-            why = f" ({self.broker.last_error})" if self.broker.last_error else ""
-            problem = (
-                f"broker disconnected{why}: new calls and call events from the team do not "
-                "arrive now; the console reconnects by itself and catches up without a gap."
-            )
+        problem = state_problem(state, self.broker.options.servers, self.broker.last_error)
         self._set_health(broker_state=str(state), broker_problem=problem)
         self._fire(TeamChange.BROKER)
         if state is BrokerState.RECONNECTED and self._ready.is_set():
             self._spawn(self._publish(), "team-presence")
-
-    def _words_connecting(self) -> str:
-        where = ", ".join(self.broker.options.servers)
-        return f"connecting to the team broker at {where}…"
 
     # --- presence ------------------------------------------------------------------------
 
@@ -298,10 +273,7 @@ class TeamMode:
 
     def _wire_status(self) -> OperatorStatus:
         desk = self._status.status if self._status is not None else Status.AVAILABLE
-        wire = _TO_WIRE[desk]
-        if wire is OperatorStatus.AVAILABLE and self.current_call() is not None:
-            return OperatorStatus.BUSY
-        return wire
+        return wire_status(desk, self.current_call())
 
     async def _publish(self) -> None:
         if not self._ready.is_set():
@@ -334,25 +306,21 @@ class TeamMode:
 
     @property
     def broker_problem(self) -> str | None:
-        if self.broker.connected:
-            return self.source.problem
-        if self.broker.state is BrokerState.DISCONNECTED:
-            return "broker disconnected"
-        return self._words_connecting()
+        broker = self.broker
+        return current_problem(
+            broker.state, broker.connected, broker.options.servers, self.source.problem
+        )
 
     def colleagues(self) -> list[Colleague]:
         return [colleague_of(p) for p in self.board.colleagues]
 
     def claims(self) -> dict[str, CallClaim]:
-        return {ccid: self._call_claim(c) for ccid, c in self.claim_book.claims.items()}
+        mine = self.claim_book.console_id
+        return {ccid: call_claim(c, mine) for ccid, c in self.claim_book.claims.items()}
 
     def claim_of(self, call_control_id: str) -> CallClaim | None:
         claim = self.claim_book.holder(call_control_id)
-        return self._call_claim(claim) if claim is not None else None
-
-    def _call_claim(self, claim: Claim) -> CallClaim:
-        mine = claim.console_id == self.claim_book.console_id
-        return CallClaim(claim.call_control_id, claim.operator, claim.action, mine)
+        return call_claim(claim, self.claim_book.console_id) if claim is not None else None
 
     def on_change(self, listener: TeamListener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -371,44 +339,25 @@ class TeamMode:
                 log.exception("team listener %r failed", listener)
 
     def colleague(self, name: str) -> Colleague:
-        for colleague in self.colleagues():
-            if colleague.operator.casefold() == name.strip().casefold():
-                return colleague
-        raise TeamActionError(f"{name} is not on the team (or has never been online).")
+        return find_colleague(self.colleagues(), name)
 
     async def transfer_to_colleague(
         self, call_control_id: str, colleague: str, *, attended: bool
     ) -> AttendedTransfer | None:
-        ops = self._require_ops()
-        target = self.colleague(colleague)
-        if target.status is Status.OFFLINE:
-            raise TeamActionError(f"{target.operator} is offline.")
-        if target.endpoint is None:
-            raise TeamActionError(
-                f"{target.operator} has no operator phone set, so a call cannot be sent to them."
-            )
-        if target.status in (Status.AWAY, Status.DND):
-            raise TeamActionError(f"{target.operator} is {target.label.lower()}.")
+        ops = require_ops(self.ops)
+        endpoint = transfer_endpoint(self.colleague(colleague))
         if attended:
-            return await ops.start_attended_transfer(call_control_id, target.endpoint)
-        await ops.transfer(call_control_id, target.endpoint)
+            return await ops.start_attended_transfer(call_control_id, endpoint)
+        await ops.transfer(call_control_id, endpoint)
         return None
 
     async def supervise(self, call_control_id: str, mode: SupervisorMode) -> None:
-        ops = self._require_ops()
-        if not self._supervisor:
-            raise TeamActionError("Only an operator with the supervisor role can do that.")
-        if not self._endpoint:
-            raise TeamActionError("Set your operator phone in Settings to listen to calls.")
-        await ops.supervise(call_control_id, SupervisorMode(mode), self._endpoint)
+        ops = require_ops(self.ops)
+        endpoint = supervisor_endpoint(self._supervisor, self._endpoint)
+        await ops.supervise(call_control_id, SupervisorMode(mode), endpoint)
 
     async def stop_supervising(self, call_control_id: str) -> None:
-        await self._require_ops().stop_supervising(call_control_id)
-
-    def _require_ops(self) -> TeamOperations:
-        if self.ops is None:
-            raise TeamActionError("The console is still starting: try again in a moment.")
-        return self.ops
+        await require_ops(self.ops).stop_supervising(call_control_id)
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)

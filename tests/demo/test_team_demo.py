@@ -20,7 +20,8 @@ from console.secrets import SecretStore
 from console.session import ConsoleSession
 from console.simulator import phones
 from console.state.entities import CallState
-from console.team_demo import OPERATORS, TeamDemo, build_plan
+from console.team_demo import TeamDemo
+from console.team_demo_plan import OPERATORS, build_plan
 from tests.relay.helpers import wait_until
 from tests.relay.nats_server import require_nats_server
 

@@ -8,7 +8,8 @@ import io
 import pytest
 
 from console.desk import DeskError, export_csv, import_file, make_contact
-from console.desk.contact_files import import_csv, import_vcard
+from console.desk.contact_csv import import_csv
+from console.desk.contact_vcard import import_vcard
 
 CSV_TEXT = (
     "Name,Company,Phone,Mobile,E-mail,Notes,Tags\r\n"
