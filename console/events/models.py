@@ -7,306 +7,122 @@ plain strings for the same reason: a new cause must not turn a webhook into a 40
 
 An event whose ``event_type`` is not modelled here parses as :class:`GenericEvent`; it is never
 rejected. ``parse_envelope`` dispatches on ``data.event_type`` through :data:`EVENT_MODELS`.
+
+The payload classes live in ``payloads.py`` (the shared base and the conference payloads) and
+``call_payloads.py`` (the call.* family); this module holds the envelope, the dispatch table and
+the parser, and imports every payload back so that callers import all of it from here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
-
-
-def decode_client_state(value: str | None) -> str | None:
-    """``client_state`` is base64 on the wire; return its text for display (or None)."""
-    if not value:
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.hex()
-
-
-class RecordingUrls(_Model):
-    mp3: str | None = None
-    wav: str | None = None
-
-
-class Payload(_Model):
-    """Fields shared by call and conference events (all optional)."""
-
-    call_control_id: str | None = None
-    call_leg_id: str | None = None
-    call_session_id: str | None = None
-    client_state: str | None = None
-    connection_id: str | None = None
-    from_: str | None = Field(default=None, alias="from")
-    to: str | None = None
-    # Conference events carry occurred_at inside the payload instead of in ``data``.
-    occurred_at: datetime | None = None
-
-    @property
-    def client_state_text(self) -> str | None:
-        return decode_client_state(self.client_state)
-
-
-# --- call.* payloads -----------------------------------------------------------------------
-
-
-class CallInitiatedPayload(Payload):
-    direction: str | None = None  # incoming | outgoing
-    state: str | None = None  # parked | bridging
-    caller_id_name: str | None = None
-    start_time: datetime | None = None
-    call_screening_result: str | None = None
-    connection_codecs: str | None = None
-    offered_codecs: str | None = None
-    shaken_stir_attestation: str | None = None
-    shaken_stir_validated: bool | None = None
-    custom_headers: list[dict[str, Any]] | None = None
-    sip_headers: list[dict[str, Any]] | None = None
-    tags: list[str] | None = None
-
-
-class CallAnsweredPayload(Payload):
-    state: str | None = None
-    start_time: datetime | None = None
-    custom_headers: list[dict[str, Any]] | None = None
-    sip_headers: list[dict[str, Any]] | None = None
-    tags: list[str] | None = None
-
-
-class CallQualityStats(_Model):
-    inbound: dict[str, Any] | None = None
-    outbound: dict[str, Any] | None = None
-
-
-class CallHangupPayload(Payload):
-    state: str | None = None
-    hangup_cause: str | None = None
-    hangup_source: str | None = None  # caller | callee | unknown
-    sip_hangup_cause: str | None = None
-    start_time: datetime | None = None
-    call_quality_stats: CallQualityStats | None = None
-    custom_headers: list[dict[str, Any]] | None = None
-    sip_headers: list[dict[str, Any]] | None = None
-    tags: list[str] | None = None
-
-
-class CallRecordingSavedPayload(Payload):
-    channels: str | None = None
-    recording_started_at: datetime | None = None
-    recording_ended_at: datetime | None = None
-    recording_urls: RecordingUrls | None = None
-    public_recording_urls: RecordingUrls | None = None
-    # Not in the spec schema, but present in payloads Telnyx delivers (API-NOTES §4.3).
-    recording_id: str | None = None
-    format: str | None = None
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-
-
-class CallRecordingErrorPayload(Payload):
-    reason: str | None = None
-
-
-class CallRecordingTranscriptionSavedPayload(Payload):
-    calling_party_type: str | None = None
-    recording_id: str | None = None
-    recording_transcription_id: str | None = None
-    status: str | None = None
-    transcription_text: str | None = None
-
-
-class CallPlaybackPayload(Payload):
-    media_name: str | None = None
-    media_url: str | None = None
-    overlay: bool | None = None
-    status: str | None = None
-    status_detail: str | None = None
-
-
-class CallSpeakPayload(Payload):
-    status: str | None = None
-
-
-class CallGatherEndedPayload(Payload):
-    digits: str | None = None
-    status: str | None = None
-
-
-class CallDtmfReceivedPayload(Payload):
-    digit: str | None = None
-
-
-class CallMachineResultPayload(Payload):
-    result: str | None = None
-
-
-class CallEnqueuedPayload(Payload):
-    queue: str | None = None
-    current_position: int | None = None
-    queue_avg_wait_time_secs: int | None = None
-
-
-class CallDequeuedPayload(Payload):
-    queue: str | None = None
-    queue_position: int | None = None
-    reason: str | None = None  # bridged | bridging-in-process | hangup | leave | timeout
-    wait_time_secs: int | None = None
-
-
-class StreamingPayload(Payload):
-    stream_url: str | None = None
-    stream_id: str | None = None
-    failure_reason: str | None = None
-    stream_params: dict[str, Any] | None = None
-    stream_type: str | None = None
-
-
-class CallForkPayload(Payload):
-    stream_type: str | None = None
-
-
-class CallReferPayload(Payload):
-    sip_notify_response: int | None = None
-
-
-class CallCostPart(_Model):
-    billed_duration_secs: int | None = None
-    call_part: str | None = None  # e.g. call-control, pstn-outbound
-    cost: str | None = None  # decimal as text, as Telnyx sends money
-    currency: str | None = None
-    rate: str | None = None
-
-
-class CallCostPayload(Payload):
-    billed_duration_secs: int | None = None
-    billing_group_id: str | None = None
-    cost_parts: list[CallCostPart] | None = None
-    status: str | None = None  # success | error
-    total_cost: str | None = None
-
-
-class AIGatherMessage(_Model):
-    role: str | None = None  # assistant | user
-    content: str | None = None
-
-
-class CallAIGatherPayload(Payload):
-    """``call.ai_gather.message_history_updated`` (and the base of the other AI gather events)."""
-
-    message_history: list[AIGatherMessage] | None = None
-
-
-class CallAIGatherPartialResultsPayload(CallAIGatherPayload):
-    partial_results: dict[str, Any] | None = None
-
-
-class CallAIGatherEndedPayload(CallAIGatherPayload):
-    result: dict[str, Any] | None = None  # shaped by the gather command's JSON schema
-    status: str | None = None  # valid | invalid
-
-
-class CallConversationEndedPayload(Payload):
-    assistant_id: str | None = None
-    calling_party_type: str | None = None  # pstn | sip
-    conversation_id: str | None = None
-    duration_sec: int | None = None
-    llm_model: str | None = None
-    reason: str | None = None
-    stt_model: str | None = None
-    tts_model_id: str | None = None
-    tts_provider: str | None = None
-    tts_voice_id: str | None = None
-
-
-class ConversationInsightResult(_Model):
-    insight_id: str | None = None
-    # Free text, or an object when the insight was defined with a JSON schema.
-    result: str | dict[str, Any] | None = None
-
-
-class CallConversationInsightsGeneratedPayload(Payload):
-    calling_party_type: str | None = None  # pstn | sip
-    insight_group_id: str | None = None
-    results: list[ConversationInsightResult] | None = None
-
-
-class CallDeepfakeDetectionResultPayload(Payload):
-    result: str | None = None  # real | fake | silence_timeout
-    score: float | None = None
-    consistency: float | None = None
-
-
-class CallDeepfakeDetectionErrorPayload(Payload):
-    # detection_timeout | rtp_timeout | dfd_connection_error | dfd_stream_error
-    error_message: str | None = None
-
-
-class TranscriptionData(_Model):
-    confidence: float | None = None
-    is_final: bool | None = None
-    transcript: str | None = None
-    transcription_track: str | None = None  # inbound | outbound
-
-
-class CallTranscriptionPayload(Payload):
-    transcription_data: TranscriptionData | None = None
-
-
-class SiprecStoppedPayload(Payload):
-    hangup_cause: str | None = None
-
-
-class SiprecFailedPayload(Payload):
-    failure_cause: str | None = None
-
-
-# --- conference.* payloads -----------------------------------------------------------------
-
-
-class ConferencePayload(Payload):
-    conference_id: str | None = None
-    creator_call_session_id: str | None = None
-    media_name: str | None = None
-    media_url: str | None = None
-
-
-class ConferenceEndedPayload(ConferencePayload):
-    reason: str | None = None  # all_left | host_left | time_exceeded
-
-
-class ConferenceRecordingSavedPayload(ConferencePayload):
-    channels: str | None = None
-    format: str | None = None
-    recording_id: str | None = None
-    recording_started_at: datetime | None = None
-    recording_ended_at: datetime | None = None
-    recording_urls: RecordingUrls | None = None
-    public_recording_urls: RecordingUrls | None = None
+from pydantic import Field, ValidationError, create_model
+
+from console.events.call_payloads import (
+    AIGatherMessage,
+    CallAIGatherEndedPayload,
+    CallAIGatherPartialResultsPayload,
+    CallAIGatherPayload,
+    CallAnsweredPayload,
+    CallConversationEndedPayload,
+    CallConversationInsightsGeneratedPayload,
+    CallCostPart,
+    CallCostPayload,
+    CallDeepfakeDetectionErrorPayload,
+    CallDeepfakeDetectionResultPayload,
+    CallDequeuedPayload,
+    CallDtmfReceivedPayload,
+    CallEnqueuedPayload,
+    CallForkPayload,
+    CallGatherEndedPayload,
+    CallHangupPayload,
+    CallInitiatedPayload,
+    CallMachineResultPayload,
+    CallPlaybackPayload,
+    CallQualityStats,
+    CallRecordingErrorPayload,
+    CallRecordingSavedPayload,
+    CallRecordingTranscriptionSavedPayload,
+    CallReferPayload,
+    CallSpeakPayload,
+    CallTranscriptionPayload,
+    ConversationInsightResult,
+    SiprecFailedPayload,
+    SiprecStoppedPayload,
+    StreamingPayload,
+    TranscriptionData,
+)
+from console.events.payloads import (
+    ConferenceEndedPayload,
+    ConferencePayload,
+    ConferenceRecordingSavedPayload,
+    Payload,
+    RecordingUrls,
+    WireModel,
+    decode_client_state,
+)
+
+__all__ = [
+    "EVENT_MODELS",
+    "AIGatherMessage",
+    "CallAIGatherEndedPayload",
+    "CallAIGatherPartialResultsPayload",
+    "CallAIGatherPayload",
+    "CallAnsweredPayload",
+    "CallConversationEndedPayload",
+    "CallConversationInsightsGeneratedPayload",
+    "CallCostPart",
+    "CallCostPayload",
+    "CallDeepfakeDetectionErrorPayload",
+    "CallDeepfakeDetectionResultPayload",
+    "CallDequeuedPayload",
+    "CallDtmfReceivedPayload",
+    "CallEnqueuedPayload",
+    "CallForkPayload",
+    "CallGatherEndedPayload",
+    "CallHangupPayload",
+    "CallInitiatedPayload",
+    "CallMachineResultPayload",
+    "CallPlaybackPayload",
+    "CallQualityStats",
+    "CallRecordingErrorPayload",
+    "CallRecordingSavedPayload",
+    "CallRecordingTranscriptionSavedPayload",
+    "CallReferPayload",
+    "CallSpeakPayload",
+    "CallTranscriptionPayload",
+    "ConferenceEndedPayload",
+    "ConferencePayload",
+    "ConferenceRecordingSavedPayload",
+    "ConversationInsightResult",
+    "Envelope",
+    "Event",
+    "EventMeta",
+    "EventParseError",
+    "GenericEvent",
+    "Payload",
+    "RecordingUrls",
+    "SiprecFailedPayload",
+    "SiprecStoppedPayload",
+    "StreamingPayload",
+    "TranscriptionData",
+    "decode_client_state",
+    "parse_envelope",
+]
 
 
 # --- envelope ------------------------------------------------------------------------------
 
 
-class EventMeta(_Model):
+class EventMeta(WireModel):
     attempt: int = 1
     delivered_to: str | None = None
 
 
-class Event(_Model):
+class Event(WireModel):
     """``data`` of a webhook. Subclasses fix the payload type for one event_type."""
 
     payload_model: ClassVar[type[Payload]] = Payload
@@ -329,7 +145,7 @@ class GenericEvent(Event):
     """An event_type this console does not model: kept, shown and journalled, never rejected."""
 
 
-class Envelope(_Model):
+class Envelope(WireModel):
     data: Event
     meta: EventMeta | None = None
     # Set when a known event_type did not fit its typed model and parsed as GenericEvent.

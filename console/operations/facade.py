@@ -11,40 +11,33 @@ Rules every method keeps:
 * a command that must not run twice carries a ``command_id`` derived from the action and its
   call (``answer`` of leg X is always the same id), so a double click or a retry is harmless;
 * every action is written to the audit log (who, what, when, result).
+
+The facade is the list of actions and the session's knobs; the work is done by
+``call_commands.py`` (one call), ``conference_ops.py`` (several calls), ``hold.py`` (hold and
+mute), ``transfer.py`` (attended transfer), all built from the steps in ``call_steps.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from console.errors import words_for
 from console.operations.audit import AuditLog
+from console.operations.call_commands import CallCommands
+from console.operations.call_steps import CallSteps
 from console.operations.conference_ops import ConferenceCommands
 from console.operations.context import (
     DEFAULT_CONFIRM_TIMEOUT,
     DEFAULT_RING_TIMEOUT,
-    LegEnded,
     OpsContext,
-    ccid_of,
-    hangup_reason,
 )
-from console.operations.errors import ConfirmationTimeout, OperationError
-from console.operations.hold import ensure_conference, set_hold, set_mute
-from console.operations.ids import (
-    OPERATOR_TAG,
-    new_operation_id,
-    operator_step_id,
-    own_conference_name,
-    step_command_id,
-)
+from console.operations.hold import set_hold, set_mute
+from console.operations.ids import new_operation_id, own_conference_name
 from console.operations.transfer import AttendedTransfer, TransferRunner
-from console.state.entities import Call, CallState, RecordingState
-from console.telnyx.phone import normalize_destination, normalize_e164
+from console.state.entities import Call
+from console.telnyx.phone import normalize_destination
 
 if TYPE_CHECKING:
     from console.config import Settings
@@ -52,8 +45,6 @@ if TYPE_CHECKING:
     from console.state.store import Store
 
 log = logging.getLogger(__name__)
-
-_DTMF = re.compile(r"^[0-9A-Da-d*#wW]+$")
 
 
 class Operations:
@@ -87,6 +78,8 @@ class Operations:
         )
         if operator_id:
             self._ctx.operator_id = operator_id
+        self._steps = CallSteps(self._ctx)
+        self._calls = CallCommands(self._ctx, self._steps)
         self._transfers = TransferRunner(self._ctx)
         self._several = ConferenceCommands(self)
         self.recording_format = recording_format
@@ -132,10 +125,7 @@ class Operations:
 
     @property
     def connection_id(self) -> str:
-        value = self._ctx.connection_id or self._ctx.settings.connection_id
-        if not value:
-            raise ValueError("Choose the Call Control application in Settings first.")
-        return value
+        return self._steps.connection_id()
 
     @connection_id.setter
     def connection_id(self, value: str | None) -> None:
@@ -176,39 +166,40 @@ class Operations:
         leg = self._ctx.operator_leg_in(conference)
         return leg.call_control_id if leg else None
 
+    def transferred_to(self, call_control_id: str) -> str | None:
+        """Where this console blind-transferred the call (asked of either leg), if it did."""
+        return self._ctx.transferred_to(self._ctx.call(call_control_id))
+
+    # --- the shared steps, for conference_ops.py and team/operations.py (see call_steps.py) -
+
     def _operator_step(self, call_control_id: str, step: str) -> str:
-        return operator_step_id(self._ctx.operator_id, call_control_id, step)
+        return self._steps.operator_step(call_control_id, step)
 
-    @contextlib.asynccontextmanager
-    async def _audited(self, what: str, target: str | None, **detail: Any) -> AsyncIterator[None]:
-        try:
-            yield
-        except BaseException as exc:
-            message = words_for(exc)
-            self._ctx.audit.record(what, "failed", target=target, error=message, **detail)
-            raise
-        self._ctx.audit.record(what, "ok", target=target, **detail)
+    def _audited(
+        self, what: str, target: str | None, **detail: Any
+    ) -> AbstractAsyncContextManager[None]:
+        return self._steps.audited(what, target, **detail)
 
-    # --- single calls ---------------------------------------------------------------------
+    async def _dial_into(
+        self, conference_id: str, to: str, tag: str, operation_id: str, *, from_: str
+    ) -> str:
+        return await self._steps.dial_into(conference_id, to, tag, operation_id, from_=from_)
+
+    async def _hangup_quietly(self, call_control_id: str) -> None:
+        await self._steps.hangup_quietly(call_control_id)
+
+    async def _leave(self, conference_id: str, call_control_id: str, op: str) -> None:
+        await self._steps.leave(conference_id, call_control_id, op)
+
+    @staticmethod
+    def _require_connected(call: Call, verb: str) -> None:
+        CallSteps.require_connected(call, verb)
+
+    # --- single calls (call_commands.py) --------------------------------------------------
 
     async def dial(self, to: str, from_: str | None = None) -> str:
         """Place an outbound call; returns its call_control_id (the row comes on call.initiated)."""
-        ctx = self._ctx
-        if not (to or "").strip():
-            raise ValueError("Enter the number or SIP address to call.")
-        if from_ is None or not from_.strip():
-            from_ = ctx.from_number_for()
-        elif from_ not in (ctx.settings.from_numbers or []):
-            from_ = normalize_e164(from_, None)  # any other caller ID must be full E.164
-        destination = normalize_destination(to, ctx.settings.default_country)
-        async with self._audited("dial", None, to=destination, from_=from_):
-            result = await ctx.client.calls.dial(
-                connection_id=self.connection_id,
-                to=destination,
-                from_=from_,
-                timeout_secs=ctx.ring_timeout,
-            )
-        return ccid_of(result)
+        return await self._calls.dial(to, from_)
 
     async def answer(self, call_control_id: str) -> None:
         """Answer a ringing call (returns once call.answered is in); connect the operator if set.
@@ -217,138 +208,16 @@ class Operations:
         conference and the operator's endpoint is dialled into it (``conference_config``), so the
         operator talks to the caller, and hold/mute work on the call at once.
         """
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.direction not in (None, "incoming"):
-            raise ValueError("Only an incoming call can be answered.")
-        if call.state is not CallState.RINGING:
-            raise ValueError("That call is not ringing.")
-        endpoint = ctx.settings.operator_endpoint
-        async with self._audited("answer", call_control_id, operator_endpoint=endpoint):
-            await ctx.client.calls.answer(
-                call_control_id, command_id=self._operator_step(call_control_id, "answer")
-            )
-            # Return once call.answered is in: the next click (hold, transfer...) needs it.
-            try:
-                await ctx.wait_answered(call_control_id)
-            except LegEnded as ended:
-                raise OperationError(
-                    f"The caller hung up ({hangup_reason(ended.call)}) as the call was answered."
-                ) from None
-            if endpoint:
-                await self._connect_operator(
-                    call_control_id, self._operator_step(call_control_id, "op")
-                )
-
-    async def _connect_operator(self, call_control_id: str, operation_id: str) -> str:
-        """Put the call in its own conference and bring the operator's endpoint into it."""
-        ctx = self._ctx
-        try:
-            call = await ctx.wait_answered(call_control_id)
-        except LegEnded as ended:
-            raise OperationError(
-                f"The caller hung up ({hangup_reason(ended.call)}) before being connected."
-            ) from None
-        endpoint = ctx.settings.operator_endpoint
-        if not endpoint:  # callers check first; the settings may have changed since
-            raise OperationError("No operator endpoint is set in Settings.")
-        conference = await ensure_conference(ctx, call, operation_id)
-        if ctx.operator_leg_in(conference) is not None:
-            return conference.conference_id  # already connected (a retried answer)
-        try:
-            await self._dial_into(
-                conference.conference_id,
-                endpoint,
-                OPERATOR_TAG,
-                operation_id,
-                from_=ctx.from_number_for(call),
-            )
-        except OperationError as exc:
-            raise OperationError(
-                f"The call was answered, but your phone ({ctx.settings.operator_endpoint}) "
-                f"could not be connected: {exc.user_message}"
-            ) from None
-        return conference.conference_id
-
-    async def _dial_into(
-        self, conference_id: str, to: str, tag: str, operation_id: str, *, from_: str
-    ) -> str:
-        """Dial a leg, wait for it to answer, then join it to the conference; returns the leg.
-
-        Dial-then-join rather than ``conference_config``: the answer is confirmed before the
-        leg joins (a busy or unanswered leg never touches the conference) and the outcome is
-        reported to the operator in words.
-        """
-        ctx = self._ctx
-        result = await ctx.client.calls.dial(
-            connection_id=self.connection_id,
-            to=to,
-            from_=from_,
-            timeout_secs=ctx.ring_timeout,
-            client_state=tag,
-            park_after_unbridge="self",
-            command_id=step_command_id(operation_id, f"dial:{tag}"),
-        )
-        ccid = ccid_of(result)
-        try:
-            await ctx.wait_answered(ccid, within=ctx.ring_timeout + ctx.confirm_timeout)
-        except LegEnded as ended:
-            raise OperationError(f"{to} was {hangup_reason(ended.call)}") from None
-        except ConfirmationTimeout:
-            await self._hangup_quietly(ccid)
-            raise OperationError(f"{to} did not answer") from None
-        conference = ctx.conference(conference_id)
-        if conference is None or not conference.is_live:
-            await self._hangup_quietly(ccid)
-            raise OperationError("the conference ended before the call was answered")
-        await ctx.client.conferences.join(
-            conference_id,
-            call_control_id=ccid,
-            beep_enabled="never",
-            command_id=step_command_id(operation_id, f"join:{tag}"),
-        )
-        try:
-            await ctx.wait_joined(conference_id, ccid)
-        except LegEnded as ended:
-            raise OperationError(f"{to} hung up ({hangup_reason(ended.call)})") from None
-        return ccid
+        await self._calls.answer(call_control_id)
 
     async def reject(
         self, call_control_id: str, cause: Literal["CALL_REJECTED", "USER_BUSY"] = "CALL_REJECTED"
     ) -> None:
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.state is not CallState.RINGING:
-            raise ValueError("Only a ringing call can be rejected; hang it up instead.")
-        async with self._audited("reject", call_control_id, cause=cause):
-            await ctx.client.calls.reject(
-                call_control_id, cause=cause, command_id=step_command_id(call_control_id, "reject")
-            )
+        await self._calls.reject(call_control_id, cause)
 
     async def hangup(self, call_control_id: str) -> None:
         """Hang up the leg; the operator's own leg in the call's conference goes with it."""
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        conference = ctx.live_conference_of(call)
-        operator = None
-        if ctx.is_own_conference(conference) and not ctx.is_operator_leg(call):
-            operator = ctx.operator_leg_in(conference)
-        async with self._audited("hang up", call_control_id):
-            await ctx.client.calls.hangup(
-                call_control_id, command_id=step_command_id(call_control_id, "hangup")
-            )
-            if operator is not None:
-                await self._hangup_quietly(operator.call_control_id)
-
-    async def _hangup_quietly(self, call_control_id: str) -> None:
-        try:
-            await self._ctx.client.calls.hangup(
-                call_control_id, command_id=step_command_id(call_control_id, "hangup")
-            )
-        except Exception as exc:
-            # The leg may have gone already (404/422): that is the wanted end state.
-            if getattr(exc, "status_code", None) not in (404, 422):
-                raise
+        await self._calls.hangup(call_control_id)
 
     async def transfer(self, call_control_id: str, to: str) -> None:
         """Blind transfer to a number or SIP URI.
@@ -356,47 +225,11 @@ class Operations:
         A call in a conference first leaves it (``leave`` parks the leg) so Telnyx transfers a
         plain leg; the operator's own leg in the call's conference is then hung up.
         """
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.state is CallState.QUEUED:
-            raise ValueError("Pick the call from its queue before transferring it.")
-        if ctx.is_operator_leg(call):
-            raise ValueError("Select the caller's call, not your own leg, to transfer it.")
-        destination = normalize_destination(to, ctx.settings.default_country)
-        op = new_operation_id()
-        async with self._audited("blind transfer", call_control_id, to=destination):
-            conference = ctx.live_conference_of(call)
-            operator = (
-                ctx.operator_leg_in(conference) if ctx.is_own_conference(conference) else None
-            )
-            if conference is not None:
-                await self._leave(conference.conference_id, call_control_id, op)
-            await ctx.client.calls.transfer(
-                call_control_id,
-                to=destination,
-                from_=ctx.from_number_for(call) if ctx.settings.from_numbers else None,
-                command_id=step_command_id(op, "transfer"),
-            )
-            if operator is not None:
-                await self._hangup_quietly(operator.call_control_id)
-        ctx.transferred[call_control_id] = destination
+        await self._calls.transfer(call_control_id, to)
 
-    def transferred_to(self, call_control_id: str) -> str | None:
-        """Where this console blind-transferred the call (asked of either leg), if it did."""
-        return self._ctx.transferred_to(self._ctx.call(call_control_id))
-
-    async def _leave(self, conference_id: str, call_control_id: str, op: str) -> None:
-        ctx = self._ctx
-        await ctx.client.conferences.leave(
-            conference_id,
-            call_control_id=call_control_id,
-            command_id=step_command_id(op, f"leave:{call_control_id}"),
-        )
-
-        def gone() -> bool:
-            return ctx.present(conference_id, call_control_id) is None
-
-        await ctx.wait(gone, "the call left the conference")
+    async def pick_from_queue(self, call_control_id: str) -> None:
+        """Take a waiting call out of its queue; with an operator endpoint, connect it to them."""
+        await self._calls.pick_from_queue(call_control_id)
 
     # --- hold / mute (conference participants only; see hold.py) ---------------------------
 
@@ -416,7 +249,7 @@ class Operations:
         async with self._audited("unmute", call_control_id):
             await set_mute(self._ctx, call_control_id, False, new_operation_id())
 
-    # --- recording (per call leg; see README in this package's docstring) -------------------
+    # --- recording and digits (per call leg; call_commands.py) -----------------------------
 
     async def record_start(self, call_control_id: str) -> None:
         """Record the leg (both directions, dual channel).
@@ -425,58 +258,19 @@ class Operations:
         so the recording holds everyone the caller hears; ``call.recording.saved`` names the
         leg, so the recording lands on the row the operator acted on.
         """
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        self._require_connected(call, "recorded")
-        if call.recording is not RecordingState.OFF:
-            raise ValueError("That call is already being recorded.")
-        async with self._audited("record start", call_control_id):
-            await ctx.client.calls.record_start(
-                call_control_id, format=self.recording_format, channels="dual"
-            )
-            ctx.mark_call_recording(call_control_id, RecordingState.RECORDING)
+        await self._calls.record_start(call_control_id, self.recording_format)
 
     async def record_stop(self, call_control_id: str) -> None:
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.recording is RecordingState.OFF:
-            raise ValueError("That call is not being recorded.")
-        async with self._audited("record stop", call_control_id):
-            await ctx.client.calls.record_stop(call_control_id)
-            ctx.mark_call_recording(call_control_id, RecordingState.OFF)
+        await self._calls.record_stop(call_control_id)
 
     async def record_pause(self, call_control_id: str) -> None:
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.recording is not RecordingState.RECORDING:
-            raise ValueError("That call is not being recorded.")
-        async with self._audited("record pause", call_control_id):
-            await ctx.client.calls.record_pause(call_control_id)
-            ctx.mark_call_recording(call_control_id, RecordingState.PAUSED)
+        await self._calls.record_pause(call_control_id)
 
     async def record_resume(self, call_control_id: str) -> None:
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.recording is not RecordingState.PAUSED:
-            raise ValueError("The recording of that call is not paused.")
-        async with self._audited("record resume", call_control_id):
-            await ctx.client.calls.record_resume(call_control_id)
-            ctx.mark_call_recording(call_control_id, RecordingState.RECORDING)
+        await self._calls.record_resume(call_control_id)
 
     async def send_dtmf(self, call_control_id: str, digits: str) -> None:
-        ctx = self._ctx
-        digits = (digits or "").strip()
-        if not _DTMF.match(digits):
-            raise ValueError("DTMF digits are 0-9, A-D, * and # (w/W pause).")
-        call = ctx.require_call(call_control_id)
-        self._require_connected(call, "sent digits")
-        async with self._audited("send DTMF", call_control_id, digits=len(digits)):
-            await ctx.client.calls.send_dtmf(call_control_id, digits=digits)
-
-    @staticmethod
-    def _require_connected(call: Call, verb: str) -> None:
-        if call.state in (CallState.RINGING, CallState.QUEUED):
-            raise ValueError(f"Only an answered call can be {verb}.")
+        await self._calls.send_dtmf(call_control_id, digits)
 
     # --- several calls (console/operations/conference_ops.py) --------------------------------
 
@@ -501,33 +295,6 @@ class Operations:
     async def end_conference(self, conference_id: str) -> None:
         """End the conference; Telnyx hangs up everyone still in it."""
         await self._several.end_conference(conference_id)
-
-    async def pick_from_queue(self, call_control_id: str) -> None:
-        """Take a waiting call out of its queue; with an operator endpoint, connect it to them."""
-        ctx = self._ctx
-        call = ctx.require_call(call_control_id)
-        if call.state is not CallState.QUEUED:
-            raise ValueError("That call is not waiting in a queue.")
-        op = self._operator_step(call_control_id, "pick")
-        async with self._audited("pick from queue", call_control_id, queue=call.queue_name):
-            await ctx.client.calls.leave_queue(
-                call_control_id, command_id=step_command_id(op, "leave_queue")
-            )
-
-            def dequeued() -> Call | None:
-                current = ctx.call(call_control_id)
-                if current is not None and current.state is CallState.ENDED:
-                    raise LegEnded(current)
-                return current if current and current.state is not CallState.QUEUED else None
-
-            try:
-                await ctx.wait(dequeued, "the call left its queue")
-            except LegEnded as ended:
-                raise OperationError(
-                    f"The caller hung up ({hangup_reason(ended.call)}) while being picked."
-                ) from None
-            if ctx.settings.operator_endpoint:
-                await self._connect_operator(call_control_id, op)
 
     # --- attended transfer (see transfer.py) ----------------------------------------------
 

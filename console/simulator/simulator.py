@@ -11,11 +11,13 @@ from aiohttp import web
 from console.events.signature import KeyPair
 
 from . import errors
-from .app import HOLD_MUSIC_PATH, MEDIA_PREFIX, build_app, call_command
+from .app import build_app
+from .call_routes import call_command
 from .clock import SimClock
 from .delivery import Deliverer, DeliveryPolicy, DeliveryRecord
 from .demo import FIRST_CALL_AFTER, DemoTraffic
 from .faults import Faults
+from .recording_routes import HOLD_MUSIC_PATH, MEDIA_PREFIX
 from .tasks import Tracker
 from .world import INBOUND_RING_SECS, World
 

@@ -10,7 +10,8 @@ from console.tunnel.errors import (
 )
 from console.tunnel.factory import build_tunnel
 from console.tunnel.manual import ManualTunnel, NoTunnel, validate_public_url
-from console.tunnel.ngrok_tunnel import NgrokTunnel, resolve_agent_path
+from console.tunnel.ngrok_agent_path import resolve_agent_path
+from console.tunnel.ngrok_tunnel import NgrokTunnel
 
 __all__ = [
     "AgentBusyError",

@@ -4,6 +4,11 @@ Every pyngrok call blocks (it spawns the agent, reads its log, makes HTTP calls 
 local API), so they run in worker threads via ``asyncio.to_thread``; state changes and callbacks
 happen on the event loop only. pyngrok keeps one agent per ``ngrok_path`` in module globals, so
 one NgrokTunnel per agent path is supported.
+
+Finding the agent is in ``ngrok_agent_path.py``, its configuration and the token's file in
+``ngrok_config.py``, the blocking calls on pyngrok's running agent in ``ngrok_agent.py``, and
+pyngrok's errors in words in ``ngrok_errors.py``; this module holds the tunnel's lifecycle:
+start, watch, reconnect, stop.
 """
 
 from __future__ import annotations
@@ -11,15 +16,9 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import json
 import logging
-import math
-import os
-import shutil
 import subprocess
-import sys
 import threading
-import time
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -30,43 +29,21 @@ from pyngrok import ngrok as pyngrok_ngrok
 from pyngrok import process as pyngrok_process
 from pyngrok.exception import (
     PyngrokError,
-    PyngrokNgrokError,
-    PyngrokNgrokHTTPError,
-    PyngrokNgrokURLError,
 )
 from pyngrok.log import NgrokLog
 
-from console.errors import words_for
-from console.tunnel import agent_process
+from console.tunnel import agent_process, ngrok_agent
 from console.tunnel.base import StatusReporter, TunnelState
 from console.tunnel.errors import (
     AgentBusyError,
-    AgentNotFoundError,
     AgentStartError,
-    TunnelConfigError,
     TunnelError,
 )
+from console.tunnel.ngrok_agent_path import resolve_agent_path
+from console.tunnel.ngrok_config import pyngrok_config, read_authtoken, write_agent_config
+from console.tunnel.ngrok_errors import PERMANENT_ERROR_CODES, redact, translate
 
 log = logging.getLogger(__name__)
-
-DOWNLOAD_URL = "https://ngrok.com/download"
-AUTHTOKEN_URL = "https://dashboard.ngrok.com/get-started/your-authtoken"
-REDACTED = "[REDACTED]"
-
-# Hints for the ngrok error codes an operator meets most (https://ngrok.com/docs/errors/).
-_ERROR_HINTS = {
-    "ERR_NGROK_105": "the ngrok authtoken is not valid: copy it again from " + AUTHTOKEN_URL,
-    "ERR_NGROK_107": "the ngrok authtoken is not valid: copy it again from " + AUTHTOKEN_URL,
-    "ERR_NGROK_108": "another ngrok agent is already online with this account; stop it first",
-    "ERR_NGROK_4018": "ngrok needs an authtoken: get one at " + AUTHTOKEN_URL,
-    "ERR_NGROK_313": "this reserved domain needs a paid plan or is not yours (ngrok_domain)",
-    "ERR_NGROK_320": "the reserved domain is not in your ngrok account (ngrok_domain)",
-}
-
-# Errors that retrying cannot fix (bad token, domain not ours): reconnecting stops at once.
-PERMANENT_ERROR_CODES = frozenset(
-    {"ERR_NGROK_105", "ERR_NGROK_107", "ERR_NGROK_4018", "ERR_NGROK_313", "ERR_NGROK_320"}
-)
 
 _live_tunnels: weakref.WeakSet[NgrokTunnel] = weakref.WeakSet()
 _atexit_registered = False
@@ -77,51 +54,6 @@ def _stop_all_at_exit() -> None:
     for tunnel in list(_live_tunnels):
         with contextlib.suppress(Exception):
             tunnel._shutdown_blocking()
-
-
-def bundled_agent_path() -> Path | None:
-    """In a frozen build, an executable ngrok agent shipped beside the console's executable."""
-    if not getattr(sys, "frozen", False):
-        return None
-    exe = "ngrok.exe" if sys.platform == "win32" else "ngrok"
-    candidate = Path(sys.executable).resolve().parent / exe
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return None
-
-
-def resolve_agent_path(configured: str | None) -> str:
-    """The ngrok agent to run: ``configured`` if set, else (in a frozen build) the agent shipped
-    beside the console's executable, else ``ngrok`` on PATH.
-
-    Raises :class:`AgentNotFoundError` at once; pyngrok's downloader is never reached.
-    """
-    exe = "ngrok.exe" if sys.platform == "win32" else "ngrok"
-    if configured:
-        path = Path(configured).expanduser()
-        if path.is_dir():
-            path = path / exe
-        if not path.is_file():
-            raise AgentNotFoundError(
-                f"The ngrok agent was not found at {path}. Download it from {DOWNLOAD_URL} "
-                "and set 'ngrok_path' in Settings to the ngrok executable."
-            )
-        if not os.access(path, os.X_OK):
-            raise AgentNotFoundError(
-                f"The ngrok agent at {path} is not executable (on Linux/macOS: chmod +x {path})."
-            )
-        return os.path.abspath(path)
-    bundled = bundled_agent_path()
-    if bundled is not None:
-        return str(bundled)
-    found = shutil.which(exe)
-    if not found:
-        raise AgentNotFoundError(
-            f"The ngrok agent is not installed. Download it from {DOWNLOAD_URL}, then set "
-            "'ngrok_path' in Settings to the ngrok executable (or put ngrok on PATH). "
-            "Alternatively choose the 'manual' tunnel with your own reverse proxy."
-        )
-    return os.path.abspath(found)
 
 
 class NgrokTunnel(StatusReporter):
@@ -245,19 +177,7 @@ class NgrokTunnel(StatusReporter):
     # -- blocking parts (worker threads) ----------------------------------------------------
     def _prepare_blocking(self) -> None:
         self._ngrok_path = resolve_agent_path(self._configured_path)
-        token = self._authtoken_source
-        if callable(token):
-            try:
-                token = token()
-            except Exception as exc:  # e.g. a locked keyring (SecretStoreError)
-                reason = words_for(exc)
-                raise TunnelConfigError(f"The ngrok authtoken could not be read: {reason}") from exc
-        if not token:
-            raise TunnelConfigError(
-                "No ngrok authtoken is set. Get one at " + AUTHTOKEN_URL + " and save it in "
-                "Settings (kept in the system keyring) or set the NGROK_AUTHTOKEN variable."
-            )
-        self._token = token
+        self._token = read_authtoken(self._authtoken_source)
         self._state_dir.mkdir(parents=True, exist_ok=True)
         if not self._lock.acquire():
             raise AgentBusyError(
@@ -275,32 +195,17 @@ class NgrokTunnel(StatusReporter):
 
     def _pyngrok_config(self) -> pyngrok_conf.PyngrokConfig:
         assert self._ngrok_path is not None
-        config = pyngrok_conf.PyngrokConfig(
+        return pyngrok_config(
             ngrok_path=self._ngrok_path,
-            config_path=str(self._config_path),
+            config_path=self._config_path,
             region=self._region,
-            monitor_thread=True,  # keeps reading the agent's stdout so its pipe never fills
-            log_event_callback=self._on_agent_log,
-            startup_timeout=max(1, math.ceil(self._startup_timeout)),
+            on_log=self._on_agent_log,
+            startup_timeout=self._startup_timeout,
             request_timeout=self._request_timeout,
-            start_new_session=False,  # see agent_process: terminal signals reach the agent too
         )
-        # PyngrokConfig reads NGROK_AUTHTOKEN / NGROK_API_KEY from the environment and would put
-        # the token on the agent's command line: the config file carries it instead.
-        config.auth_token = None
-        config.api_key = None
-        return config
 
     def _write_agent_config(self, with_token: bool) -> None:
-        # JSON is valid YAML, which is what the agent and pyngrok parse.
-        agent: dict[str, str] = {"authtoken": self._token or ""} if with_token else {}
-        text = json.dumps({"version": "3", "agent": agent})
-        self._config_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._config_path.with_name(self._config_path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, self._config_path)
+        write_agent_config(self._config_path, (self._token or "") if with_token else None)
 
     def _open_blocking(self, fresh_agent: bool) -> str:
         """Start the agent if needed, then create the endpoint; returns its public URL."""
@@ -331,44 +236,24 @@ class NgrokTunnel(StatusReporter):
                     # The agent has read its config (or failed): take the token off the disk.
                     with contextlib.suppress(OSError):
                         self._write_agent_config(with_token=False)
-            agent = pyngrok_process._current_processes.get(config.ngrok_path)
+            agent = ngrok_agent.known_agent(config.ngrok_path)
             if agent is None or tunnel.public_url is None:
                 raise AgentStartError("The ngrok agent stopped right after starting.")
             self._proc, self._api_url = agent.proc, agent.api_url
             self._endpoint_uri = tunnel.uri or self._endpoint_uri
-            agent_process.write_record(
-                self._pidfile,
-                agent_process.AgentRecord(
-                    agent_pid=agent.proc.pid,
-                    console_pid=os.getpid(),
-                    ngrok_path=config.ngrok_path,
-                    config_path=str(self._config_path),
-                    started_at=time.time(),
-                ),
+            ngrok_agent.record_agent(
+                self._pidfile, agent, ngrok_path=config.ngrok_path, config_path=self._config_path
             )
             return tunnel.public_url
 
     def _kill_agent_locked(self, config: pyngrok_conf.PyngrokConfig) -> None:
-        agent = pyngrok_process._current_processes.get(config.ngrok_path)
-        if agent is not None and agent.proc.poll() is None:
-            # SIGTERM first: the agent then closes its ngrok session at once, so a restart is
-            # not refused as a second simultaneous session (ERR_NGROK_108).
-            with contextlib.suppress(OSError):
-                agent.proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                agent.proc.wait(timeout=3)
-        pyngrok_ngrok.kill(config)  # SIGKILLs if still alive, reaps, forgets pyngrok's tunnels
+        ngrok_agent.kill_agent(config, self._pidfile)
         self._proc = None
         self._api_url = None
-        agent_process.remove_record(self._pidfile)
 
     def _kill_starting_agent(self) -> None:
         # Without the lock: unblocks a start stuck reading a silent agent's stdout.
-        path = self._ngrok_path
-        agent = pyngrok_process._current_processes.get(path) if path else None
-        if agent is not None:
-            with contextlib.suppress(OSError):
-                agent.proc.kill()
+        ngrok_agent.kill_starting_agent(self._ngrok_path)
 
     def _shutdown_blocking(self) -> None:
         """Stop the agent and clean up its files; also the atexit path. Idempotent."""
@@ -394,25 +279,13 @@ class NgrokTunnel(StatusReporter):
 
     def _check_blocking(self) -> tuple[str | None, str | None]:
         """(problem, current public URL): problem is None while agent and endpoint are fine."""
-        proc, api_url = self._proc, self._api_url
-        if proc is None or api_url is None:
-            return "the ngrok agent is not running", None
-        code = proc.poll()
-        if code is not None:
-            detail = f": {self._agent_errors[-1]}" if self._agent_errors else ""
-            return f"the ngrok agent exited (code {code}){detail}", None
-        try:
-            data = pyngrok_ngrok.api_request(
-                f"{api_url}{self._endpoint_uri}",
-                timeout=self._request_timeout,
-            )
-        except PyngrokNgrokHTTPError as exc:
-            if exc.status_code == 404:
-                return "the ngrok tunnel was closed", None
-            return f"the ngrok agent answered HTTP {exc.status_code}", None
-        except (PyngrokNgrokURLError, PyngrokError, OSError) as exc:
-            return f"the ngrok agent's local API did not answer ({exc})", None
-        return None, data.get("public_url") or data.get("url")
+        return ngrok_agent.check_endpoint(
+            self._proc,
+            self._api_url,
+            self._endpoint_uri,
+            timeout=self._request_timeout,
+            last_error=self._agent_errors[-1] if self._agent_errors else None,
+        )
 
     def _on_agent_log(self, line: NgrokLog) -> None:
         # Runs in pyngrok's threads: only collect, never touch state.
@@ -488,22 +361,8 @@ class NgrokTunnel(StatusReporter):
 
     # -- errors -----------------------------------------------------------------------------
     def _redact(self, text: str) -> str:
-        return text.replace(self._token, REDACTED) if self._token else text
+        return redact(text, self._token)
 
     def _translate(self, exc: PyngrokError) -> TunnelError:
-        if isinstance(exc, PyngrokNgrokHTTPError):
-            detail = exc.body or str(exc)
-            with contextlib.suppress(ValueError, AttributeError, TypeError):
-                body = json.loads(exc.body)
-                detail = body.get("details", {}).get("err") or body.get("msg") or detail
-            detail = self._redact(str(detail).strip())
-            return AgentStartError(f"ngrok refused to open the tunnel: {detail}", detail)
-        if isinstance(exc, PyngrokNgrokError) and exc.ngrok_error:
-            reason = self._redact(exc.ngrok_error.strip())
-            hint = _ERROR_HINTS.get(exc.ngrok_error_code or "")
-            message = f"The ngrok agent could not start: {reason}"
-            code = exc.ngrok_error_code
-            return AgentStartError(message + (f" ({hint})" if hint else ""), reason, code)
-        reason = self._redact(str(exc))
-        last = f" Last agent error: {self._agent_errors[-1]}" if self._agent_errors else ""
-        return AgentStartError(f"The ngrok agent could not start: {reason}{last}", reason)
+        last = self._agent_errors[-1] if self._agent_errors else None
+        return translate(exc, self._token, last)

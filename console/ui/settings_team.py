@@ -125,7 +125,7 @@ class TeamSettingsPage(QWidget):
         self._derive_id_hint()
 
     def _derive_id_hint(self, *_args: Any) -> None:
-        from console.config import operator_id_for
+        from console.config_rules import operator_id_for
 
         name = self.operator_name_edit.text().strip()
         self.operator_id_edit.setPlaceholderText(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from console.tunnel import AgentNotFoundError, NgrokTunnel, TunnelState, resolve_agent_path
-from console.tunnel.ngrok_tunnel import bundled_agent_path
+from console.tunnel.ngrok_agent_path import bundled_agent_path
 from tests.tunnel.helpers import FAKE_AGENT
 
 REAL_PYTHON = sys.executable  # before any test pretends to be a frozen build
