@@ -31,13 +31,22 @@ from shiboken6 import Shiboken
 from console.desk import Desk, DeskError, WrapUp, database_path, other_party
 from console.desk.calls import entry_from_call, handled
 from console.desk.demo import seed_demo
-from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
 from console.ui.workflow_caller_panel import CallerPanel
 from console.ui.workflow_contacts import ContactEditor, ContactsDialog
+from console.ui.workflow_dialogs import (
+    open_contact_editor,
+    open_directory_picker,
+    open_history_export,
+    open_prompt,
+    open_workflow_settings,
+    show_contacts,
+    show_search,
+    write_history_export,
+)
 from console.ui.workflow_directory import DirectoryPicker
 from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
@@ -440,62 +449,31 @@ class Workflow(QObject):
         except DeskError as exc:
             self.window.notify_error(exc.user_message)
             return None
-        editor = ContactEditor(self.desk, contact, self.window)
-        editor.finished.connect(editor.deleteLater)
-        editor.saved.connect(lambda c: self.window.show_status(f"Saved {c.display_name}."))
-        self.editor = editor
-        editor.open()
-        editor.name.setFocus()
-        editor.name.selectAll()
-        return editor
+        self.editor = open_contact_editor(self.desk, contact, self.window)
+        return self.editor
 
     def open_contacts(self) -> ContactsDialog:
-        dialog = self.contacts_dialog
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = ContactsDialog(self.desk, self.window)
-            dialog.call_requested.connect(self.guard(self.call_number))
-            self.contacts_dialog = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        dialog.search.setFocus()
-        return dialog
+        self.contacts_dialog = show_contacts(
+            self.contacts_dialog, self.desk, self.window, self.guard(self.call_number)
+        )
+        return self.contacts_dialog
 
     def open_search(self) -> SearchDialog:
-        dialog = self.search_dialog
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = SearchDialog(self.desk, self.session.store, self.window)
-            dialog.live_chosen.connect(self.guard(lambda ccid: self.window.select_calls([ccid])))
-            dialog.number_chosen.connect(self.guard(self.call_number))
-            self.search_dialog = dialog
-        dialog.open_for()
-        return dialog
-
-    def _open_prompt(self) -> Any:
-        prompt = getattr(self.window, "last_prompt", None)
-        if prompt is not None and Shiboken.isValid(prompt) and prompt.isVisible():
-            return prompt
-        return None
+        self.search_dialog = show_search(
+            self.search_dialog,
+            self.desk,
+            self.session.store,
+            self.window,
+            live_chosen=self.guard(lambda ccid: self.window.select_calls([ccid])),
+            number_chosen=self.guard(self.call_number),
+        )
+        return self.search_dialog
 
     def open_directory(self, prompt: Any = None) -> DirectoryPicker:
         """The picker for the open transfer prompt, else for the dialer."""
-        prompt = prompt if prompt is not None else self._open_prompt()
-        parent = prompt if prompt is not None else self.window
-        picker = DirectoryPicker(self.desk, parent)
-        picker.finished.connect(picker.deleteLater)
-        if prompt is not None:
-            picker.picked.connect(lambda number: prompt.line_edit.setText(number))
-        else:
-
-            def fill(number: str) -> None:
-                self.window.dialer.destination_edit.setText(number)
-                self.window.focus_dialer()
-
-            picker.picked.connect(fill)
-        self.picker = picker
-        picker.open()
-        picker.filter_edit.setFocus()
-        return picker
+        prompt = prompt if prompt is not None else open_prompt(self.window)
+        self.picker = open_directory_picker(self.desk, self.window, prompt)
+        return self.picker
 
     def speed_dial(self, slot: int) -> bool:
         dial = self.desk.speed_dials.get(slot)
@@ -504,49 +482,28 @@ class Workflow(QObject):
                 f"Speed dial {slot % 10} is empty: set it in Workflow → Workflow settings."
             )
             return False
-        prompt = self._open_prompt()
+        prompt = open_prompt(self.window)
         if prompt is not None and prompt.windowTitle() in TARGET_PROMPTS:
             prompt.line_edit.setText(dial.number)
             return True
         return self.call_number(dial.number)
 
     def choose_history_export(self) -> QFileDialog:
-        dialog = QFileDialog(self.window, "Export history with notes")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setDefaultSuffix("csv")
-        dialog.selectFile("call-history-with-notes.csv")
-        dialog.fileSelected.connect(self.guard(self.export_history_to))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return open_history_export(self.window, self.guard(self.export_history_to))
 
     def export_history_to(self, path: str) -> int | None:
-        try:
-            count = export_history(self.desk.history, self.desk.wrapups, self.desk.contacts, path)
-        except Exception as exc:
-            self.window.notify_error(f"The history export failed: {describe_error(exc)}")
-            return None
-        self.window.show_status(f"Exported {count} calls with their notes.")
-        return count
+        return write_history_export(self.desk, self.window, path)
 
     def open_settings(self, parent: QWidget | None = None) -> QDialog:
         """The workflow's settings; ``parent``: the dialog it is opened from (main Settings)."""
-        from console.ui.workflow_settings import WorkflowSettingsDialog
-
-        dialog = self.settings_dialog
-        # Over a modal Settings it must be that dialog's child, or the modality blocks it.
-        stale = parent is not None and dialog is not None and Shiboken.isValid(dialog)
-        if stale and dialog is not None and dialog.parentWidget() is not parent:
-            dialog.close()
-            dialog = None
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = WorkflowSettingsDialog(self.desk, parent or self.window)
-            dialog.applied.connect(self.guard(self.card.reload_dispositions))
-            dialog.finished.connect(dialog.deleteLater)
-            self.settings_dialog = dialog
-        dialog.open()
-        return dialog
+        self.settings_dialog = open_workflow_settings(
+            self.settings_dialog,
+            self.desk,
+            self.window,
+            parent,
+            self.guard(self.card.reload_dispositions),
+        )
+        return self.settings_dialog
 
     # --- closing -------------------------------------------------------------------------------
 
