@@ -25,18 +25,17 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 from shiboken6 import Shiboken
 
-from console.desk import Desk, DeskError, WrapUp, database_path, other_party
+from console.desk import Desk, DeskError, WrapUp, other_party
 from console.desk.calls import entry_from_call, handled
-from console.desk.demo import seed_demo
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
-from console.ui.workflow_caller_panel import CallerPanel
 from console.ui.workflow_contacts import ContactEditor, ContactsDialog
+from console.ui.workflow_desk import EndedCalls, open_desk
 from console.ui.workflow_dialogs import (
     open_contact_editor,
     open_directory_picker,
@@ -48,6 +47,7 @@ from console.ui.workflow_dialogs import (
     write_history_export,
 )
 from console.ui.workflow_directory import DirectoryPicker
+from console.ui.workflow_docks import WorkflowDocks
 from console.ui.workflow_hooks import (
     TARGET_PROMPTS,
     hook_dialer_and_prompts,
@@ -59,8 +59,6 @@ from console.ui.workflow_hooks import (
 from console.ui.workflow_menu import build_actions, build_menu
 from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
 from console.ui.workflow_search import SearchDialog
-from console.ui.workflow_status import StatusSelector
-from console.ui.workflow_wrapup import WrapUpCard
 
 if TYPE_CHECKING:
     from console.session_api import ConsoleApi
@@ -69,30 +67,6 @@ log = logging.getLogger(__name__)
 
 #: How long history rows about the shown caller are gathered before the caller panel re-reads.
 CALLER_REFRESH_MS = 500
-
-
-def open_desk(session: ConsoleApi) -> tuple[Desk, str | None]:
-    """The session's desk database, or one in memory (with the reason) when it cannot open."""
-    country = session.settings.default_country or None
-    path = session.database_path  # the file the history recorder writes
-    data_dir = session.data_dir
-    if path is None and data_dir is not None:
-        path = database_path(data_dir, session.demo)
-    if path is not None:
-        try:
-            demo = session.demo
-            desk = Desk.open(path, default_country=country)
-            if demo:
-                seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
-            return desk, None
-        except Exception as exc:
-            problem = (
-                f"Contacts, notes and your status cannot be kept: {describe_error(exc)} "
-                "They work for this session only."
-            )
-            log.warning("desk database unavailable: %s", exc)
-            return Desk.in_memory(default_country=country), problem
-    return Desk.in_memory(default_country=country), None
 
 
 class Workflow(QObject):
@@ -137,15 +111,18 @@ class Workflow(QObject):
         self.settings_dialog: QDialog | None = None
         self.names = NameCache(self.desk.name_for)
         self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
-        self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
         self._unsubscribe.append(session.on_history(self.guard(self._history_written)))
-        self._ended: set[str] = {
-            ccid for ccid, call in session.store.calls.items() if not call.is_live
-        }
+        self.ended = EndedCalls(desk, session.store, self._is_operator_leg)
 
-        self._build_status()
-        self._build_docks()
+        self.docks = docks = WorkflowDocks(window, desk, self.names)
+        self.status_selector, self.caller_panel = docks.status_selector, docks.caller_panel
+        self.card, self.caller_dock, self.wrapup_dock = (
+            docks.card,
+            docks.caller_dock,
+            docks.wrapup_dock,
+        )
+        self.card.finished.connect(self.guard(self._wrap_up_finished))
         build_actions(self)
         build_menu(self)
         hook_views(self)
@@ -188,40 +165,6 @@ class Workflow(QObject):
 
         return guarded
 
-    def _build_status(self) -> None:
-        # At the right end of the menu bar, where Flex and CCP show the agent's status: the
-        # status bar's permanent widgets already set the window's minimum width, and one more
-        # would push the window past a small screen.
-        bar = self.window.menuBar()
-        self.status_selector = StatusSelector(self.desk.status, bar)
-        bar.setCornerWidget(self.status_selector, Qt.Corner.TopRightCorner)
-
-    def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
-        # The window's own kind of dock: its panel scrolls, so the card's minimum height never
-        # makes the window taller than a small or scaled screen.
-        dock: QDockWidget = self.window._dock(name, title, panel)
-        return dock
-
-    def _build_docks(self) -> None:
-        self.caller_panel = CallerPanel(self.desk)
-        self.card = WrapUpCard(self.desk, self.names)
-        self.card.finished.connect(self.guard(self._wrap_up_finished))
-        self.caller_dock = self._dock("callerDock", "Caller", self.caller_panel)
-        self.wrapup_dock = self._dock("wrapUpDock", "Wrap-up", self.card)
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.window.addDockWidget(bottom, self.caller_dock)
-        self.window.addDockWidget(bottom, self.wrapup_dock)
-        # Tabbed with the event log and history: the first-run layout keeps its size (a new
-        # dock area would push the window past a small screen), and the operator's panels are
-        # one click (or a call ending) away.
-        beside = getattr(self.window, "history_dock", None)
-        if beside is not None:
-            self.window.tabifyDockWidget(beside, self.caller_dock)
-            self.window.tabifyDockWidget(self.caller_dock, self.wrapup_dock)
-        front = getattr(self.window, "try_this_dock", None) or beside
-        if front is not None:
-            front.raise_()  # the tab the window chose stays in front until a call is selected
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and watched is self.window:
             self.close()
@@ -240,31 +183,16 @@ class Workflow(QObject):
         return ops is not None and ops.is_operator_leg(ccid)
 
     def on_store_changes(self, changes: Changes) -> None:
-        store = self.session.store
         touched = changes.calls.added | changes.calls.changed
-        for ccid in sorted(touched, key=str):
-            call = store.call(str(ccid))
-            if call is None or call.is_live or call.call_control_id in self._ended:
-                continue
-            self._ended.add(call.call_control_id)
+        for call in self.ended.newly_ended(touched):
             self._call_ended(call)
         selected = self.window.selected_ccids()
         if len(selected) == 1 and selected[0] in touched:
             self.on_selection()
 
     def _backfill_history(self) -> None:
-        """Calls the store knows have ended (folded from the journal at start-up, after a
-        crash) but that have no history row yet get one."""
-        if self.session_writes_history:
-            return
-        for ccid in sorted(self._ended):
-            call = self.session.store.call(ccid)
-            if call is None or self._is_operator_leg(ccid) or self.desk.history.get(ccid):
-                continue
-            try:
-                self.desk.record_call(entry_from_call(call))
-            except Exception as exc:
-                log.warning("could not write the history row of %s: %s", ccid, exc)
+        if not self.session_writes_history:
+            self.ended.backfill()
 
     @property
     def session_writes_history(self) -> bool:
@@ -294,16 +222,9 @@ class Workflow(QObject):
             return
         entry = entry_from_call(call)
         if not self.session_writes_history:
-            try:
-                self.desk.record_call(entry)
-            except Exception as exc:
-                log.warning("could not write the history row of %s: %s", call.call_control_id, exc)
+            self.ended.write(entry, call.call_control_id)
         if handled(call, self._is_operator_leg):
-            self.card.add_ended(entry)
-            self.wrapup_dock.show()
-            self.wrapup_dock.raise_()
-            key = call_key(entry)
-            self.desk.status.begin_wrap_up(key, self.desk.wrap_up_secs)
+            self.docks.wrap_up(entry)
 
     def wrapup_changed(self, key: str) -> None:
         self.wrapups_shown.pop(key, None)
@@ -330,26 +251,7 @@ class Workflow(QObject):
         return call if call is not None and not call.is_live else None
 
     def on_selection(self, *, force: bool = False) -> None:
-        call = self._selected_call()
-        if call is None:
-            self._shown = None
-            if not self.caller_panel.number:
-                self.caller_panel.clear()
-            return
-        # Events for the selected call arrive many times a second: the panel is read again only
-        # when the selection, the call's state or the contacts changed.
-        shown = (call.call_control_id, call.state)
-        if shown == self._shown and not force:
-            return
-        self._shown = shown
-        number = other_party(call.direction, call.from_number, call.to_number)
-        self.caller_panel.show_number(
-            number, call.caller_name, live=call.is_live, exclude=(call.call_control_id,)
-        )
-        if call.is_live and not self._is_operator_leg(call.call_control_id):
-            self.card.show_live(entry_from_call(call))
-            if not self.window.history_dock.isVisible() and not self.wrapup_dock.isVisible():
-                self.caller_dock.raise_()  # a live call's caller, unless history is being read
+        self.docks.show_call(self._selected_call(), self._is_operator_leg, force=force)
 
     # --- for the window's other parts (the ringing popup, the team panel) ------------------------
 
@@ -412,30 +314,7 @@ class Workflow(QObject):
         return self.call_back_entry(entry)
 
     def notes_for_selected(self) -> None:
-        call = self._selected_call()
-        if call is None:
-            if self.card.entry is None:
-                self.window.notify_error("Select a call to write notes for.")
-                return
-            # No call selected: the key goes to the wrap-up waiting in the card.
-            self.wrapup_dock.show()
-            self.wrapup_dock.raise_()
-            self.card.notes.setFocus()
-            return
-        entry = entry_from_call(call)
-        if call.is_live:
-            waiting = self.card.entry
-            if self.card.busy and waiting is not None:
-                # An ended call's wrap-up goes back in line while the live call gets its notes.
-                self.card.save_notes()
-                self.card.pending.insert(0, waiting)
-                self.card.entry = None
-            self.card.show_live(entry)
-        else:
-            self.card.add_ended(entry)
-        self.wrapup_dock.show()
-        self.wrapup_dock.raise_()
-        self.card.notes.setFocus()
+        self.docks.notes_for(self._selected_call(), self.window.notify_error)
 
     def add_caller_to_contacts(self) -> ContactEditor | None:
         entry = self._focused_entry()
