@@ -9,10 +9,10 @@ when a handled call ends or notes are asked for).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.desk import Desk, other_party
@@ -24,11 +24,15 @@ from console.ui.workflow_names import NameCache
 from console.ui.workflow_status import StatusSelector
 from console.ui.workflow_wrapup import WrapUpCard
 
+#: How long history rows about the shown caller are gathered before the caller panel re-reads.
+CALLER_REFRESH_MS = 500
+
 
 class WorkflowDocks:
     """The status selector, the Caller panel and the Wrap-up card, in ``window``."""
 
-    def __init__(self, window: Any, desk: Desk, names: NameCache):
+    def __init__(self, window: Any, desk: Desk, names: NameCache, refresh: Callable[[], None]):
+        """``refresh()`` shows the selected call again (its caller's calls may have grown)."""
         self.window = window
         self.desk = desk
         self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
@@ -56,6 +60,10 @@ class WorkflowDocks:
         front = getattr(window, "try_this_dock", None) or beside
         if front is not None:
             front.raise_()  # the tab the window chose stays in front until a call is selected
+        self._caller_refresh = QTimer(self.caller_panel)
+        self._caller_refresh.setSingleShot(True)
+        self._caller_refresh.setInterval(CALLER_REFRESH_MS)
+        self._caller_refresh.timeout.connect(refresh)
 
     def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
         # The window's own kind of dock: its panel scrolls, so the card's minimum height never
@@ -66,6 +74,16 @@ class WorkflowDocks:
     def _front_wrapup(self) -> None:
         self.wrapup_dock.show()
         self.wrapup_dock.raise_()
+
+    def rows_written(self, entries: Iterable[CallHistoryEntry]) -> None:
+        """History rows were written while a call is selected: the Caller panel shows its
+        caller's past calls, so it reads again when a row is about that caller. Under load
+        rows arrive many times a second, so the panel (a few indexed queries) is read again
+        at most every half second."""
+        shown = self.caller_panel.number
+        about_shown = any(shown and shown in (e.from_number, e.to_number) for e in entries)
+        if about_shown and not self._caller_refresh.isActive():
+            self._caller_refresh.start()  # not restarted by later rows: a steady stream still shows
 
     def show_call(
         self, call: Call | None, is_operator_leg: Callable[[str], bool], *, force: bool

@@ -28,12 +28,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 from shiboken6 import Shiboken
 
-from console.desk import Desk, DeskError, WrapUp, other_party
+from console.desk import Desk, WrapUp
 from console.desk.calls import entry_from_call, handled
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
+from console.ui.workflow_calling import contact_for, dial, focused_entry, party_of, use_speed_dial
 from console.ui.workflow_contacts import ContactEditor, ContactsDialog
 from console.ui.workflow_desk import EndedCalls, open_desk
 from console.ui.workflow_dialogs import (
@@ -49,7 +50,6 @@ from console.ui.workflow_dialogs import (
 from console.ui.workflow_directory import DirectoryPicker
 from console.ui.workflow_docks import WorkflowDocks
 from console.ui.workflow_hooks import (
-    TARGET_PROMPTS,
     hook_dialer_and_prompts,
     hook_popup,
     hook_settings,
@@ -64,9 +64,6 @@ if TYPE_CHECKING:
     from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
-
-#: How long history rows about the shown caller are gathered before the caller panel re-reads.
-CALLER_REFRESH_MS = 500
 
 
 class Workflow(QObject):
@@ -97,11 +94,9 @@ class Workflow(QObject):
         self.window = window
         self.session = session
         problem = None
+        self.owns_desk = desk is None
         if desk is None:
             desk, problem = open_desk(session)
-            self.owns_desk = True
-        else:
-            self.owns_desk = False
         self.desk = desk
         self.closed = False
         self.contacts_dialog: ContactsDialog | None = None
@@ -115,13 +110,11 @@ class Workflow(QObject):
         self._unsubscribe.append(session.on_history(self.guard(self._history_written)))
         self.ended = EndedCalls(desk, session.store, self._is_operator_leg)
 
-        self.docks = docks = WorkflowDocks(window, desk, self.names)
+        refresh = self.guard(lambda: self.on_selection(force=True))
+        self.docks = docks = WorkflowDocks(window, desk, self.names, refresh)
         self.status_selector, self.caller_panel = docks.status_selector, docks.caller_panel
-        self.card, self.caller_dock, self.wrapup_dock = (
-            docks.card,
-            docks.caller_dock,
-            docks.wrapup_dock,
-        )
+        self.card, self.wrapup_dock = docks.card, docks.wrapup_dock
+        self.caller_dock = docks.caller_dock
         self.card.finished.connect(self.guard(self._wrap_up_finished))
         build_actions(self)
         build_menu(self)
@@ -134,10 +127,6 @@ class Workflow(QObject):
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
 
-        self._caller_refresh = QTimer(self)
-        self._caller_refresh.setSingleShot(True)
-        self._caller_refresh.setInterval(CALLER_REFRESH_MS)
-        self._caller_refresh.timeout.connect(self.guard(lambda: self.on_selection(force=True)))
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
@@ -201,21 +190,13 @@ class Workflow(QObject):
         return self.session.history_table() is not None
 
     def _history_written(self, entries: Any) -> None:
-        # Rows the recorder wrote: the selected caller's past calls may have just gained one.
-        # Under load rows arrive many times a second, so the panel (a few indexed queries) is
-        # read again only for rows about the caller it shows, and at most every half second.
-        shown = self.caller_panel.number
-        about_shown = False
-        for entry in entries or ():
+        # Rows the recorder wrote: their wrap-ups shown in the history are read again, and the
+        # selected caller's past calls may have just gained one.
+        entries = list(entries or ())
+        for entry in entries:
             self.wrapups_shown.pop(call_key(entry), None)
-            if shown and shown in (entry.from_number, entry.to_number):
-                about_shown = True
-        if (
-            about_shown
-            and self._selected_call() is not None
-            and not self._caller_refresh.isActive()
-        ):
-            self._caller_refresh.start()  # not restarted by later rows: a steady stream still shows
+        if self._selected_call() is not None:
+            self.docks.rows_written(entries)
 
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):
@@ -280,32 +261,16 @@ class Workflow(QObject):
 
     def call_number(self, number: str | None) -> bool:
         """Dial ``number`` through the dialer (its From number, its checks, its recent list)."""
-        dialer = self.window.dialer
-        if not number:
-            self.window.notify_error("There is no number to call.")
-            return False
-        dialer.destination_edit.setText(number)
-        if dialer.normalized is None:
-            problem = dialer.error_label.text() or "it is not a number the console can dial"
-            self.window.notify_error(f"Cannot call {number}: {problem}")
-            return False
-        dialer.dial()
-        return True
+        return dial(self.window, number)
 
     def call_back_entry(self, entry: CallHistoryEntry | None) -> bool:
         if entry is None:
             self.window.notify_error("Select a call to call back.")
             return False
-        return self.call_number(other_party(entry.direction, entry.from_number, entry.to_number))
+        return self.call_number(party_of(entry))
 
     def _focused_entry(self) -> CallHistoryEntry | None:
-        panel = self.window.history_panel
-        if panel.table.hasFocus() and panel.selected_entry() is not None:
-            return panel.selected_entry()
-        call = self._selected_call()
-        if call is not None:
-            return entry_from_call(call)
-        return panel.selected_entry()
+        return focused_entry(self.window.history_panel, self._selected_call())
 
     def call_back(self) -> bool:
         entry = self._focused_entry()
@@ -317,16 +282,8 @@ class Workflow(QObject):
         self.docks.notes_for(self._selected_call(), self.window.notify_error)
 
     def add_caller_to_contacts(self) -> ContactEditor | None:
-        entry = self._focused_entry()
-        if entry is None:
-            self.window.notify_error("Select a call whose number to save.")
-            return None
-        number = other_party(entry.direction, entry.from_number, entry.to_number)
-        existing = self.desk.contacts.find_by_number(number)
-        try:
-            contact = existing or self.desk.contact_from_call(entry)
-        except DeskError as exc:
-            self.window.notify_error(exc.user_message)
+        contact = contact_for(self.desk, self._focused_entry(), self.window.notify_error)
+        if contact is None:
             return None
         self.editor = open_contact_editor(self.desk, contact, self.window)
         return self.editor
@@ -355,17 +312,7 @@ class Workflow(QObject):
         return self.picker
 
     def speed_dial(self, slot: int) -> bool:
-        dial = self.desk.speed_dials.get(slot)
-        if dial is None:
-            self.window.show_status(
-                f"Speed dial {slot % 10} is empty: set it in Workflow → Workflow settings."
-            )
-            return False
-        prompt = open_prompt(self.window)
-        if prompt is not None and prompt.windowTitle() in TARGET_PROMPTS:
-            prompt.line_edit.setText(dial.number)
-            return True
-        return self.call_number(dial.number)
+        return use_speed_dial(self.desk, self.window, slot, self.call_number)
 
     def choose_history_export(self) -> QFileDialog:
         return open_history_export(self.window, self.guard(self.export_history_to))
