@@ -37,22 +37,6 @@ _DOT_COLORS = {
     },
 }
 
-HEADERS = ["Colleague", "Status", "Call", "For"]
-COL_NAME, COL_STATUS, COL_CALL, COL_SINCE = range(4)
-_TIPS = {
-    COL_NAME: "The colleague's operator name (⚑ = supervisor)",
-    COL_STATUS: "Their status, as their console shares it",
-    COL_CALL: "The call they are on or acting on",
-    COL_SINCE: "How long they have been in this status (as seen by this console)",
-}
-COLLEAGUE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-SOLO_TEXT = (
-    "Team mode is off: this console works on its own. To see colleagues, share calls and "
-    "transfer to them, set the mode to Team in Settings → Team (a relay and a broker are "
-    "needed: see the README's team section)."
-)
-
 
 def activity(colleague: Colleague) -> str:
     """The colour key of a colleague: their status, or :data:`BUSY` when available on a call."""
