@@ -1,4 +1,9 @@
-"""Webhook health panel: the path from Telnyx to the console as an instrument, with a path test."""
+"""Webhook health panel: the path from Telnyx to the console as an instrument, with a path test.
+
+What each field says is worked out by ``health_words.py`` (Qt-free); this module lays the
+fields out, colours them by meaning, ticks the last event's age, and runs the path test and
+the resync.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.ui import theme
-from console.ui.formatting import as_aware, format_age, format_time, seconds_between
+from console.ui.formatting import format_time
 from console.ui.formatting import now as utc_now
+from console.ui.health_words import SILENCE_ADVICE, health_fields, last_event, silence_headline
 from console.ui.messages import describe_error
 
 if TYPE_CHECKING:
@@ -32,18 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
-# Delivery slower than this is worth a second look (Telnyx retries after 2 s without a 2xx).
-SLOW_DELIVERY_SECS = 5.0
-
-_TUNNEL_STATES = {
-    "up": ("Up", "ok"),
-    "starting": ("Starting…", "warning"),
-    "reconnecting": ("Reconnecting…", "warning"),
-    "down": ("Down", "error"),
-    "failed": ("Failed", "error"),
-    "demo": ("Demo (simulator)", ""),
-}
-
 # The loud banner stays red in both themes: it must not blend in.
 _BANNER_STYLE = (
     "QLabel { background: #b00020; color: white; padding: 10px; "
@@ -253,83 +247,16 @@ class HealthPanel(QWidget):
             self._set("tunnel", "Not started")
             self.banner.hide()
             return
-        state = str(health.tunnel_state or "down")
-        text, kind = _TUNNEL_STATES.get(state, (state.capitalize(), ""))
-        tunnel_error = health.tunnel_error
-        if tunnel_error and kind != "ok":
-            text += f": {tunnel_error}"
-        self._set("tunnel", text, kind)
-
-        url = health.tunnel_url
-        self._set("public_url", url or "— (none: Telnyx cannot reach this computer)", "")
-        webhook_url = health.webhook_url
-        problem = health.webhook_problem
-        if problem:
-            self._set("webhook_url", problem, "warning")
-        else:
-            self._set("webhook_url", webhook_url or "—")
-        self._set("receiver", health.receiver_url or "Not listening", "")
-
-        delay = health.last_delivery_delay
-        if delay is None:
-            self._set("delay", "—")
-        else:
-            delay = max(0.0, float(delay))  # clocks differ slightly; never show a negative
-            self._set("delay", f"{delay:.1f} s", "warning" if delay > SLOW_DELIVERY_SECS else "")
-        retries = health.retries_seen
-        self._set("retries", str(retries), "warning" if retries else "")
-        duplicates = health.duplicates_seen
-        self._set("duplicates", str(duplicates))
-        rejected = health.rejected_count
-        self._set("rejected", str(rejected), "error" if rejected else "")
-
-        key_problem = health.key_problem
-        if not health.verification_enabled:
-            self._set(
-                "verification",
-                "Off: events are not checked, anyone who knows the URL can send fake ones",
-                "warning",
-            )
-        elif key_problem:
-            self._set("verification", f"On, but {key_problem}", "error")
-        else:
-            self._set("verification", "On", "ok")
-
-        reachable = health.api_reachable
-        api_error = health.api_last_error
-        if reachable is None:
-            self._set("api", "Not checked yet" + (f" ({api_error})" if api_error else ""))
-        elif reachable:
-            self._set("api", "Reachable", "ok")
-        else:
-            self._set("api", f"Unreachable: {api_error or 'no details'}", "error")
-
-        resync_error = health.last_resync_error
-        resync_at = health.last_resync_at
-        reason = health.last_resync_reason
-        if resync_error:
-            self._set("resync", f"Failed ({reason or 'resync'}): {resync_error}", "error")
-        elif resync_at is not None:
-            self._set("resync", f"{format_time(resync_at)} ({reason or 'resync'})")
-        else:
-            self._set("resync", "Not yet")
+        for key, text, kind in health_fields(health):
+            self._set(key, text, kind)
         self._render_ticking(health)
 
     def _render_ticking(self, health: Health) -> None:
         """The parts that change with time alone: the age of the last event and the banner."""
-        last = as_aware(health.last_event_at)
-        age = seconds_between(last, self._now()) if last is not None else None
-        if last is None:
-            self._set("last_event", "None yet")
-        else:
-            self._set("last_event", f"{format_age(age)} ({format_time(last)})")
+        text, age = last_event(health, self._now)
+        self._set("last_event", text)
         if health.silence_warning:
-            since = f"for {format_age(age).removesuffix(' ago')}" if age is not None else "yet"
-            headline = f"⚠ No webhook event {since} while calls are live"
-            advice = (
-                "Telnyx may not be reaching the console: calls can change without this window "
-                "knowing. Check the tunnel, press “Test the path”, then “Resync now”."
-            )
+            headline, advice = silence_headline(age), SILENCE_ADVICE
             self.banner.setText(
                 f'<span style="font-size: 14pt; font-weight: bold;">{headline}</span><br>{advice}'
             )

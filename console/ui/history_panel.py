@@ -5,36 +5,26 @@ first page when the panel opens or the search changes, the next page when the op
 scrolls to the end (``fetchMore``), and single rows as the history recorder writes them
 (``session.on_history``): a call that ended updates its row in place, a new call is inserted
 where it belongs. So opening the panel costs one page whatever the history's size.
+
+The rows and their words are the model's (``history_model.py``), the CSV export's dialog and
+outcome ``history_export.py``'s; this module holds the search, the widgets and the actions.
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -42,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from console.history import CallHistoryEntry, export_csv
+from console.history import CallHistoryEntry
 from console.history.table import HistoryTable, call_key, mark_of
 from console.state.changes import Changes
 from console.state.entities import Call, Conference
-from console.ui import formatting as fmt
+from console.ui.history_export import export_dialog, export_file_name, write_csv
+from console.ui.history_model import COL_RESULT, HistoryModel
+from console.ui.history_search import HistorySearch
 from console.ui.messages import describe_error
 
 if TYPE_CHECKING:
@@ -54,219 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Started", "Dir.", "From", "To", "Duration", "Result", "Rec.", "Where", "Call id")
-(
-    COL_STARTED,
-    COL_DIRECTION,
-    COL_FROM,
-    COL_TO,
-    COL_DURATION,
-    COL_RESULT,
-    COL_RECORDINGS,
-    COL_WHERE,
-    COL_CALL_ID,
-) = range(len(COLUMNS))
-
-#: Role that returns the CallHistoryEntry of a row.
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-SEARCH_DELAY_MS = 300  # typing pauses this long before the query runs
 REFRESH_DELAY_MS = 1000  # kept for callers; rows now arrive one by one, not by re-query
 PAGE_SIZE = 200  # rows read per page (the first when the panel opens, more as it scrolls)
-
-
-def format_when(moment: datetime | None) -> str:
-    moment = fmt.as_aware(moment)
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _order(entry: CallHistoryEntry) -> tuple[float, str]:
-    """Ascending in this key is newest first (the history table's page order)."""
-    when = entry.started_at or entry.first_seen_at
-    return (-(when.timestamp() if when else float("-inf")), _negated(call_key(entry)))
-
-
-def _negated(key: str) -> str:
-    # call_key descending within one start time: compare on complemented code points.
-    return "".join(chr(0x10FFFF - ord(c)) for c in key)
-
-
-class HistoryModel(QAbstractTableModel):
-    """Rows of CallHistoryEntry, newest first, read page by page (see the module doc)."""
-
-    paged = Signal()  # a page was read (or there was none left)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[CallHistoryEntry] = []
-        self._orders: list[tuple[float, str]] = []  # _order of each row, for bisect
-        self._rows_by_key: dict[str, CallHistoryEntry] = {}
-        self.conference_names: Callable[[str], str | None] = lambda _cid: None
-        self.is_live: Callable[[str], bool] = lambda _ccid: False
-        self.next_page: Callable[[CallHistoryEntry], list[CallHistoryEntry]] | None = None
-        self.exhausted = True
-
-    def set_entries(self, entries: list[CallHistoryEntry], *, more: bool = False) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self._orders = [_order(e) for e in self.entries]
-        self._rows_by_key = {call_key(e): e for e in self.entries}
-        self.exhausted = not more
-        self.endResetModel()
-
-    # --- paging (the view asks when the operator scrolls to the end) -----------------------
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self.exhausted and self.next_page is not None
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or self.next_page is None or not self.entries:
-            self.exhausted = True
-            return
-        raw = self.next_page(self.entries[-1])
-        page = [e for e in raw if call_key(e) not in self._rows_by_key]
-        while raw and not page:  # every row of this page arrived live already: read on
-            raw = self.next_page(raw[-1])
-            page = [e for e in raw if call_key(e) not in self._rows_by_key]
-        if not page:
-            self.exhausted = True
-            self.paged.emit()
-            return
-        first = len(self.entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self.entries += page
-        self._orders += [_order(e) for e in page]
-        self._rows_by_key.update((call_key(e), e) for e in page)
-        self.endInsertRows()
-        self.paged.emit()
-
-    # --- rows as the recorder writes them ----------------------------------------------------
-
-    def put(self, entry: CallHistoryEntry) -> None:
-        """Update the row of ``entry`` in place, or insert it where it belongs (O(log n) to
-        find; rows older than the last page read are left for paging)."""
-        key = call_key(entry)
-        old = self._rows_by_key.get(key)
-        if old is not None:
-            row = bisect.bisect_left(self._orders, _order(old))
-            while row < len(self.entries) and call_key(self.entries[row]) != key:
-                row += 1
-            if row < len(self.entries) and _order(old) == _order(entry):
-                self.entries[row] = entry
-                self._rows_by_key[key] = entry
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-                return
-            if row < len(self.entries):  # its start time moved: take it out, put it back
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self.entries[row], self._orders[row]
-                self.endRemoveRows()
-        order = _order(entry)
-        row = bisect.bisect_left(self._orders, order)
-        if row == len(self.entries) and not self.exhausted:
-            self._rows_by_key.pop(key, None)
-            return  # older than what is loaded: the next page brings it
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.entries.insert(row, entry)
-        self._orders.insert(row, order)
-        self._rows_by_key[key] = entry
-        self.endInsertRows()
-
-    def row_of(self, key: str) -> int | None:
-        entry = self._rows_by_key.get(key)
-        if entry is None:
-            return None
-        row = bisect.bisect_left(self._orders, _order(entry))
-        while row < len(self.entries):
-            if call_key(self.entries[row]) == key:
-                return row
-            row += 1
-        return None
-
-    def entry(self, row: int) -> CallHistoryEntry | None:
-        return self.entries[row] if 0 <= row < len(self.entries) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None:
-            return None
-        if role == ENTRY_ROLE:
-            return entry
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, index.column())
-        return None
-
-    def _result(self, entry: CallHistoryEntry) -> str:
-        if entry.ended:
-            return fmt.hangup_text(entry.hangup_cause, entry.hangup_source, entry.direction)
-        if entry.call_control_id and self.is_live(entry.call_control_id):
-            return "In progress"
-        # The console was not running (or not reachable) when this call ended.
-        return "No hangup recorded"
-
-    def _where(self, entry: CallHistoryEntry) -> str:
-        places = [
-            self.conference_names(c) or f"conference {fmt.short_id(c)}"
-            for c in entry.conference_ids
-        ]
-        places += [f"queue {q}" for q in entry.queue_names]
-        return ", ".join(places)
-
-    def _text(self, entry: CallHistoryEntry, column: int) -> str:
-        if column == COL_STARTED:
-            return format_when(entry.when)
-        if column == COL_DIRECTION:
-            return fmt.direction_text(entry.direction)
-        if column == COL_FROM:
-            return fmt.party(entry.from_number, entry.caller_name)
-        if column == COL_TO:
-            return entry.to_number or "unknown"
-        if column == COL_DURATION:
-            return fmt.format_duration(entry.duration_secs)
-        if column == COL_RESULT:
-            return self._result(entry)
-        if column == COL_RECORDINGS:
-            return str(entry.recording_count) if entry.recording_count else ""
-        if column == COL_WHERE:
-            return self._where(entry)
-        if column == COL_CALL_ID:
-            return fmt.short_id(entry.call_id, 12)
-        return ""
-
-    def _tooltip(self, entry: CallHistoryEntry, column: int) -> str:
-        if column == COL_RESULT and entry.ended:
-            return fmt.hangup_tooltip(
-                entry.hangup_cause, entry.hangup_source, entry.sip_hangup_cause
-            )
-        if column == COL_RECORDINGS and entry.recording_urls:
-            return "\n".join(entry.recording_urls)
-        lines = [f"Call id: {entry.call_id}  (double-click to copy)"]
-        if entry.call_session_id:
-            lines.append(f"Session: {entry.call_session_id}")
-        if entry.answered_at:
-            lines.append(f"Answered: {format_when(entry.answered_at)}")
-        if entry.ended_at:
-            lines.append(f"Ended: {format_when(entry.ended_at)}")
-        return "\n".join(lines)
-
-
-def _local_bound(day: QDate, end: bool) -> float:
-    """Local midnight at the start of ``day`` (or of the day after, for an end bound)."""
-    moment = datetime.combine(cast(date, day.toPython()), time.min).astimezone()
-    if end:
-        moment += timedelta(days=1)
-    return moment.timestamp() - (0.000001 if end else 0.0)
 
 
 class HistoryPanel(QWidget):
@@ -309,10 +90,6 @@ class HistoryPanel(QWidget):
         self.model.is_live = lambda ccid: _is_live(store.call(ccid))
         self._build()
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(refresh_delay_ms)
@@ -331,27 +108,9 @@ class HistoryPanel(QWidget):
     # --- widgets ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Number or call id")
-        self.search.setAccessibleName("Search call history")
-        self.search.setToolTip("Part of a phone number, or a call control, leg or session id")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.refresh)
-
-        self.range_check = QCheckBox("Between", self)
-        self.range_check.setAccessibleName("Limit history to a date range")
-        today = QDate.currentDate()
-        self.date_from = QDateEdit(today.addDays(-7), self)
-        self.date_to = QDateEdit(today, self)
-        for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setAccessibleName(name)
-            edit.setEnabled(False)
-            edit.dateChanged.connect(lambda _d: self._search_timer.start())
-        self.range_check.toggled.connect(self._range_toggled)
-        and_label = QLabel("and", self)
+        self._search = HistorySearch(self, self.refresh)
+        self.search = self._search.search
+        self.range_check = self._search.range_check
 
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setAccessibleName("Refresh call history")
@@ -385,11 +144,8 @@ class HistoryPanel(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.range_check)
-        top.addWidget(self.date_from)
-        top.addWidget(and_label)
-        top.addWidget(self.date_to)
+        for widget in self._search.widgets():
+            top.addWidget(widget, 1 if widget is self.search else 0)
         top.addWidget(self.refresh_button)
         top.addWidget(self.copy_id_button)
         top.addWidget(self.export_button)
@@ -398,11 +154,6 @@ class HistoryPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
-
-    def _range_toggled(self, on: bool) -> None:
-        self.date_from.setEnabled(on)
-        self.date_to.setEnabled(on)
-        self.refresh()
 
     # --- querying --------------------------------------------------------------------------
 
@@ -415,32 +166,18 @@ class HistoryPanel(QWidget):
         return self.model.entry(rows[0].row()) if rows else None
 
     def date_range(self) -> tuple[float | None, float | None]:
-        if not self.range_check.isChecked():
-            return None, None
-        start, end = self.date_from.date(), self.date_to.date()
-        if end < start:
-            start, end = end, start
-        return _local_bound(start, end=False), _local_bound(end, end=True)
+        return self._search.date_range()
 
     def set_date_range(self, start: QDate | None, end: QDate | None = None) -> None:
         """Limit to whole local days (None clears the range); refreshes."""
-        if start is None:
-            self.range_check.setChecked(False)
-            return
-        self._search_timer.stop()
-        self.date_from.setDate(start)
-        self.date_to.setDate(end or start)
-        if self.range_check.isChecked():
-            self.refresh()
-        else:
-            self.range_check.setChecked(True)
+        self._search.set_date_range(start, end)
 
     def _table(self) -> HistoryTable | None:
         return self.session.history_table()
 
     def refresh(self) -> None:
         """Read the first page of the current search now (one indexed query)."""
-        self._search_timer.stop()
+        self._search.timer.stop()
         self._refresh_timer.stop()
         table = self._table()
         if table is None:
@@ -491,12 +228,9 @@ class HistoryPanel(QWidget):
             self._show(self.last_error)
             return []
 
-    def _filtered(self) -> bool:
-        return bool(self.search.text().strip()) or self.range_check.isChecked()
-
     def _summary(self) -> str:
         count = len(self.model.entries)
-        filtered = self._filtered()
+        filtered = self._search.filtered()
         if count == 0:
             return "No calls match." if filtered else "No calls yet."
         text = "1 call" if count == 1 else f"{count} calls"
@@ -513,7 +247,7 @@ class HistoryPanel(QWidget):
     def on_history_rows(self, entries: Sequence[CallHistoryEntry]) -> None:
         """Rows the recorder just wrote: shown at once when no search narrows the list; with
         a search, matching is the table's job, so the search runs again (debounced)."""
-        if self._filtered():
+        if self._search.filtered():
             if not self._refresh_timer.isActive():
                 self._refresh_timer.start()
             return
@@ -568,37 +302,20 @@ class HistoryPanel(QWidget):
     def choose_export_file(self) -> None:
         """Ask where to save (non-modal: the console keeps running while the dialog is open)."""
         if self.export_dialog is None:
-            dialog = QFileDialog(self, "Export call history")
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-            dialog.setNameFilters(["CSV files (*.csv)", "All files (*)"])
-            dialog.setDefaultSuffix("csv")
-            dialog.setAccessibleName("Export call history")
-            dialog.fileSelected.connect(self.export_to)
-            self.export_dialog = dialog
-        stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M")
-        self.export_dialog.selectFile(f"call-history-{stamp}.csv")
+            self.export_dialog = export_dialog(self, self.export_to)
+        self.export_dialog.selectFile(export_file_name())
         self.export_dialog.open()
 
     def export_to(self, path: str | Path) -> int | None:
         """Write the listed calls to ``path`` as CSV; returns the row count (None on failure)."""
         path = Path(path)
-        entries = self.model.entries
-        try:
-            count = export_csv(entries, path)
-        except OSError as exc:
-            reason = exc.strerror or str(exc) or type(exc).__name__
-            self.last_error = f"Export failed: could not write {path}: {reason}"
-            self._show(self.last_error)
-            return None
-        except Exception as exc:
-            self.last_error = f"Export failed: {describe_error(exc)}"
-            self._show(self.last_error)
-            return None
-        self.last_error = None
-        self.last_export_path = path
-        noun = "call" if count == 1 else "calls"
-        self._show(f"Exported {count} {noun} to {path}")
+        count, message = write_csv(self.model.entries, path)
+        if count is None:
+            self.last_error = message
+        else:
+            self.last_error = None
+            self.last_export_path = path
+        self._show(message)
         return count
 
     def _show(self, text: str) -> None:
@@ -608,7 +325,7 @@ class HistoryPanel(QWidget):
     def close_panel(self) -> None:
         """Stop listening to the store (the window calls this when it closes)."""
         self._refresh_timer.stop()
-        self._search_timer.stop()
+        self._search.timer.stop()
         if self._unsubscribe is not None:
             unsubscribe, self._unsubscribe = self._unsubscribe, None
             unsubscribe()

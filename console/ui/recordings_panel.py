@@ -1,27 +1,21 @@
-"""The recordings panel: saved call and conference recordings, to open, download or copy."""
+"""The recordings panel: saved call and conference recordings, to open, download or copy.
+
+The rows and their words are the model's (``recordings_model.py``); the HTTP transfer and its
+failures in words are ``recording_download.py``'s. This module holds the widgets, following the
+store, and the actions on the selected row.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import bisect
 import contextlib
 import logging
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import httpx
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QUrl,
-)
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,194 +32,29 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from console.state.changes import Changes
-from console.state.entities import Call, Conference, Recording
-from console.ui import formatting as fmt
-from console.ui.messages import describe_error
+from console.ui.recording_download import (
+    DownloadResult,
+    default_client,
+    failure,
+    fetch,
+    size_text,
+)
+from console.ui.recordings_model import (
+    RecordingRow,
+    RecordingsModel,
+    call_rows,
+    conference_rows,
+)
 
 if TYPE_CHECKING:
     from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Time", "Call / conference", "Duration", "Format", "Link")
-COL_TIME, COL_OWNER, COL_DURATION, COL_FORMAT, COL_URL = range(len(COLUMNS))
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-#: recording_urls are signed links valid this long after the event (API-NOTES §4.3).
-LINK_LIFETIME = timedelta(minutes=10)
-EXPIRED_STATUSES = frozenset({403, 404, 410})
 EXPIRY_NOTE = (
     "Telnyx recording links expire 10 minutes after the recording is saved. For an older "
     "recording, get a fresh link from the Recordings API (GET /v2/recordings) or the portal."
 )
-EXPIRED_MESSAGE = (
-    "The recording link has expired (Telnyx links last 10 minutes). Get a fresh link from the "
-    "Recordings API (GET /v2/recordings) or the Telnyx portal, then download it from there."
-)
-DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-CHUNK_SIZE = 64 * 1024
-
-
-@dataclass(frozen=True)
-class RecordingRow:
-    """One saved recording and what it belongs to (a call leg or a conference)."""
-
-    key: str
-    recording: Recording
-    kind: str  # "call" | "conference"
-    owner_id: str
-    label: str
-
-    @property
-    def url(self) -> str | None:
-        return self.recording.url
-
-    @property
-    def when(self) -> datetime | None:
-        return fmt.as_aware(self.recording.started_at or self.recording.ended_at)
-
-    @property
-    def duration_secs(self) -> float | None:
-        return fmt.seconds_between(self.recording.started_at, self.recording.ended_at)
-
-    @property
-    def formats(self) -> list[str]:
-        found = [("WAV", self.recording.wav_url), ("MP3", self.recording.mp3_url)]
-        return [name for name, url in found if url]
-
-    def url_for(self, path: str | Path) -> str | None:
-        """The link whose format matches the file name chosen (else the default one)."""
-        if str(path).lower().endswith(".mp3") and self.recording.mp3_url:
-            return self.recording.mp3_url
-        if str(path).lower().endswith(".wav") and self.recording.wav_url:
-            return self.recording.wav_url
-        return self.url
-
-
-@dataclass(frozen=True)
-class DownloadResult:
-    ok: bool
-    message: str
-    path: Path
-    size: int = 0
-    expired: bool = False
-
-
-def _key(recording: Recording, kind: str, owner_id: str) -> str:
-    if recording.recording_id:
-        return recording.recording_id
-    # Telnyx omits recording_id in the spec schema: the link identifies the file instead.
-    return f"{kind}:{owner_id}:{recording.url or recording.started_at}"
-
-
-def _call_label(call: Call) -> str:
-    return f"{fmt.party(call.from_number, call.caller_name)} → {call.to_number or 'unknown'}"
-
-
-def _conference_label(conference: Conference) -> str:
-    return f"Conference {conference.name or fmt.short_id(conference.conference_id)}"
-
-
-def _sort_key(row: RecordingRow) -> tuple[float, str]:
-    when = row.when
-    return (-(when.timestamp() if when else float("-inf")), row.key)
-
-
-class RecordingsModel(QAbstractTableModel):
-    """Rows newest first; recordings are only added or relabelled, never dropped.
-
-    The store forgets ended calls after a while; their recordings stay listed here.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[RecordingRow] = []
-        self._sort_keys: list[tuple[float, str]] = []  # _sort_key of each row, kept in step
-        self._keys: dict[str, RecordingRow] = {}
-
-    def row(self, number: int) -> RecordingRow | None:
-        return self.rows[number] if 0 <= number < len(self.rows) else None
-
-    def row_of(self, key: str) -> int:
-        """The row number of ``key`` (-1 if absent), by bisection: (time, key) is unique."""
-        row = self._keys.get(key)
-        if row is None:
-            return -1
-        at = bisect.bisect_left(self._sort_keys, _sort_key(row))
-        return at if at < len(self.rows) and self.rows[at].key == key else -1
-
-    def upsert(self, row: RecordingRow) -> None:
-        """Insert or update ``row``: O(log n) to place it (thousands at start-up stay fast)."""
-        old = self._keys.get(row.key)
-        if old == row:
-            return
-        if old is not None:
-            at = self.row_of(row.key)
-            if _sort_key(old) == _sort_key(row):
-                self.rows[at] = row
-                self._keys[row.key] = row
-                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
-                return
-            # Its time changed (a better report of the same recording): re-place it.
-            self.beginRemoveRows(QModelIndex(), at, at)
-            del self.rows[at], self._sort_keys[at]
-            del self._keys[row.key]
-            self.endRemoveRows()
-        key = _sort_key(row)
-        at = bisect.bisect_left(self._sort_keys, key)
-        self.beginInsertRows(QModelIndex(), at, at)
-        self.rows.insert(at, row)
-        self._sort_keys.insert(at, key)
-        self._keys[row.key] = row
-        self.endInsertRows()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        column = index.column()
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_TIME:
-                when = row.when
-                return "" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            if column == COL_OWNER:
-                return row.label
-            if column == COL_DURATION:
-                return fmt.format_duration(row.duration_secs)
-            if column == COL_FORMAT:
-                return " + ".join(row.formats) or "—"
-            if column == COL_URL:
-                return row.url or "(no link)"
-            return ""
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        return None
-
-    @staticmethod
-    def _tooltip(row: RecordingRow, column: int) -> str:
-        if column == COL_URL and row.url:
-            lines = [row.url]
-            ended = fmt.as_aware(row.recording.ended_at)
-            if ended is not None:
-                until = fmt.format_time(ended + LINK_LIFETIME)
-                lines.append(f"The link works until about {until} (Telnyx links last 10 min).")
-            return "\n".join(lines)
-        if column == COL_OWNER:
-            return f"{row.kind.capitalize()} id: {row.owner_id}"
-        return ""
 
 
 class RecordingsPanel(QWidget):
@@ -248,9 +77,7 @@ class RecordingsPanel(QWidget):
         self.store = session.store
         self.setObjectName("recordingsPanel")
         self.setAccessibleName("Recordings")
-        self._client_factory = client_factory or (
-            lambda: httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT, follow_redirects=True)
-        )
+        self._client_factory = client_factory or default_client
         self._downloads: set[asyncio.Task[DownloadResult]] = set()
         self.last_result: DownloadResult | None = None
         self.download_dialog: QFileDialog | None = None
@@ -362,18 +189,15 @@ class RecordingsPanel(QWidget):
         call = self.store.calls.get(ccid)
         if call is None:
             return
-        for recording in call.recordings:
-            key = _key(recording, "call", ccid)
-            self.model.upsert(RecordingRow(key, recording, "call", ccid, _call_label(call)))
+        for row in call_rows(ccid, call):
+            self.model.upsert(row)
 
     def _take_conference(self, cid: str) -> None:
         conference = self.store.conferences.get(cid)
         if conference is None:
             return
-        for recording in conference.recordings:
-            key = _key(recording, "conference", cid)
-            label = _conference_label(conference)
-            self.model.upsert(RecordingRow(key, recording, "conference", cid, label))
+        for row in conference_rows(cid, conference):
+            self.model.upsert(row)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -439,7 +263,7 @@ class RecordingsPanel(QWidget):
         self._show(f"Downloading {entry.label} to {path}…")
         partial = path.with_name(path.name + ".part")
         try:
-            result = await self._fetch(url, path, partial)
+            result = await fetch(self._client_factory, url, path, partial, self._progress)
         except asyncio.CancelledError:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
@@ -448,29 +272,8 @@ class RecordingsPanel(QWidget):
         except Exception as exc:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
-            result = DownloadResult(False, _failure(exc, url, path), path)
+            result = DownloadResult(False, failure(exc, url, path), path)
         return self._finish(result)
-
-    async def _fetch(self, url: str, path: Path, partial: Path) -> DownloadResult:
-        async with self._client_factory() as client, client.stream("GET", url) as response:
-            if response.status_code in EXPIRED_STATUSES:
-                return DownloadResult(False, EXPIRED_MESSAGE, path, expired=True)
-            if response.status_code >= 400:
-                message = (
-                    f"Download failed: the recording server answered HTTP "
-                    f"{response.status_code} {response.reason_phrase}".rstrip()
-                    + "."
-                )
-                return DownloadResult(False, message, path)
-            total = _content_length(response)
-            size = 0
-            with partial.open("wb") as handle:
-                async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                    handle.write(chunk)
-                    size += len(chunk)
-                    self._progress(size, total)
-            os.replace(partial, path)
-        return DownloadResult(True, f"Saved {_size_text(size)} to {path}", path, size=size)
 
     def _finish(self, result: DownloadResult) -> DownloadResult:
         self.last_result = result
@@ -485,10 +288,10 @@ class RecordingsPanel(QWidget):
         if total:
             self.progress.setRange(0, 1000)
             self.progress.setValue(min(1000, done * 1000 // total))
-            self.progress.setFormat(f"{_size_text(done)} of {_size_text(total)}")
+            self.progress.setFormat(f"{size_text(done)} of {size_text(total)}")
         else:
             self.progress.setRange(0, 0)  # size unknown: a busy indicator
-            self.progress.setFormat(_size_text(done))
+            self.progress.setFormat(size_text(done))
         self.progress.show()
 
     def _progress_done(self) -> None:
@@ -508,36 +311,6 @@ class RecordingsPanel(QWidget):
         """Stop listening to the store and cancel downloads (the window calls this on close)."""
         _closer(self._unsubscribe, self._downloads)()
         self._unsubscribe = None
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    try:
-        value = int(response.headers.get("content-length", ""))
-    except ValueError:
-        return None
-    # A compressed body's length is not what we write; do not show a wrong percentage.
-    return value if value > 0 and not response.headers.get("content-encoding") else None
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _failure(exc: BaseException, url: str, path: Path) -> str:
-    host = urlsplit(url).hostname or url
-    if isinstance(exc, httpx.TimeoutException):
-        return f"Download failed: {host} did not answer in time. Try again."
-    if isinstance(exc, httpx.HTTPError):
-        detail = str(exc) or type(exc).__name__
-        return f"Download failed: could not reach {host} ({detail})."
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        return f"Download failed: could not write {path}: {reason}."
-    return f"Download failed: {describe_error(exc)}"
 
 
 def _closer(unsubscribe: Callable[[], None] | None, tasks: set[asyncio.Task[Any]]):

@@ -1,5 +1,7 @@
 """``install_team(window, session)``: team mode in the main window.
 
+The menu and its keys are ``team_menu.py``'s, the claim rows and words ``team_claims.py``'s.
+
 What it adds, through the window's public widgets and methods (the window's own modules only
 call this once):
 
@@ -26,14 +28,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QDockWidget
 
 from console.state.changes import Changes
-from console.state.entities import CallState
 from console.team.view import CallClaim, SupervisorMode, TeamChange, TeamView
-from console.ui import formatting as fmt
 from console.ui.messages import describe_error
+from console.ui.team_claims import ClaimRows, claim_line, claim_text, describe_call
+from console.ui.team_menu import build_team_menu
 from console.ui.team_panel import TeamPanel
 from console.ui.webhook_guard import WebhookGuardBar
 
@@ -42,25 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Calls a claim by someone else keeps this console's hands off (answered calls are theirs by
-#: then, and shown as such by their presence).
-_CLAIMABLE = (CallState.RINGING, CallState.QUEUED)
-
 INTRODUCED_KEY = "team/panel_introduced"
-
-KEYS = {
-    "show": "Ctrl+Shift+G",
-    "transfer": "Ctrl+Shift+J",
-    "attended": "Ctrl+Shift+K",
-    SupervisorMode.MONITOR.value: "Alt+Shift+L",
-    SupervisorMode.WHISPER.value: "Alt+Shift+W",
-    SupervisorMode.BARGE.value: "Alt+Shift+B",
-    "stop": "Alt+Shift+S",
-}
-
-
-def native(sequence: str) -> str:
-    return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class DirectoryColleagues:
@@ -86,7 +69,7 @@ class TeamUi(QObject):
         self.session = session
         self.team: TeamView | None = session.team
         self.closed = False
-        self._claim_rows: dict[str, str] = {}  # ccid -> the pending text this set on its row
+        self._claim_rows = ClaimRows()  # the calls table rows marked as a colleague's
         self._broker_problem: str | None = None
         self._refresh_queued = False
         store = session.store
@@ -152,63 +135,20 @@ class TeamUi(QObject):
 
         return guarded
 
-    def _action(self, text: str, key: str, slot: Any, tip: str) -> QAction:
-        action = QAction(text, self.window)
-        shortcut = KEYS[key]
-        action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip} ({native(shortcut)})")
-        action.setStatusTip(tip)
-        action.triggered.connect(self.guard(lambda _checked=False: slot()))
-        self.window.addAction(action)  # the key works wherever the focus is
-        return action
-
     def _build_actions(self) -> None:
-        self.show_action = self._action(
-            "&Team panel", "show", self.show_panel, "Show the team and put the focus on it"
+        made = build_team_menu(
+            self.window,
+            self.dock,
+            self.panel,
+            self.guard,
+            show=self.show_panel,
+            transfer=self.transfer,
+            supervise=self.supervise,
+            stop=self.stop_supervising,
         )
-        self.transfer_action = self._action(
-            "&Transfer to colleague",
-            "transfer",
-            lambda: self.transfer(False),
-            "Blind transfer of the selected call to the colleague selected in the Team panel",
-        )
-        self.attended_action = self._action(
-            "&Consult colleague, then transfer",
-            "attended",
-            lambda: self.transfer(True),
-            "Attended transfer to the selected colleague: the caller waits on hold",
-        )
-        self.mode_actions: dict[SupervisorMode, QAction] = {}
-        for mode in SupervisorMode:
-            self.mode_actions[mode] = self._action(
-                mode.label,
-                mode.value,
-                lambda m=mode: self.supervise(m),
-                f"Supervisor: {mode.label.lower()} on the selected colleague's call",
-            )
-        self.stop_action = self._action(
-            "&Stop supervising", "stop", self.stop_supervising, "Hang up your supervisor leg"
-        )
-        self.menu = QMenu("Te&am", self.window)
-        self.menu.setObjectName("teamMenu")
-        self.menu.setToolTipsVisible(True)
-        self.menu.addAction(self.show_action)
-        self.menu.addSeparator()
-        self.menu.addAction(self.transfer_action)
-        self.menu.addAction(self.attended_action)
-        self.menu.addSeparator()
-        for action in (*self.mode_actions.values(), self.stop_action):
-            self.menu.addAction(action)
-        bar = self.window.menuBar()
-        tools = getattr(self.window, "tools_menu", None)
-        if tools is not None:
-            bar.insertMenu(tools.menuAction(), self.menu)
-        else:
-            bar.addMenu(self.menu)
-        view = getattr(self.window, "view_menu", None)
-        if view is not None:
-            view.addAction(self.dock.toggleViewAction())
-        self.panel.set_tooltips({name: native(seq) for name, seq in KEYS.items()})
+        self.show_action, self.transfer_action = made.show, made.transfer
+        self.attended_action, self.mode_actions = made.attended, made.modes
+        self.stop_action, self.menu = made.stop, made.menu
 
     def _introduce_panel(self) -> None:
         qsettings = getattr(self.window, "qsettings", None)
@@ -247,16 +187,11 @@ class TeamUi(QObject):
         self.update_actions()
 
     def describe_call(self, ccid: str) -> str:
-        call = self.session.store.call(ccid)
-        return fmt.who(call) if call is not None else "a call"
+        return describe_call(self.session.store.call, ccid)
 
     def claim_line(self, claim: CallClaim) -> str:
         """ "Alex is answering: Ada Lovelace" while the call rings, then "Alex has the call…"."""
-        who = self.describe_call(claim.call_control_id)
-        call = self.session.store.call(claim.call_control_id)
-        if call is not None and call.is_live and call.state not in _CLAIMABLE:
-            return f"{'You have' if claim.mine else claim.operator + ' has'} the call with {who}"
-        return f"{claim.words}: {who}"
+        return claim_line(self.session.store.call, claim)
 
     def on_store_changes(self, changes: Changes) -> None:
         if self.team is None:
@@ -292,7 +227,7 @@ class TeamUi(QObject):
     # --- claims on the calls table ------------------------------------------------------
 
     def claim_text(self, claim: CallClaim) -> str:
-        return f"{claim.words}…"
+        return claim_text(claim)
 
     def sync_claim_rows(self) -> None:
         """Rows another operator is taking say so and count as busy here (no Answer, no ring);
@@ -300,24 +235,7 @@ class TeamUi(QObject):
         team = self.team
         if team is None:
             return
-        pending = self.window.pending
-        wanted: dict[str, str] = {}
-        for ccid, claim in team.claims().items():
-            call = self.session.store.call(ccid)
-            if claim.mine or call is None or not call.is_live or call.state not in _CLAIMABLE:
-                continue
-            wanted[ccid] = self.claim_text(claim)
-        for ccid, text in list(self._claim_rows.items()):
-            if wanted.get(ccid) != text:
-                if pending.text(ccid) == text:
-                    pending.clear(ccid)
-                del self._claim_rows[ccid]
-        for ccid, text in wanted.items():
-            current = pending.text(ccid)
-            if current is None or current == self._claim_rows.get(ccid):
-                if current != text:
-                    pending.set(ccid, text)
-                self._claim_rows[ccid] = text
+        self._claim_rows.sync(team.claims(), self.session.store.call, self.window.pending)
         self.window.actions.update()
 
     # --- actions ------------------------------------------------------------------------
@@ -459,4 +377,4 @@ def install_team(window: Any, session: Any) -> TeamUi | None:
     return team_ui
 
 
-__all__ = ["KEYS", "TeamUi", "install_team"]
+__all__ = ["TeamUi", "install_team"]

@@ -15,24 +15,18 @@ answering"), then the actions on the selected colleague:
 In solo mode (``session.team`` is ``None``) the panel says so, and how to join a team. The
 panel only shows and asks: the window's :class:`~console.ui.team_install.TeamUi` runs the
 commands (so rows show "transferring…" and failures become words like every other action).
+
+The rows and their words are the model's (``team_model.py``), the colours and status words
+``team_status.py``'s, and whether an action can run ``team_availability.py``'s; this module
+holds the widgets and the buttons.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -46,261 +40,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.desk.status import Status
 from console.state.entities import Call
 from console.team.view import CallClaim, Colleague, SupervisorMode
-from console.ui import formatting as fmt
-from console.ui import theme
-
-#: What a colleague is doing, for the colour and the words: the desk's status, except that an
-#: available colleague on a call is *busy* (red on a BLF key).
-BUSY = "busy"
-
-_DOT_COLORS = {
-    "light": {
-        Status.AVAILABLE.value: "#1e7e34",
-        BUSY: "#c62828",
-        Status.AWAY.value: "#b26a00",
-        Status.DND.value: "#8e24aa",
-        Status.WRAP_UP.value: "#1565c0",
-        Status.OFFLINE.value: "#8a8a8a",
-    },
-    "dark": {
-        Status.AVAILABLE.value: "#75b798",
-        BUSY: "#ff8a80",
-        Status.AWAY.value: "#f0b45a",
-        Status.DND.value: "#ce93d8",
-        Status.WRAP_UP.value: "#90caf9",
-        Status.OFFLINE.value: "#9e9e9e",
-    },
-}
-
-HEADERS = ["Colleague", "Status", "Call", "For"]
-COL_NAME, COL_STATUS, COL_CALL, COL_SINCE = range(4)
-_TIPS = {
-    COL_NAME: "The colleague's operator name (⚑ = supervisor)",
-    COL_STATUS: "Their status, as their console shares it",
-    COL_CALL: "The call they are on or acting on",
-    COL_SINCE: "How long they have been in this status (as seen by this console)",
-}
-COLLEAGUE_ROLE = Qt.ItemDataRole.UserRole + 1
+from console.ui.team_availability import (
+    Availability,
+    supervise_availability,
+    transfer_availability,
+)
+from console.ui.team_model import (
+    COL_CALL,
+    COL_NAME,
+    COL_SINCE,
+    COL_STATUS,
+    CallLookup,
+    ColleaguesModel,
+)
 
 SOLO_TEXT = (
     "Team mode is off: this console works on its own. To see colleagues, share calls and "
     "transfer to them, set the mode to Team in Settings → Team (a relay and a broker are "
     "needed: see the README's team section)."
 )
-
-
-def activity(colleague: Colleague) -> str:
-    """The colour key of a colleague: their status, or :data:`BUSY` when available on a call."""
-    if colleague.on_call and colleague.status in (Status.AVAILABLE, Status.DND):
-        return BUSY
-    return colleague.status.value
-
-
-def activity_words(colleague: Colleague) -> str:
-    """The status in words: "On a call" for busy, else the colleague's own label."""
-    if activity(colleague) == BUSY and colleague.status is Status.AVAILABLE:
-        return "On a call"
-    return colleague.label
-
-
-def dot_color(key: str) -> QColor:
-    scheme = _DOT_COLORS.get(theme.current(), _DOT_COLORS["light"])
-    return QColor(scheme.get(key, scheme[Status.OFFLINE.value]))
-
-
-_dot_cache: dict[tuple[str, str], QIcon] = {}
-
-
-def dot_icon(key: str) -> QIcon:
-    cached = _dot_cache.get((theme.current(), key))
-    if cached is not None:
-        return cached
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(dot_color(key))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(1, 1, 10, 10)
-    painter.end()
-    icon = QIcon(pixmap)
-    _dot_cache[(theme.current(), key)] = icon
-    return icon
-
-
-CallLookup = Callable[[str], Call | None]
-
-
-class ColleaguesModel(QAbstractTableModel):
-    """One row per colleague, by name; rows stay put when only a status changes."""
-
-    def __init__(self, call_of: CallLookup = lambda _ccid: None, parent=None):
-        super().__init__(parent)
-        self.call_of = call_of
-        self.claims: dict[str, CallClaim] = {}
-        self._rows: list[Colleague] = []
-        # operator -> (activity, monotonic time this console saw it start)
-        self._since: dict[str, tuple[str, float]] = {}
-        self.clock: Callable[[], float] = time.monotonic
-
-    # --- data in ------------------------------------------------------------------------
-
-    def set_colleagues(self, colleagues: list[Colleague]) -> None:
-        now = self.clock()
-        for colleague in colleagues:
-            key = activity(colleague)
-            seen = self._since.get(colleague.operator)
-            if seen is None or seen[0] != key:
-                self._since[colleague.operator] = (key, now)
-        if [c.operator for c in colleagues] == [c.operator for c in self._rows]:
-            self._rows = list(colleagues)
-            if self._rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 3))
-            return
-        self.beginResetModel()
-        self._rows = list(colleagues)
-        self.endResetModel()
-
-    def set_claims(self, claims: dict[str, CallClaim]) -> None:
-        self.claims = dict(claims)
-        if self._rows:
-            last = len(self._rows) - 1
-            self.dataChanged.emit(self.index(0, COL_CALL), self.index(last, COL_CALL))
-
-    def tick(self) -> None:
-        if self._rows:
-            last = len(self._rows) - 1
-            self.dataChanged.emit(self.index(0, COL_SINCE), self.index(last, COL_SINCE))
-
-    # --- reading ------------------------------------------------------------------------
-
-    def colleagues(self) -> list[Colleague]:
-        return list(self._rows)
-
-    def colleague_at(self, row: int) -> Colleague | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, operator: str) -> int | None:
-        for row, colleague in enumerate(self._rows):
-            if colleague.operator == operator:
-                return row
-        return None
-
-    def seconds_in_status(self, operator: str) -> float | None:
-        seen = self._since.get(operator)
-        return None if seen is None else max(0.0, self.clock() - seen[1])
-
-    def call_words(self, colleague: Colleague) -> str:
-        claim = next((c for c in self.claims.values() if c.operator == colleague.operator), None)
-        if (
-            claim is not None
-            and not claim.mine
-            and claim.call_control_id != (colleague.call_control_id)
-        ):
-            return f"{claim.action.capitalize()} {self._party(claim.call_control_id)}"
-        if colleague.call_control_id is None or colleague.status is Status.OFFLINE:
-            return ""
-        return f"With {self._party(colleague.call_control_id)}"
-
-    def _party(self, ccid: str) -> str:
-        call = self.call_of(ccid)
-        return fmt.who(call) if call is not None else "a call"
-
-    # --- Qt model -----------------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return _TIPS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        colleague = self.colleague_at(index.row()) if index.isValid() else None
-        if colleague is None:
-            return None
-        col = index.column()
-        if role == COLLEAGUE_ROLE:
-            return colleague
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(colleague, col)
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
-            return dot_icon(activity(colleague))
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
-            return QBrush(dot_color(activity(colleague)))
-        if role == Qt.ItemDataRole.ForegroundRole and colleague.status is Status.OFFLINE:
-            return QBrush(theme.color("ended"))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(colleague)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{HEADERS[col]}: {self._display(colleague, col) or 'none'}"
-        return None
-
-    def _display(self, colleague: Colleague, col: int) -> str:
-        if col == COL_NAME:
-            return colleague.operator + (" ⚑" if colleague.supervisor else "")
-        if col == COL_STATUS:
-            return activity_words(colleague)
-        if col == COL_CALL:
-            return self.call_words(colleague)
-        if col == COL_SINCE:
-            return fmt.format_duration(self.seconds_in_status(colleague.operator))
-        return ""
-
-    def _tooltip(self, colleague: Colleague) -> str:
-        lines = [f"{colleague.operator}: {activity_words(colleague)}"]
-        if colleague.supervisor:
-            lines.append("Supervisor")
-        lines.append(
-            f"Transfers ring {colleague.endpoint}"
-            if colleague.endpoint
-            else "No phone set: transfers to them are not possible"
-        )
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Availability:
-    """Whether an action on the selected colleague can run now, and if not, why not."""
-
-    ok: bool
-    reason: str = ""
-
-
-def transfer_availability(colleague: Colleague | None, call: Call | None) -> Availability:
-    if colleague is None:
-        return Availability(False, "Select a colleague to transfer to.")
-    if call is None or not call.is_live:
-        return Availability(False, "Select the call to transfer in the calls table.")
-    if colleague.endpoint is None:
-        return Availability(
-            False, f"{colleague.operator} has no phone set (their Operator endpoint)."
-        )
-    if not colleague.can_take_transfer:
-        return Availability(False, f"{colleague.operator} is {activity_words(colleague).lower()}.")
-    return Availability(True)
-
-
-def supervise_availability(colleague: Colleague | None, supervisor: bool) -> Availability:
-    if not supervisor:
-        return Availability(
-            False, "Listen, Whisper and Barge in are for supervisors (Settings → Team)."
-        )
-    if colleague is None:
-        return Availability(False, "Select the colleague whose call to join.")
-    if colleague.call_control_id is None or colleague.status is Status.OFFLINE:
-        return Availability(False, f"{colleague.operator} is not on a call.")
-    return Availability(True)
 
 
 class ColleagueList(QTreeView):

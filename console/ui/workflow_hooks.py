@@ -30,7 +30,7 @@ TARGET_PROMPTS = ("Transfer call", "Attended transfer", "Add participant")
 
 
 def hook_views(wf: Workflow) -> None:
-    from console.ui import history_panel as hp
+    from console.ui import history_model as hp
     from console.ui.calls_model import CALL_ROLE, COL_FROM, COL_TO
 
     view = wf.window.calls_view

@@ -25,22 +25,31 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 from shiboken6 import Shiboken
 
-from console.desk import Desk, DeskError, WrapUp, database_path, other_party
+from console.desk import Desk, WrapUp
 from console.desk.calls import entry_from_call, handled
-from console.desk.demo import seed_demo
-from console.desk.history_export import export_history
 from console.history import CallHistoryEntry, call_key
 from console.state.changes import Changes
 from console.ui import formatting as fmt
 from console.ui.messages import describe_error
-from console.ui.workflow_caller_panel import CallerPanel
+from console.ui.workflow_calling import contact_for, dial, focused_entry, party_of, use_speed_dial
 from console.ui.workflow_contacts import ContactEditor, ContactsDialog
+from console.ui.workflow_desk import EndedCalls, open_desk
+from console.ui.workflow_dialogs import (
+    open_contact_editor,
+    open_directory_picker,
+    open_history_export,
+    open_prompt,
+    open_workflow_settings,
+    show_contacts,
+    show_search,
+    write_history_export,
+)
 from console.ui.workflow_directory import DirectoryPicker
+from console.ui.workflow_docks import WorkflowDocks
 from console.ui.workflow_hooks import (
-    TARGET_PROMPTS,
     hook_dialer_and_prompts,
     hook_popup,
     hook_settings,
@@ -50,40 +59,11 @@ from console.ui.workflow_hooks import (
 from console.ui.workflow_menu import build_actions, build_menu
 from console.ui.workflow_names import ContactNameDelegate, NameCache, WrapUpDelegate
 from console.ui.workflow_search import SearchDialog
-from console.ui.workflow_status import StatusSelector
-from console.ui.workflow_wrapup import WrapUpCard
 
 if TYPE_CHECKING:
     from console.session_api import ConsoleApi
 
 log = logging.getLogger(__name__)
-
-#: How long history rows about the shown caller are gathered before the caller panel re-reads.
-CALLER_REFRESH_MS = 500
-
-
-def open_desk(session: ConsoleApi) -> tuple[Desk, str | None]:
-    """The session's desk database, or one in memory (with the reason) when it cannot open."""
-    country = session.settings.default_country or None
-    path = session.database_path  # the file the history recorder writes
-    data_dir = session.data_dir
-    if path is None and data_dir is not None:
-        path = database_path(data_dir, session.demo)
-    if path is not None:
-        try:
-            demo = session.demo
-            desk = Desk.open(path, default_country=country)
-            if demo:
-                seed_demo(desk)  # the simulator's numbers in the directory and on Alt+1…
-            return desk, None
-        except Exception as exc:
-            problem = (
-                f"Contacts, notes and your status cannot be kept: {describe_error(exc)} "
-                "They work for this session only."
-            )
-            log.warning("desk database unavailable: %s", exc)
-            return Desk.in_memory(default_country=country), problem
-    return Desk.in_memory(default_country=country), None
 
 
 class Workflow(QObject):
@@ -114,11 +94,9 @@ class Workflow(QObject):
         self.window = window
         self.session = session
         problem = None
+        self.owns_desk = desk is None
         if desk is None:
             desk, problem = open_desk(session)
-            self.owns_desk = True
-        else:
-            self.owns_desk = False
         self.desk = desk
         self.closed = False
         self.contacts_dialog: ContactsDialog | None = None
@@ -128,15 +106,16 @@ class Workflow(QObject):
         self.settings_dialog: QDialog | None = None
         self.names = NameCache(self.desk.name_for)
         self.wrapups_shown: dict[str, WrapUp | None] = {}  # history rows' wrap-ups, cached
-        self._shown: tuple[str, Any] | None = None  # the call the caller panel shows
         self._unsubscribe = [self.desk.contacts.on_change(self._contacts_changed)]
         self._unsubscribe.append(session.on_history(self.guard(self._history_written)))
-        self._ended: set[str] = {
-            ccid for ccid, call in session.store.calls.items() if not call.is_live
-        }
+        self.ended = EndedCalls(desk, session.store, self._is_operator_leg)
 
-        self._build_status()
-        self._build_docks()
+        refresh = self.guard(lambda: self.on_selection(force=True))
+        self.docks = docks = WorkflowDocks(window, desk, self.names, refresh)
+        self.status_selector, self.caller_panel = docks.status_selector, docks.caller_panel
+        self.card, self.wrapup_dock = docks.card, docks.wrapup_dock
+        self.caller_dock = docks.caller_dock
+        self.card.finished.connect(self.guard(self._wrap_up_finished))
         build_actions(self)
         build_menu(self)
         hook_views(self)
@@ -148,10 +127,6 @@ class Workflow(QObject):
             self.guard(lambda _item: self.call_number(self.caller_panel.number))
         )
 
-        self._caller_refresh = QTimer(self)
-        self._caller_refresh.setSingleShot(True)
-        self._caller_refresh.setInterval(CALLER_REFRESH_MS)
-        self._caller_refresh.timeout.connect(self.guard(lambda: self.on_selection(force=True)))
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
@@ -179,40 +154,6 @@ class Workflow(QObject):
 
         return guarded
 
-    def _build_status(self) -> None:
-        # At the right end of the menu bar, where Flex and CCP show the agent's status: the
-        # status bar's permanent widgets already set the window's minimum width, and one more
-        # would push the window past a small screen.
-        bar = self.window.menuBar()
-        self.status_selector = StatusSelector(self.desk.status, bar)
-        bar.setCornerWidget(self.status_selector, Qt.Corner.TopRightCorner)
-
-    def _dock(self, name: str, title: str, panel: QWidget) -> QDockWidget:
-        # The window's own kind of dock: its panel scrolls, so the card's minimum height never
-        # makes the window taller than a small or scaled screen.
-        dock: QDockWidget = self.window._dock(name, title, panel)
-        return dock
-
-    def _build_docks(self) -> None:
-        self.caller_panel = CallerPanel(self.desk)
-        self.card = WrapUpCard(self.desk, self.names)
-        self.card.finished.connect(self.guard(self._wrap_up_finished))
-        self.caller_dock = self._dock("callerDock", "Caller", self.caller_panel)
-        self.wrapup_dock = self._dock("wrapUpDock", "Wrap-up", self.card)
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.window.addDockWidget(bottom, self.caller_dock)
-        self.window.addDockWidget(bottom, self.wrapup_dock)
-        # Tabbed with the event log and history: the first-run layout keeps its size (a new
-        # dock area would push the window past a small screen), and the operator's panels are
-        # one click (or a call ending) away.
-        beside = getattr(self.window, "history_dock", None)
-        if beside is not None:
-            self.window.tabifyDockWidget(beside, self.caller_dock)
-            self.window.tabifyDockWidget(self.caller_dock, self.wrapup_dock)
-        front = getattr(self.window, "try_this_dock", None) or beside
-        if front is not None:
-            front.raise_()  # the tab the window chose stays in front until a call is selected
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and watched is self.window:
             self.close()
@@ -231,31 +172,16 @@ class Workflow(QObject):
         return ops is not None and ops.is_operator_leg(ccid)
 
     def on_store_changes(self, changes: Changes) -> None:
-        store = self.session.store
         touched = changes.calls.added | changes.calls.changed
-        for ccid in sorted(touched, key=str):
-            call = store.call(str(ccid))
-            if call is None or call.is_live or call.call_control_id in self._ended:
-                continue
-            self._ended.add(call.call_control_id)
+        for call in self.ended.newly_ended(touched):
             self._call_ended(call)
         selected = self.window.selected_ccids()
         if len(selected) == 1 and selected[0] in touched:
             self.on_selection()
 
     def _backfill_history(self) -> None:
-        """Calls the store knows have ended (folded from the journal at start-up, after a
-        crash) but that have no history row yet get one."""
-        if self.session_writes_history:
-            return
-        for ccid in sorted(self._ended):
-            call = self.session.store.call(ccid)
-            if call is None or self._is_operator_leg(ccid) or self.desk.history.get(ccid):
-                continue
-            try:
-                self.desk.record_call(entry_from_call(call))
-            except Exception as exc:
-                log.warning("could not write the history row of %s: %s", ccid, exc)
+        if not self.session_writes_history:
+            self.ended.backfill()
 
     @property
     def session_writes_history(self) -> bool:
@@ -264,37 +190,22 @@ class Workflow(QObject):
         return self.session.history_table() is not None
 
     def _history_written(self, entries: Any) -> None:
-        # Rows the recorder wrote: the selected caller's past calls may have just gained one.
-        # Under load rows arrive many times a second, so the panel (a few indexed queries) is
-        # read again only for rows about the caller it shows, and at most every half second.
-        shown = self.caller_panel.number
-        about_shown = False
-        for entry in entries or ():
+        # Rows the recorder wrote: their wrap-ups shown in the history are read again, and the
+        # selected caller's past calls may have just gained one.
+        entries = list(entries or ())
+        for entry in entries:
             self.wrapups_shown.pop(call_key(entry), None)
-            if shown and shown in (entry.from_number, entry.to_number):
-                about_shown = True
-        if (
-            about_shown
-            and self._selected_call() is not None
-            and not self._caller_refresh.isActive()
-        ):
-            self._caller_refresh.start()  # not restarted by later rows: a steady stream still shows
+        if self._selected_call() is not None:
+            self.docks.rows_written(entries)
 
     def _call_ended(self, call: Any) -> None:
         if self._is_operator_leg(call.call_control_id):
             return
         entry = entry_from_call(call)
         if not self.session_writes_history:
-            try:
-                self.desk.record_call(entry)
-            except Exception as exc:
-                log.warning("could not write the history row of %s: %s", call.call_control_id, exc)
+            self.ended.write(entry, call.call_control_id)
         if handled(call, self._is_operator_leg):
-            self.card.add_ended(entry)
-            self.wrapup_dock.show()
-            self.wrapup_dock.raise_()
-            key = call_key(entry)
-            self.desk.status.begin_wrap_up(key, self.desk.wrap_up_secs)
+            self.docks.wrap_up(entry)
 
     def wrapup_changed(self, key: str) -> None:
         self.wrapups_shown.pop(key, None)
@@ -321,26 +232,7 @@ class Workflow(QObject):
         return call if call is not None and not call.is_live else None
 
     def on_selection(self, *, force: bool = False) -> None:
-        call = self._selected_call()
-        if call is None:
-            self._shown = None
-            if not self.caller_panel.number:
-                self.caller_panel.clear()
-            return
-        # Events for the selected call arrive many times a second: the panel is read again only
-        # when the selection, the call's state or the contacts changed.
-        shown = (call.call_control_id, call.state)
-        if shown == self._shown and not force:
-            return
-        self._shown = shown
-        number = other_party(call.direction, call.from_number, call.to_number)
-        self.caller_panel.show_number(
-            number, call.caller_name, live=call.is_live, exclude=(call.call_control_id,)
-        )
-        if call.is_live and not self._is_operator_leg(call.call_control_id):
-            self.card.show_live(entry_from_call(call))
-            if not self.window.history_dock.isVisible() and not self.wrapup_dock.isVisible():
-                self.caller_dock.raise_()  # a live call's caller, unless history is being read
+        self.docks.show_call(self._selected_call(), self._is_operator_leg, force=force)
 
     # --- for the window's other parts (the ringing popup, the team panel) ------------------------
 
@@ -369,32 +261,16 @@ class Workflow(QObject):
 
     def call_number(self, number: str | None) -> bool:
         """Dial ``number`` through the dialer (its From number, its checks, its recent list)."""
-        dialer = self.window.dialer
-        if not number:
-            self.window.notify_error("There is no number to call.")
-            return False
-        dialer.destination_edit.setText(number)
-        if dialer.normalized is None:
-            problem = dialer.error_label.text() or "it is not a number the console can dial"
-            self.window.notify_error(f"Cannot call {number}: {problem}")
-            return False
-        dialer.dial()
-        return True
+        return dial(self.window, number)
 
     def call_back_entry(self, entry: CallHistoryEntry | None) -> bool:
         if entry is None:
             self.window.notify_error("Select a call to call back.")
             return False
-        return self.call_number(other_party(entry.direction, entry.from_number, entry.to_number))
+        return self.call_number(party_of(entry))
 
     def _focused_entry(self) -> CallHistoryEntry | None:
-        panel = self.window.history_panel
-        if panel.table.hasFocus() and panel.selected_entry() is not None:
-            return panel.selected_entry()
-        call = self._selected_call()
-        if call is not None:
-            return entry_from_call(call)
-        return panel.selected_entry()
+        return focused_entry(self.window.history_panel, self._selected_call())
 
     def call_back(self) -> bool:
         entry = self._focused_entry()
@@ -403,150 +279,57 @@ class Workflow(QObject):
         return self.call_back_entry(entry)
 
     def notes_for_selected(self) -> None:
-        call = self._selected_call()
-        if call is None:
-            if self.card.entry is None:
-                self.window.notify_error("Select a call to write notes for.")
-                return
-            # No call selected: the key goes to the wrap-up waiting in the card.
-            self.wrapup_dock.show()
-            self.wrapup_dock.raise_()
-            self.card.notes.setFocus()
-            return
-        entry = entry_from_call(call)
-        if call.is_live:
-            waiting = self.card.entry
-            if self.card.busy and waiting is not None:
-                # An ended call's wrap-up goes back in line while the live call gets its notes.
-                self.card.save_notes()
-                self.card.pending.insert(0, waiting)
-                self.card.entry = None
-            self.card.show_live(entry)
-        else:
-            self.card.add_ended(entry)
-        self.wrapup_dock.show()
-        self.wrapup_dock.raise_()
-        self.card.notes.setFocus()
+        self.docks.notes_for(self._selected_call(), self.window.notify_error)
 
     def add_caller_to_contacts(self) -> ContactEditor | None:
-        entry = self._focused_entry()
-        if entry is None:
-            self.window.notify_error("Select a call whose number to save.")
+        contact = contact_for(self.desk, self._focused_entry(), self.window.notify_error)
+        if contact is None:
             return None
-        number = other_party(entry.direction, entry.from_number, entry.to_number)
-        existing = self.desk.contacts.find_by_number(number)
-        try:
-            contact = existing or self.desk.contact_from_call(entry)
-        except DeskError as exc:
-            self.window.notify_error(exc.user_message)
-            return None
-        editor = ContactEditor(self.desk, contact, self.window)
-        editor.finished.connect(editor.deleteLater)
-        editor.saved.connect(lambda c: self.window.show_status(f"Saved {c.display_name}."))
-        self.editor = editor
-        editor.open()
-        editor.name.setFocus()
-        editor.name.selectAll()
-        return editor
+        self.editor = open_contact_editor(self.desk, contact, self.window)
+        return self.editor
 
     def open_contacts(self) -> ContactsDialog:
-        dialog = self.contacts_dialog
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = ContactsDialog(self.desk, self.window)
-            dialog.call_requested.connect(self.guard(self.call_number))
-            self.contacts_dialog = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        dialog.search.setFocus()
-        return dialog
+        self.contacts_dialog = show_contacts(
+            self.contacts_dialog, self.desk, self.window, self.guard(self.call_number)
+        )
+        return self.contacts_dialog
 
     def open_search(self) -> SearchDialog:
-        dialog = self.search_dialog
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = SearchDialog(self.desk, self.session.store, self.window)
-            dialog.live_chosen.connect(self.guard(lambda ccid: self.window.select_calls([ccid])))
-            dialog.number_chosen.connect(self.guard(self.call_number))
-            self.search_dialog = dialog
-        dialog.open_for()
-        return dialog
-
-    def _open_prompt(self) -> Any:
-        prompt = getattr(self.window, "last_prompt", None)
-        if prompt is not None and Shiboken.isValid(prompt) and prompt.isVisible():
-            return prompt
-        return None
+        self.search_dialog = show_search(
+            self.search_dialog,
+            self.desk,
+            self.session.store,
+            self.window,
+            live_chosen=self.guard(lambda ccid: self.window.select_calls([ccid])),
+            number_chosen=self.guard(self.call_number),
+        )
+        return self.search_dialog
 
     def open_directory(self, prompt: Any = None) -> DirectoryPicker:
         """The picker for the open transfer prompt, else for the dialer."""
-        prompt = prompt if prompt is not None else self._open_prompt()
-        parent = prompt if prompt is not None else self.window
-        picker = DirectoryPicker(self.desk, parent)
-        picker.finished.connect(picker.deleteLater)
-        if prompt is not None:
-            picker.picked.connect(lambda number: prompt.line_edit.setText(number))
-        else:
-
-            def fill(number: str) -> None:
-                self.window.dialer.destination_edit.setText(number)
-                self.window.focus_dialer()
-
-            picker.picked.connect(fill)
-        self.picker = picker
-        picker.open()
-        picker.filter_edit.setFocus()
-        return picker
+        prompt = prompt if prompt is not None else open_prompt(self.window)
+        self.picker = open_directory_picker(self.desk, self.window, prompt)
+        return self.picker
 
     def speed_dial(self, slot: int) -> bool:
-        dial = self.desk.speed_dials.get(slot)
-        if dial is None:
-            self.window.show_status(
-                f"Speed dial {slot % 10} is empty: set it in Workflow → Workflow settings."
-            )
-            return False
-        prompt = self._open_prompt()
-        if prompt is not None and prompt.windowTitle() in TARGET_PROMPTS:
-            prompt.line_edit.setText(dial.number)
-            return True
-        return self.call_number(dial.number)
+        return use_speed_dial(self.desk, self.window, slot, self.call_number)
 
     def choose_history_export(self) -> QFileDialog:
-        dialog = QFileDialog(self.window, "Export history with notes")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setDefaultSuffix("csv")
-        dialog.selectFile("call-history-with-notes.csv")
-        dialog.fileSelected.connect(self.guard(self.export_history_to))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return open_history_export(self.window, self.guard(self.export_history_to))
 
     def export_history_to(self, path: str) -> int | None:
-        try:
-            count = export_history(self.desk.history, self.desk.wrapups, self.desk.contacts, path)
-        except Exception as exc:
-            self.window.notify_error(f"The history export failed: {describe_error(exc)}")
-            return None
-        self.window.show_status(f"Exported {count} calls with their notes.")
-        return count
+        return write_history_export(self.desk, self.window, path)
 
     def open_settings(self, parent: QWidget | None = None) -> QDialog:
         """The workflow's settings; ``parent``: the dialog it is opened from (main Settings)."""
-        from console.ui.workflow_settings import WorkflowSettingsDialog
-
-        dialog = self.settings_dialog
-        # Over a modal Settings it must be that dialog's child, or the modality blocks it.
-        stale = parent is not None and dialog is not None and Shiboken.isValid(dialog)
-        if stale and dialog is not None and dialog.parentWidget() is not parent:
-            dialog.close()
-            dialog = None
-        if dialog is None or not Shiboken.isValid(dialog):
-            dialog = WorkflowSettingsDialog(self.desk, parent or self.window)
-            dialog.applied.connect(self.guard(self.card.reload_dispositions))
-            dialog.finished.connect(dialog.deleteLater)
-            self.settings_dialog = dialog
-        dialog.open()
-        return dialog
+        self.settings_dialog = open_workflow_settings(
+            self.settings_dialog,
+            self.desk,
+            self.window,
+            parent,
+            self.guard(self.card.reload_dispositions),
+        )
+        return self.settings_dialog
 
     # --- closing -------------------------------------------------------------------------------
 

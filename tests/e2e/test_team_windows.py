@@ -25,7 +25,7 @@ from console.simulator import TelnyxSimulator
 from console.state.entities import CallState
 from console.team.view import SupervisorMode
 from console.ui.main_window import MainWindow
-from console.ui.team_panel import COL_STATUS
+from console.ui.team_model import COL_STATUS
 from tests.e2e.conftest import SPEED, START_STOP_MS
 from tests.relay.nats_server import NatsServer, require_nats_server
 from tests.relay.team import relay_for

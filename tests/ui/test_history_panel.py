@@ -15,7 +15,8 @@ from console.db import connect
 from console.events.journal import Journal
 from console.history.recorder import HistoryFold
 from console.history.table import HistoryTable
-from console.ui.history_panel import COL_FROM, COL_RESULT, HistoryPanel
+from console.ui.history_model import COL_FROM, COL_RESULT
+from console.ui.history_panel import HistoryPanel
 from tests.ui.fakes import Events, FakeSession
 
 

@@ -11,13 +11,9 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from console.simulator.media import wav_bytes
-from console.ui.recordings_panel import (
-    COL_FORMAT,
-    COL_OWNER,
-    EXPIRED_MESSAGE,
-    EXPIRY_NOTE,
-    RecordingsPanel,
-)
+from console.ui.recording_download import EXPIRED_MESSAGE
+from console.ui.recordings_model import COL_FORMAT, COL_OWNER
+from console.ui.recordings_panel import EXPIRY_NOTE, RecordingsPanel
 from tests.support.qt import run_task
 from tests.ui.fakes import Events, FakeSession, iso
 

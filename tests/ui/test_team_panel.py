@@ -17,7 +17,8 @@ from console.desk.status import Status
 from console.relay.claims import Claim, ClaimTaken
 from console.team.view import SupervisorMode
 from console.ui.main_window import MainWindow
-from console.ui.team_panel import BUSY, COL_CALL, COL_SINCE, COL_STATUS, activity, dot_color
+from console.ui.team_model import COL_CALL, COL_SINCE, COL_STATUS
+from console.ui.team_status import BUSY, activity, dot_color
 from tests.ui.fakes import Events, FakeSession, live_call
 from tests.ui.team_fakes import FakeTeam
 

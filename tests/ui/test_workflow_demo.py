@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from console.ui.calls_model import COL_FROM
-from console.ui.history_panel import COL_RESULT
+from console.ui.history_model import COL_RESULT
 from console.ui.workflow_hooks import named
 from tests.e2e.conftest import session, transport, window  # noqa: F401  (fixtures)
 from tests.e2e.operator import Operator
