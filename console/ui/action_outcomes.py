@@ -16,7 +16,7 @@ from typing import Any
 
 from console.state.entities import Call
 from console.ui.action_specs import ActionContext
-from console.ui.calls_model import is_up
+from console.ui.call_cells import is_up
 from console.ui.formatting import hangup_text
 from console.ui.pending import PendingOps
 

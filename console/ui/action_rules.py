@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from console.operations.transfer import TransferState
 from console.state.entities import Call, RecordingState
 from console.ui.action_specs import TOGGLE_TEXTS
-from console.ui.calls_model import is_up
+from console.ui.call_cells import is_up
 from console.ui.formatting import caller_words
 
 if TYPE_CHECKING:

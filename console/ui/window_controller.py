@@ -20,7 +20,7 @@ from PySide6.QtGui import QCursor
 
 from console.state.changes import Changes
 from console.ui import window_selection as selection
-from console.ui.calls_model import is_up
+from console.ui.call_cells import is_up
 from console.ui.window_prefs import apply_theme, store_recent, timer_thresholds
 
 if TYPE_CHECKING:
