@@ -1,4 +1,10 @@
-"""Every operator action as a QAction: shortcut, icon, enable rules, and its async command."""
+"""Every operator action as a QAction: shortcut, icon, and its async command.
+
+``CallActions`` builds the actions, reads the selection for them and runs their commands (the
+pending rows, the status bar's words, what became of a dialled call); when each is enabled is
+decided in console/ui/action_rules.py, what each does in console/ui/single_leg_actions.py and
+console/ui/multi_leg_actions.py.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +17,27 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from console.operations.errors import TransferCancelled
-from console.operations.transfer import TransferState
-from console.state.entities import Call, CallState, RecordingState
+from console.state.entities import Call, CallState
 from console.ui import icons
+from console.ui.action_outcomes import CallOutcomes
+from console.ui.action_rules import refresh_actions
 from console.ui.action_specs import SPECS, TOGGLE_TEXTS, ActionContext
-from console.ui.calls_model import is_up
-from console.ui.formatting import caller_words, far_party, hangup_text, state_text
+from console.ui.formatting import caller_words
 from console.ui.messages import action_failed, claim_taken, describe_error
 from console.ui.multi_leg_actions import MultiLegHandlers
 from console.ui.pending import PendingOps
 from console.ui.ringing_calls import RingingCalls, rings_in
-from console.ui.validation import check_dtmf, normalize_target
+from console.ui.single_leg_actions import SingleLegHandlers
+from console.ui.validation import normalize_target
 
 if TYPE_CHECKING:
     from console.operations.transfer import AttendedTransfer
     from console.session_api import CallOps, ConsoleApi
     from console.state.store import Store
 
-__all__ = ["ENDED_NOTES_KEPT", "SPECS", "TOGGLE_TEXTS", "ActionContext", "CallActions"]
+__all__ = ["SPECS", "TOGGLE_TEXTS", "ActionContext", "CallActions"]
 
 log = logging.getLogger(__name__)
-
-
-#: Operator-ended calls whose note is kept (far more than the table shows at once).
-ENDED_NOTES_KEPT = 1000
 
 
 class CallActions(QObject):
@@ -59,12 +62,9 @@ class CallActions(QObject):
         self.tasks: set[asyncio.Future] = set()
         self.last_task: asyncio.Future | None = None
         self._busy: set[str] = set()  # actions without a call row (conference, transfer)
-        # Calls a hangup/reject/kick was accepted for: their row stays pending ("ending…")
-        # until the store says they ended, so a second press cannot fail on an ending call.
-        self._ending: set[str] = set()
-        self._dialled: dict[str, str] = {}  # ccid -> number: whose fate the status bar tells
-        #: Why a call ended, when the operator ended it (the calls table's "Ended" cell).
-        self.ended_notes: dict[str, str] = {}
+        # What became of the calls ended or dialled from here (console/ui/action_outcomes.py).
+        self.outcomes = CallOutcomes(lambda ccid: self.store.call(ccid), pending, context)
+        self.ended_notes = self.outcomes.ended_notes
         self.all: dict[str, QAction] = {}
         # One typed attribute per action, so a type checker (and a reader) can follow them.
         self.dial: QAction = self._make("dial")
@@ -91,14 +91,15 @@ class CallActions(QObject):
             self.all[name].setCheckable(True)
         self.dial.triggered.connect(lambda: context.focus_dialer())
         self.settings.triggered.connect(lambda: context.open_settings())
+        one = self._single_leg = SingleLegHandlers(self)
+        self.answer.triggered.connect(one.answer)
+        self.reject.triggered.connect(one.reject)
+        self.hangup.triggered.connect(one.hangup)
+        self.hold.triggered.connect(one.hold)
+        self.mute.triggered.connect(one.mute)
+        self.record.triggered.connect(one.record)
+        self.record_pause.triggered.connect(one.record_pause)
         handlers = self._multi_leg = MultiLegHandlers(self)
-        self.answer.triggered.connect(self._answer)
-        self.reject.triggered.connect(self._reject)
-        self.hangup.triggered.connect(self._hangup)
-        self.hold.triggered.connect(self._hold)
-        self.mute.triggered.connect(self._mute)
-        self.record.triggered.connect(self._record)
-        self.record_pause.triggered.connect(self._record_pause)
         self.transfer.triggered.connect(handlers.transfer)
         self.attended_transfer.triggered.connect(handlers.attended_transfer)
         self.complete_transfer.triggered.connect(handlers.complete_transfer)
@@ -108,8 +109,8 @@ class CallActions(QObject):
         self.add_participant.triggered.connect(handlers.add_participant)
         self.kick.triggered.connect(handlers.kick)
         self.end_conference.triggered.connect(handlers.end_conference)
-        self.send_dtmf.triggered.connect(self._send_dtmf)
-        self.pick.triggered.connect(self._pick)
+        self.send_dtmf.triggered.connect(one.send_dtmf)
+        self.pick.triggered.connect(one.pick)
         self.update()
 
     def _make(self, name: str) -> QAction:
@@ -185,111 +186,15 @@ class CallActions(QObject):
         waiting = (c for c in self.ringing.calls() if c.call_control_id not in self.pending)
         return next(waiting, None)  # oldest first
 
-    @staticmethod
-    def _describe_target(action: QAction, verb: str, call: Call | None) -> None:
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        who = caller_words(call) if call is not None else "the selected ringing call"
-        action.setToolTip(f"{verb} {who} ({keys})")
-        action.setStatusTip(f"{verb} {who}")
-
     def update(self) -> None:
         """Recompute every action's enabled/checked state from the selection and the store."""
-        self._settle()
-        calls = self._calls()
-        busy = any(c.call_control_id in self.pending for c in calls)
-        one = calls[0] if len(calls) == 1 else None
-        up = bool(calls) and all(is_up(c) for c in calls) and not busy
-        one_up = one is not None and is_up(one) and not busy
-        # A call blind-transferred from here is connected to its target: holding, muting,
-        # merging or transferring it again would break that connection.
-        handed_off = any(self.transferred_to(c.call_control_id) for c in calls)
-        movable = up and not handed_off
-        one_movable = one_up and not handed_off
-        transfer = self.current_transfer()
-        ringing = self.ringing_target()
-        self.answer.setEnabled(ringing is not None)
-        self.reject.setEnabled(ringing is not None)
-        self._describe_target(self.answer, "Answer", ringing)
-        self._describe_target(self.reject, "Reject", ringing)
-        self.hangup.setEnabled(bool(calls) and all(c.is_live for c in calls) and not busy)
-        self.transfer.setEnabled(one_movable)
-        self.attended_transfer.setEnabled(one_movable and transfer is None)
-        ending = "transfer" in self._busy  # a complete or cancel is running
-        consulting = transfer is not None and transfer.state is TransferState.CONSULTING
-        self.complete_transfer.setEnabled(consulting and not ending)
-        # Cancel works while the consult leg still rings, too: that is when it is most wanted.
-        self.cancel_transfer.setEnabled(transfer is not None and not ending)
-        self._toggle(self.hold, movable, bool(calls) and all(c.on_hold for c in calls))
-        self._toggle(self.mute, movable, bool(calls) and all(c.muted for c in calls))
-        recording = one.recording if one is not None else RecordingState.OFF
-        self._toggle(self.record, one_up, recording is not RecordingState.OFF)
-        self._toggle(
-            self.record_pause,
-            one_up and recording is not RecordingState.OFF,
-            recording is RecordingState.PAUSED,
-        )
-        self.bridge.setEnabled(len(calls) == 2 and movable)
-        self.merge.setEnabled(len(calls) >= 2 and movable)
-        conference = self._conference_for_actions()
-        live_conf = conference is not None and "conference" not in self._busy
-        self.add_participant.setEnabled(live_conf)
-        self.end_conference.setEnabled(
-            self.context.selected_conference() is not None and "conference" not in self._busy
-        )
-        participant = self.context.selected_participant()
-        self.kick.setEnabled(participant is not None and participant[1] not in self.pending)
-        self.send_dtmf.setEnabled(one_up)
-        waiter = self._waiter()
-        self.pick.setEnabled(waiter is not None and waiter not in self.pending)
+        self.outcomes.settle()
+        refresh_actions(self)
 
     def transferred_to(self, ccid: str) -> str | None:
         """Where this console blind-transferred the call (or the leg it was connected to)."""
         ops = self.session.ops
         return ops.transferred_to(ccid) if ops is not None else None
-
-    def _settle(self) -> None:
-        """Rows whose end was asked for stay pending until the store says they ended; a call
-        dialled from here has its fate said once it is known."""
-        for ccid in list(self._ending):
-            call = self.store.call(ccid)
-            if call is None or not call.is_live:
-                self._ending.discard(ccid)
-                self.pending.clear(ccid)
-            elif self.pending.text(ccid) is None:
-                self.pending.set(ccid, "ending…")
-        for ccid, number in list(self._dialled.items()):
-            call = self.store.call(ccid)
-            if call is None:
-                continue  # its call.initiated has not arrived yet
-            if call.answered_at is not None or is_up(call):
-                del self._dialled[ccid]
-                self.context.show_status(f"Call to {number}: answered")
-            elif not call.is_live:
-                del self._dialled[ccid]
-                if ccid in self.ended_notes:
-                    self.context.show_status(f"Call to {number}: cancelled")
-                else:
-                    outcome = hangup_text(call.hangup_cause, call.hangup_source, call.direction)
-                    self.context.notify_error(f"Call to {number}: {outcome}")
-
-    def _ended_by_operator(self, ccid: str, note: str) -> Callable[[Any], None]:
-        """on_success for a command that ends ``ccid``: keep its row pending until it has."""
-
-        def done(_result: Any) -> None:
-            self.ended_notes[ccid] = note
-            self._ending.add(ccid)
-            while len(self.ended_notes) > ENDED_NOTES_KEPT:  # a long shift: oldest go first
-                del self.ended_notes[next(iter(self.ended_notes))]
-
-        return done
-
-    def _toggle(self, action: QAction, enabled: bool, checked: bool) -> None:
-        off, on = TOGGLE_TEXTS[action.objectName().removeprefix("action_")]
-        action.setEnabled(enabled)
-        action.setChecked(checked)
-        text = on if checked else off
-        if action.text() != text:
-            action.setText(text)
 
     def _conference_for_actions(self) -> str | None:
         cid = self.context.selected_conference()
@@ -383,15 +288,10 @@ class CallActions(QObject):
 
     def place_call(self, to: str, from_: str) -> asyncio.Future:
         """Place a call; the status bar then says what became of it (answered, busy...)."""
-
-        def follow(ccid: Any) -> None:
-            if isinstance(ccid, str) and ccid:
-                self._dialled[ccid] = to
-
         return self.run(
             "Dial",
             lambda: self.ops.dial(to, from_),
-            on_success=follow,
+            on_success=self.outcomes.follow_dial(to),
             done_text=f"Calling {to}…",
         )
 
@@ -403,16 +303,6 @@ class CallActions(QObject):
     def _one(self) -> Call | None:
         calls = self._calls()
         return calls[0] if len(calls) == 1 else None
-
-    def _answer(self) -> None:
-        call = self.ringing_target()
-        if call:
-            self.answer_call(call.call_control_id)
-
-    def _reject(self) -> None:
-        call = self.ringing_target()
-        if call:
-            self.reject_call(call.call_control_id)
 
     def _still_ringing(self, ccid: str) -> Call | None:
         call = self.store.call(ccid)
@@ -433,112 +323,16 @@ class CallActions(QObject):
                 lambda: self.ops.reject(ccid),
                 [ccid],
                 "rejecting…",
-                on_success=self._ended_by_operator(ccid, "Rejected by you"),
+                on_success=self.outcomes.ended_by_operator(ccid, "Rejected by you"),
                 done_text=f"Rejected {caller_words(call)}",
             )
-
-    def _hangup(self) -> None:
-        calls = [c for c in self._calls() if c.is_live]
-        if len(calls) <= 1:
-            self._hangup_calls([c.call_control_id for c in calls])
-            return
-        # Several calls at once: say which, and ask (a stray F8 must not end a whole desk).
-        ringing = sum(1 for c in calls if c.state is CallState.RINGING)
-        lines = [f"• {far_party(c)} ({_state_words(c)})" for c in calls]
-        note = f"\n\n{ringing} of them still ringing." if ringing else ""
-        ccids = [c.call_control_id for c in calls]
-        self.context.confirm(
-            "Hang up calls",
-            f"Hang up these {len(calls)} calls?\n" + "\n".join(lines) + note,
-            f"&Hang up {len(calls)} calls",
-            lambda: self._hangup_calls(ccids),
-        )
-
-    def _hangup_calls(self, ccids: list[str]) -> None:
-        for ccid in ccids:
-            call = self.store.call(ccid)
-            if call is not None and call.is_live and ccid not in self.pending:
-                self.run(
-                    "Hang up",
-                    self._bound(ccid, lambda ops, c: ops.hangup(c)),
-                    [ccid],
-                    "hanging up…",
-                    on_success=self._ended_by_operator(ccid, "Hung up by you"),
-                    done_text=f"Hanging up {far_party(call)}…",
-                )
-
-    def _hold(self) -> None:
-        calls = self._calls()
-        release = bool(calls) and all(c.on_hold for c in calls)
-        for call in calls:
-            ccid = call.call_control_id
-            if release:
-                self._on_call("Unhold", ccid, "taking off hold…", lambda ops, c: ops.unhold(c))
-            elif not call.on_hold:
-                self._on_call("Hold", ccid, "holding…", lambda ops, c: ops.hold(c))
-        self.update()  # the checked state follows the store, not the click
-
-    def _mute(self) -> None:
-        calls = self._calls()
-        release = bool(calls) and all(c.muted for c in calls)
-        for call in calls:
-            ccid = call.call_control_id
-            if release:
-                self._on_call("Unmute", ccid, "unmuting…", lambda ops, c: ops.unmute(c))
-            elif not call.muted:
-                self._on_call("Mute", ccid, "muting…", lambda ops, c: ops.mute(c))
-        self.update()
-
-    def _record(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-        if call.recording is RecordingState.OFF:
-            self.run("Record", lambda: self.ops.record_start(ccid), [ccid], "starting recording…")
-        else:
-            self.run("Stop recording", lambda: self.ops.record_stop(ccid), [ccid], "stopping…")
-        self.update()
-
-    def _record_pause(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-        if call.recording is RecordingState.PAUSED:
-            self.run("Resume recording", lambda: self.ops.record_resume(ccid), [ccid], "resuming…")
-        elif call.recording is RecordingState.RECORDING:
-            self.run("Pause recording", lambda: self.ops.record_pause(ccid), [ccid], "pausing…")
-        self.update()
 
     def _target_validator(self) -> Callable[[str], str]:
         return lambda text: normalize_target(text, self.context.default_country())
 
-    def _send_dtmf(self) -> None:
-        call = self._one()
-        if call is None:
-            return
-        ccid = call.call_control_id
-        self.context.open_prompt(
-            "Send DTMF",
-            "Digits to send (0–9, *, #, A–D; w = pause):",
-            check_dtmf,
-            lambda digits: self.send_digits(ccid, digits),
-            "1234#",
-        )
-
     def send_digits(self, ccid: str, digits: str) -> asyncio.Future:
         # No pending marker: DTMF is instant and must not disable the pad between key presses.
         return self.run("Send DTMF", lambda: self.ops.send_dtmf(ccid, digits))
-
-    def _pick(self) -> None:
-        ccid = self._waiter()
-        if ccid:
-            self.run("Pick", lambda: self.ops.pick_from_queue(ccid), [ccid], "picking up…")
-
-
-def _state_words(call: Call) -> str:
-    return state_text(call.state, call.direction).lower()
 
 
 def taken_words(exc: Any) -> str:

@@ -1,23 +1,16 @@
-"""The event log dock: every webhook in arrival order, rejected ones in red, raw JSON on demand."""
+"""The event log dock: every webhook in arrival order, rejected ones in red, raw JSON on demand.
+
+The dock holds the filter row, the table and the raw JSON pane, and feeds the log from the
+session and the journal; what a row holds is console/ui/event_log_entries.py's, the table model
+and its filter console/ui/event_log_model.py's (split for issue 11).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QBrush, QFontDatabase
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,228 +27,27 @@ from PySide6.QtWidgets import (
 )
 
 from console.ui import formatting as fmt
-from console.ui import theme
+from console.ui.event_log_entries import (
+    REJECTED,
+    LogEntry,
+    entry_from_event,
+    entry_from_rejection,
+)
+from console.ui.event_log_model import (
+    COL_ATTEMPT,
+    COL_CALL,
+    COL_DELAY,
+    COL_TIME,
+    COL_TYPE,
+    ENTRY_ROLE,
+    HEADERS,
+    EventFilterProxy,
+    EventLogModel,
+)
 
 log = logging.getLogger(__name__)
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 30
-HEADERS = ["Received", "Type", "Call", "Attempt", "Delay", "Detail"]
-COL_TIME, COL_TYPE, COL_CALL, COL_ATTEMPT, COL_DELAY, COL_DETAIL = range(6)
-REJECTED = "rejected"
 ALL_TYPES = "All types"
-
-
-@dataclass
-class LogEntry:
-    received_at: datetime | None
-    event_type: str
-    call_control_id: str | None
-    attempt: int | None
-    raw: dict[str, Any] | str | None
-    rejected: bool = False
-    detail: str = ""
-    delay_secs: float | None = None
-
-    @property
-    def pretty(self) -> str:
-        raw: object = self.raw
-        if isinstance(raw, str) and raw.startswith("{"):
-            try:  # parsed only when the operator looks at it, not for every event logged
-                raw = json.loads(raw)
-            except ValueError:
-                return str(raw)
-        if isinstance(raw, dict):
-            return json.dumps(raw, indent=2, sort_keys=False, ensure_ascii=False)
-        return str(raw) if raw else ""
-
-
-def entry_from_event(envelope, received=None) -> LogEntry:
-    """A row for an accepted webhook (a parsed Envelope and the receiver's delivery facts)."""
-    data = envelope.data
-    # The body as received (kept as text until shown); a dump only when there is none.
-    raw = getattr(received, "raw", None) or envelope.model_dump(
-        mode="json", by_alias=True, exclude_none=True
-    )
-    received_at = fmt.to_datetime(getattr(received, "received_at", None)) or fmt.now()
-    occurred = data.effective_occurred_at
-    delay = getattr(received, "delivery_delay", None)
-    if delay is None and occurred is not None:
-        delay = fmt.seconds_between(occurred, received_at)
-    attempt = getattr(received, "attempt", None) or envelope.attempt
-    payload = data.payload
-    detail = ""
-    for name in ("hangup_cause", "reason", "status", "digit", "result", "queue", "conference_id"):
-        value = getattr(payload, name, None)
-        if value:
-            detail = f"{name}={value}"
-            break
-    return LogEntry(
-        received_at=received_at,
-        event_type=envelope.event_type,
-        call_control_id=payload.call_control_id,
-        attempt=attempt,
-        raw=raw,
-        detail=detail,
-        delay_secs=delay,
-    )
-
-
-def entry_from_rejection(rejection) -> LogEntry:
-    """A row for a webhook the receiver refused (bad signature, stale timestamp, bad JSON)."""
-    reason = getattr(rejection, "reason", "") or "rejected"
-    detail = getattr(rejection, "detail", "") or ""
-    status = getattr(rejection, "status", None)
-    remote = getattr(rejection, "remote", None)
-    raw = {
-        "rejected": True,
-        "reason": reason,
-        "detail": detail,
-        "status": status,
-        "remote": remote,
-    }
-    for name in ("method", "path"):
-        if getattr(rejection, name, None):
-            raw[name] = getattr(rejection, name)
-    body = getattr(rejection, "body_excerpt", None)
-    if body:
-        raw["body_excerpt"] = body if isinstance(body, str) else repr(body)
-    text = reason + (f": {detail}" if detail else "")
-    if status:
-        text += f" (answered {status})"
-    return LogEntry(
-        received_at=fmt.to_datetime(getattr(rejection, "time", None)) or fmt.now(),
-        event_type=REJECTED,
-        call_control_id=None,
-        attempt=None,
-        raw=raw,
-        rejected=True,
-        detail=text + (f" from {remote}" if remote else ""),
-    )
-
-
-class EventLogModel(QAbstractTableModel):
-    """Append-only, bounded: the oldest rows go in chunks so memory stays flat."""
-
-    def __init__(self, max_rows: int = 5000, delay_ms: int = 30, parent: QObject | None = None):
-        super().__init__(parent)
-        self.max_rows = max_rows
-        self._entries: list[LogEntry] = []
-        self._incoming: list[LogEntry] = []
-        self.event_types: set[str] = set()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self.flush)
-
-    def entries(self) -> list[LogEntry]:
-        return list(self._entries)
-
-    def entry(self, row: int) -> LogEntry:
-        return self._entries[row]
-
-    def append(self, entry: LogEntry) -> None:
-        """Queue a row; rows arriving together are inserted with one beginInsertRows."""
-        self._incoming.append(entry)
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def flush(self) -> None:
-        self._timer.stop()
-        if not self._incoming:
-            return
-        batch, self._incoming = self._incoming[-self.max_rows :], []
-        # Known before rowsInserted fires, so the dock's type filter can offer them at once.
-        self.event_types.update(e.event_type for e in batch if not e.rejected)
-        first = len(self._entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        self._entries.extend(batch)
-        self.endInsertRows()
-        # Trim in chunks of 10% so a busy log does not shift the whole list for every row.
-        excess = len(self._entries) - self.max_rows
-        if excess > 0:
-            excess = max(excess, min(len(self._entries), self.max_rows // 10))
-            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-            del self._entries[:excess]
-            self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        col = index.column()
-        if role == ENTRY_ROLE:
-            return entry
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_TIME:
-                return fmt.format_time(entry.received_at)
-            if col == COL_TYPE:
-                return "REJECTED" if entry.rejected else entry.event_type
-            if col == COL_CALL:
-                return fmt.short_id(entry.call_control_id)
-            if col == COL_ATTEMPT:
-                return "" if entry.attempt is None else str(entry.attempt)
-            if col == COL_DELAY:
-                return "" if entry.delay_secs is None else f"{entry.delay_secs:.1f} s"
-            if col == COL_DETAIL:
-                return entry.detail
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_CALL and entry.call_control_id:
-                return entry.call_control_id
-            if entry.rejected:
-                return f"Rejected webhook: {entry.detail}"
-            if col == COL_ATTEMPT and entry.attempt and entry.attempt > 1:
-                return f"Telnyx retried this webhook (attempt {entry.attempt})"
-        if entry.rejected:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(theme.color("rejected"))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(theme.color("rejected_text"))
-        return None
-
-
-class EventFilterProxy(QSortFilterProxyModel):
-    """Filters by event type (exact) and by text in the call id, type or detail."""
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._text = ""
-        self._type: str | None = None
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().lower()
-        self.endFilterChange()
-
-    def set_event_type(self, event_type: str | None) -> None:
-        self.beginFilterChange()
-        self._type = event_type or None
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        entry: LogEntry = cast(EventLogModel, self.sourceModel()).entry(source_row)
-        if self._type == REJECTED and not entry.rejected:
-            return False
-        if self._type not in (None, REJECTED) and entry.event_type != self._type:
-            return False
-        if not self._text:
-            return True
-        haystack = f"{entry.call_control_id or ''} {entry.event_type} {entry.detail}".lower()
-        return self._text in haystack
 
 
 class EventLogDock(QDockWidget):

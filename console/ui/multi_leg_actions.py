@@ -139,7 +139,7 @@ class MultiLegHandlers:
                 lambda: a.ops.kick(cid, ccid),
                 [ccid],
                 "removing…",
-                on_success=a._ended_by_operator(ccid, "Removed from the conference by you"),
+                on_success=a.outcomes.ended_by_operator(ccid, "Removed from the conference by you"),
             )
 
     def end_conference(self) -> None:

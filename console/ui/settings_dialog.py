@@ -1,4 +1,9 @@
-"""Settings dialog: account, numbers, receiver and tunnel, security; validated as you type."""
+"""Settings dialog: account, numbers, receiver and tunnel, security; validated as you type.
+
+The dialog holds the Account and Display tabs, the validation of every field together and the
+applying; the Numbers, Webhooks & tunnel, Team and Desk tabs are pages of their own
+(console/ui/settings_numbers.py, settings_network.py, settings_team.py, settings_desk.py).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,15 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QPushButton,
-    QSlider,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from console.ui.fields import secret_field
 from console.ui.messages import describe_error
-from console.ui.ringer import AudioUnavailable, SoundDeviceOutput
+from console.ui.settings_desk import DeskSettingsPage
+from console.ui.settings_network import NetworkSettingsPage
+from console.ui.settings_numbers import NumbersSettingsPage
 from console.ui.settings_team import TeamSettingsPage
 from console.ui.validation import check_public_key, normalize_number, normalize_target
 
@@ -39,19 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TUNNELS = [
-    ("ngrok", "ngrok (automatic public URL)"),
-    ("manual", "Manual public URL"),
-    ("none", "None (local only)"),
-]
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
-
-
-def _number(value: object, default: float) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
 
 
 def _error_label(parent: QWidget | None) -> QLabel:
@@ -85,14 +74,22 @@ class SettingsDialog(QDialog):
 
         tabs = QTabWidget(self)
         tabs.addTab(self._account_tab(settings), "&Account")
-        tabs.addTab(self._numbers_tab(settings), "&Numbers")
-        tabs.addTab(self._network_tab(settings), "&Webhooks && tunnel")
+        self.numbers_page = NumbersSettingsPage(
+            settings, self._field, self.validate, self._show_error
+        )
+        tabs.addTab(self.numbers_page, "&Numbers")
+        self.network_page = NetworkSettingsPage(settings, self._field, self.validate)
+        tabs.addTab(self.network_page, "&Webhooks && tunnel")
         tabs.addTab(self._display_tab(settings), "&Display")
         self.team_page = TeamSettingsPage(settings, self._field, self.validate)
         tabs.addTab(self.team_page, "Tea&m")
         self.tabs = tabs
-        if desk is not None:
-            tabs.addTab(self._desk_tab(desk), "D&esk")
+        self.desk_page = DeskSettingsPage(desk) if desk is not None else None
+        if self.desk_page is not None:
+            tabs.addTab(self.desk_page, "D&esk")
+            page = self.desk_page
+            self.volume_slider, self.device_combo = page.volume_slider, page.device_combo
+            self.warn_spin, self.alert_spin = page.warn_spin, page.alert_spin
         self.error_label = _error_label(self)
         self.error_label.setAccessibleName("Settings problem")
         self.buttons = QDialogButtonBox(
@@ -106,6 +103,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(620, 520)
+        # The pages' fields under the names the dialog always had (tests and callers use them).
+        numbers, network = self.numbers_page, self.network_page
+        self.country_edit, self.operator_edit = numbers.country_edit, numbers.operator_edit
+        self.new_number_edit = numbers.new_number_edit
+        self.add_number_button = numbers.add_number_button
+        self.tunnel_combo, self.public_url_edit = network.tunnel_combo, network.public_url_edit
+        self.verify_check, self.verify_warning = network.verify_check, network.verify_warning
         self._ready = True
         self.validate()
         self.refresh_applications()
@@ -157,116 +161,6 @@ class SettingsDialog(QDialog):
         self.app_combo.currentIndexChanged.connect(self.validate)
         return page
 
-    def _numbers_tab(self, settings) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.country_edit = QLineEdit(settings.default_country or "", page)
-        self.country_edit.setMaxLength(2)
-        self.country_edit.setAccessibleName("Default country")
-        self.country_edit.setToolTip("Numbers typed without + are read as from this country")
-        self._field(form, "Default &country", self.country_edit, "default_country")
-        self.from_list = QListWidget(page)
-        self.from_list.setAccessibleName("From numbers")
-        self.from_list.addItems(list(settings.from_numbers or []))
-        self.from_list.setMaximumHeight(120)
-        self.new_number_edit = QLineEdit(page)
-        self.new_number_edit.setPlaceholderText("+1 202 555 0123")
-        self.new_number_edit.setAccessibleName("New from number")
-        self.add_number_button = QPushButton("Add", page)
-        self.remove_number_button = QPushButton("Remove", page)
-        self.add_number_button.clicked.connect(self.add_from_number)
-        self.new_number_edit.returnPressed.connect(self.add_from_number)
-        self.remove_number_button.clicked.connect(self._remove_from_number)
-        self.new_number_edit.textChanged.connect(self._check_new_number)
-        row = QWidget(page)
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.new_number_edit, 1)
-        box.addWidget(self.add_number_button)
-        box.addWidget(self.remove_number_button)
-        form.addRow("&From numbers", self.from_list)
-        self._field(form, "", row, "from_numbers")
-        self.operator_edit = QLineEdit(settings.operator_endpoint or "", page)
-        self.operator_edit.setPlaceholderText(
-            "+1 202 555 0123 or sip:operator@example.sip.telnyx.com"
-        )
-        self.operator_edit.setAccessibleName("Operator endpoint")
-        self.operator_edit.setToolTip("Where the operator's own phone rings (number or SIP URI)")
-        self._field(form, "&Operator endpoint", self.operator_edit, "operator_endpoint")
-        self.country_edit.textChanged.connect(self.validate)
-        self.operator_edit.textChanged.connect(self.validate)
-        self._check_new_number("")
-        return page
-
-    def _network_tab(self, settings) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.port_spin = QSpinBox(page)
-        self.port_spin.setRange(0, 65535)
-        self.port_spin.setValue(settings.receiver_port)
-        self.port_spin.setSpecialValueText("any free port")
-        self.port_spin.setAccessibleName("Receiver port")
-        self._field(form, "Receiver &port", self.port_spin, "receiver_port")
-        self.tunnel_combo = QComboBox(page)
-        self.tunnel_combo.setAccessibleName("Tunnel provider")
-        for value, text in TUNNELS:
-            self.tunnel_combo.addItem(text, value)
-        self.tunnel_combo.setCurrentIndex(
-            max(0, self.tunnel_combo.findData(settings.tunnel_provider))
-        )
-        self._field(form, "&Tunnel", self.tunnel_combo, "tunnel_provider")
-        self.authtoken_edit, self.authtoken_row = secret_field(
-            page, "ngrok authtoken", "unchanged (kept in the keyring)"
-        )
-        self._field(form, "ngrok auth&token", self.authtoken_row, "ngrok_authtoken")
-        self.region_edit = QLineEdit(settings.ngrok_region or "", page)
-        self.region_edit.setPlaceholderText("automatic (us, eu, ap, …)")
-        self.region_edit.setAccessibleName("ngrok region")
-        self._field(form, "ngrok &region", self.region_edit, "ngrok_region")
-        self.domain_edit = QLineEdit(settings.ngrok_domain or "", page)
-        self.domain_edit.setPlaceholderText("my-console.ngrok.app (optional, keeps the URL)")
-        self.domain_edit.setAccessibleName("ngrok domain")
-        self._field(form, "ngrok &domain", self.domain_edit, "ngrok_domain")
-        self.agent_edit = QLineEdit(settings.ngrok_path or "", page)
-        self.agent_edit.setPlaceholderText("found on PATH")
-        self.agent_edit.setAccessibleName("ngrok agent path")
-        browse = QPushButton("&Browse…", page)
-        browse.clicked.connect(self._browse_agent)
-        row = QWidget(page)
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.agent_edit, 1)
-        box.addWidget(browse)
-        self._field(form, "ngrok &agent", row, "ngrok_path")
-        self.public_url_edit = QLineEdit(settings.manual_public_url or "", page)
-        self.public_url_edit.setPlaceholderText("https://console.example.com")
-        self.public_url_edit.setAccessibleName("Manual public URL")
-        self._field(form, "Public &URL", self.public_url_edit, "manual_public_url")
-        self.verify_check = QCheckBox("&Verify webhook signatures (Ed25519)", page)
-        self.verify_check.setChecked(settings.verify_signatures)
-        form.addRow("", self.verify_check)
-        self.verify_warning = QLabel(
-            "⚠ With verification off, anyone who finds the webhook URL can post fake events "
-            "to this console. Only turn it off for local testing.",
-            page,
-        )
-        self.verify_warning.setWordWrap(True)
-        self.verify_warning.setProperty("severity", "warning")
-        form.addRow("", self.verify_warning)
-        for edit in (
-            self.authtoken_edit,
-            self.region_edit,
-            self.domain_edit,
-            self.agent_edit,
-            self.public_url_edit,
-        ):
-            edit.textChanged.connect(self.validate)
-        self.port_spin.valueChanged.connect(self.validate)
-        self.tunnel_combo.currentIndexChanged.connect(self._on_tunnel)
-        self.verify_check.toggled.connect(self.validate)
-        self._on_tunnel()
-        return page
-
     def _display_tab(self, settings) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -291,102 +185,17 @@ class SettingsDialog(QDialog):
         form.addRow("Warn when &silent for", self.silence_spin)
         return page
 
-    def _desk_tab(self, desk: QSettings) -> QWidget:
-        """Ringtone volume and device, the call timer's colour thresholds."""
-        page = QWidget()
-        form = QFormLayout(page)
-        self.volume_slider = QSlider(Qt.Orientation.Horizontal, page)
-        self.volume_slider.setRange(0, 100)
-        self.volume_slider.setValue(int(_number(desk.value("ringing/volume"), 80)))
-        self.volume_slider.setAccessibleName("Ringtone volume")
-        self.volume_slider.setToolTip("0 rings silently (the popup still shows)")
-        form.addRow("Ringtone &volume", self.volume_slider)
-        self.device_combo = QComboBox(page)
-        self.device_combo.setAccessibleName("Ringtone device")
-        self.device_combo.addItem("System default", "")
-        try:
-            devices = SoundDeviceOutput().output_devices()
-        except AudioUnavailable as exc:
-            devices = []
-            self.device_combo.setToolTip(f"No audio output found: {exc}")
-        for name in devices:
-            self.device_combo.addItem(name, name)
-        saved = str(desk.value("ringing/device") or "")
-        if saved and self.device_combo.findData(saved) < 0:
-            self.device_combo.addItem(f"{saved} (not connected)", saved)
-        self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(saved)))
-        form.addRow("Ringtone &device", self.device_combo)
-        self.warn_spin = QDoubleSpinBox(page)
-        self.alert_spin = QDoubleSpinBox(page)
-        for spin, key, default, name in (
-            (self.warn_spin, "calls/warn_after_minutes", 5.0, "Call timer turns amber after"),
-            (self.alert_spin, "calls/alert_after_minutes", 15.0, "Call timer turns red after"),
-        ):
-            spin.setRange(0.5, 600)
-            spin.setDecimals(1)
-            spin.setSuffix(" min")
-            spin.setValue(_number(desk.value(key), default))
-            spin.setAccessibleName(name)
-        form.addRow("Timer &amber after", self.warn_spin)
-        form.addRow("Timer &red after", self.alert_spin)
-        return page
-
     def save_desk(self) -> None:
-        if self.desk is None:
-            return
-        self.desk.setValue("ringing/volume", self.volume_slider.value())
-        self.desk.setValue("ringing/device", self.device_combo.currentData() or "")
-        warn = self.warn_spin.value()
-        self.desk.setValue("calls/warn_after_minutes", warn)
-        self.desk.setValue("calls/alert_after_minutes", max(warn, self.alert_spin.value()))
+        if self.desk_page is not None:
+            self.desk_page.save()
 
     # --- behaviour ------------------------------------------------------------------------
 
-    def _on_tunnel(self) -> None:
-        provider = self.tunnel_combo.currentData()
-        ngrok = provider == "ngrok"
-        for edit in (self.authtoken_edit, self.region_edit, self.domain_edit, self.agent_edit):
-            edit.setEnabled(ngrok)
-        self.public_url_edit.setEnabled(provider == "manual")
-        self.validate()
-
-    def _browse_agent(self) -> None:
-        # open(), not getOpenFileName(): a nested modal loop would stall the asyncio tasks.
-        picker = QFileDialog(self, "Choose the ngrok agent")
-        picker.setFileMode(QFileDialog.FileMode.ExistingFile)
-        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        picker.fileSelected.connect(self.agent_edit.setText)
-        self.file_picker = picker
-        picker.open()
-
-    def _check_new_number(self, text: str) -> str | None:
-        try:
-            number = normalize_number(text, self.country_edit.text() or None)
-        except ValueError as exc:
-            self._show_error("from_numbers", str(exc) if text.strip() else "")
-            self.add_number_button.setEnabled(False)
-            return None
-        self._show_error("from_numbers", "")
-        self.add_number_button.setEnabled(True)
-        return number
-
     def add_from_number(self) -> None:
-        number = self._check_new_number(self.new_number_edit.text())
-        if number is None:
-            return
-        existing = [self.from_list.item(i).text() for i in range(self.from_list.count())]
-        if number not in existing:
-            self.from_list.addItem(number)
-        self.new_number_edit.clear()
-        self.validate()
-
-    def _remove_from_number(self) -> None:
-        for item in self.from_list.selectedItems():
-            self.from_list.takeItem(self.from_list.row(item))
-        self.validate()
+        self.numbers_page.add_from_number()
 
     def from_numbers(self) -> list[str]:
-        return [self.from_list.item(i).text() for i in range(self.from_list.count())]
+        return self.numbers_page.from_numbers()
 
     def _show_error(self, key: str, text: str) -> None:
         label = self.field_errors.get(key)
@@ -398,16 +207,8 @@ class SettingsDialog(QDialog):
         """The dialog's fields as settings data (non-secret)."""
         return {
             "connection_id": self.app_combo.currentData() or "",
-            "from_numbers": self.from_numbers(),
-            "default_country": self.country_edit.text().strip(),
-            "operator_endpoint": self.operator_edit.text().strip() or None,
-            "receiver_port": self.port_spin.value(),
-            "tunnel_provider": self.tunnel_combo.currentData(),
-            "ngrok_region": self.region_edit.text().strip() or None,
-            "ngrok_domain": self.domain_edit.text().strip() or None,
-            "ngrok_path": self.agent_edit.text().strip(),
-            "manual_public_url": self.public_url_edit.text().strip() or None,
-            "verify_signatures": self.verify_check.isChecked(),
+            **self.numbers_page.values(),
+            **self.network_page.values(),
             "ended_call_retention_secs": self.retention_spin.value(),
             "event_silence_warning_secs": self.silence_spin.value(),
             "theme": self.theme_combo.currentData(),
@@ -523,7 +324,7 @@ class SettingsDialog(QDialog):
         secrets = {
             "api_key": self.api_key_edit.text().strip() or None,
             "public_key": self.public_key_edit.text().strip() or None,
-            "ngrok_authtoken": self.authtoken_edit.text().strip() or None,
+            "ngrok_authtoken": self.network_page.authtoken(),
             "broker_password": self.team_page.broker_secret(),
         }
         try:

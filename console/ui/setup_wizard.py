@@ -1,7 +1,7 @@
 """First-run setup wizard: API key, webhook key, application, numbers, tunnel; checked as you go.
 
-The pages live in setup_pages and setup_tunnel_page, the pure checks and SetupResult in
-setup_checks, the shared small widgets in setup_widgets.
+The pages live in setup_key_pages, setup_app_page, setup_pages and setup_tunnel_page, the
+pure checks and SetupResult in setup_checks, the shared small widgets in setup_widgets.
 """
 
 from __future__ import annotations
@@ -16,14 +16,10 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from console.config import Settings, validate_settings
 from console.ui.messages import describe_error
+from console.ui.setup_app_page import ApplicationPage
 from console.ui.setup_checks import SetupResult, check_webhook_public_key, parse_from_numbers
-from console.ui.setup_pages import (
-    ApiKeyPage,
-    ApplicationPage,
-    NumbersPage,
-    PublicKeyPage,
-    SummaryPage,
-)
+from console.ui.setup_key_pages import ApiKeyPage, PublicKeyPage
+from console.ui.setup_pages import NumbersPage, SummaryPage
 from console.ui.setup_tunnel_page import TunnelPage
 
 # Where callers have always imported them from (tests, main_window).

@@ -1,13 +1,15 @@
-"""The main window's dialogs: Settings and the setup wizard, opened non-modally and applied.
+"""The main window's dialogs: Settings and the setup wizard, opened non-modally and applied,
+and the prompts and confirmations the call actions ask through the window.
 
 Split out of MainWindow (issue 11) so the window composes widgets and this module owns the
-dialogs' lifecycle: one instance of each at a time, ``open()`` never ``exec()`` (the asyncio
-loop keeps running), the setup applied in a task whose failure becomes words.
+dialogs' lifecycle: one Settings and one wizard at a time, ``open()`` never ``exec()`` (the
+asyncio loop keeps running), the setup applied in a task whose failure becomes words.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QSettings
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import Shiboken
 
 from console.ui.messages import describe_error
+from console.ui.prompts import ConfirmDialog, PromptDialog
 
 if TYPE_CHECKING:
     from console.session_api import ConsoleApi
@@ -54,6 +57,29 @@ class WindowDialogs(QObject):
         self.settings_dialog: Any = None
         self.setup_wizard: Any = None
         self.setup_task: asyncio.Future | None = None
+        # The last prompt and confirmation opened (end-to-end tests answer them).
+        self.last_prompt: PromptDialog | None = None
+        self.last_confirm: ConfirmDialog | None = None
+
+    # --- what the call actions ask ----------------------------------------------------------
+
+    def open_prompt(self, title, label, validate, on_value, placeholder="") -> PromptDialog:
+        dialog = PromptDialog(title, label, validate, placeholder, self.window)
+        dialog.submitted.connect(on_value)
+        dialog.finished.connect(dialog.deleteLater)  # the owner frees it, so tests can hold it
+        self.last_prompt = dialog
+        dialog.open()  # not exec(): the asyncio loop keeps running underneath
+        return dialog
+
+    def confirm(
+        self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]
+    ) -> ConfirmDialog:
+        dialog = ConfirmDialog(title, text, yes_text, self.window)
+        dialog.confirmed.connect(on_yes)
+        dialog.finished.connect(dialog.deleteLater)
+        self.last_confirm = dialog
+        dialog.open()  # not exec(): the asyncio loop keeps running underneath
+        return dialog
 
     # --- settings -------------------------------------------------------------------------
 

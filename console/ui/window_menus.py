@@ -73,14 +73,14 @@ def build_menus(w: MainWindow) -> None:
     w.test_path_action = make_action(
         w,
         "&Test the webhook path",
-        w.test_webhook_path,
+        w.controller.test_webhook_path,
         "Ctrl+Shift+P",
         "Check Telnyx → tunnel → receiver, link by link",
     )
     w.resync_action = make_action(
         w,
         "&Resync now",
-        w.resync_now,
+        w.controller.resync_now,
         "Ctrl+Shift+S",
         "Fetch the live calls, conferences and queues from Telnyx",
     )

@@ -79,8 +79,8 @@ def build_views(w: MainWindow) -> None:
     ):
         header.resizeSection(column, width)
     w.calls_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    w.calls_view.customContextMenuRequested.connect(w._calls_context_menu)
-    w.calls_view.doubleClicked.connect(w._on_call_double_clicked)
+    w.calls_view.customContextMenuRequested.connect(w.controller.calls_context_menu)
+    w.calls_view.doubleClicked.connect(w.controller.call_double_clicked)
 
     w.conferences_view = tree_view(
         w,
@@ -136,8 +136,8 @@ def build_docks(w: MainWindow) -> None:
     if session.demo and not _flag(w.qsettings.value("demo/try_this_dismissed")):
         # A newcomer's first look: what to dial, beside the history, in front of it.
         w.try_this = TryThisCard()
-        w.try_this.number_chosen.connect(w._try_number)
-        w.try_this.dismissed.connect(w._dismiss_try_this)
+        w.try_this.number_chosen.connect(w.controller.try_number)
+        w.try_this.dismissed.connect(w.controller.dismiss_try_this)
         w.try_this_dock = make_dock(w, "tryThisDock", "Try this", w.try_this)
         w.addDockWidget(bottom, w.try_this_dock)
         w.tabifyDockWidget(w.history_dock, w.try_this_dock)

@@ -18,7 +18,8 @@ from console.ui.calls_model import (
     CallsModel,
 )
 from console.ui.conferences_model import ConferencesModel
-from console.ui.event_log import EventLogModel, LogEntry
+from console.ui.event_log_entries import LogEntry
+from console.ui.event_log_model import EventLogModel
 from console.ui.pending import PendingOps
 from console.ui.queues_model import COL_WAIT, QueuesModel
 from tests.ui.fakes import Events, live_call

@@ -90,7 +90,7 @@ def test_conference_and_queue_trees_stretch_their_name_column(window):
 def test_event_log_detail_column_stretches(window):
     header = window.event_log.view.horizontalHeader()
     assert header.stretchLastSection()
-    from console.ui.event_log import COL_TYPE
+    from console.ui.event_log_model import COL_TYPE
 
     type_width = window.event_log.view.fontMetrics().horizontalAdvance(
         "conference.participant.joined"
