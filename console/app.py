@@ -100,7 +100,7 @@ class AppController:
         self._task = asyncio.ensure_future(self._start())
 
     async def _start(self) -> None:
-        from console.ingest.host import discard_early, start_early
+        from console.ingest.spawn import discard_early, start_early
 
         # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
         # one loads the settings, the session and the window; the session adopts it.

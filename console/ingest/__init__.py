@@ -1,8 +1,9 @@
 """The ingest component: webhooks received, verified and journalled apart from the window.
 
 ``service`` is the component (receiver + group-committed journal + metrics); ``host`` runs it
-for the console in a child process or a thread; ``child`` is the child's main; ``channel`` the
-line protocol between them. The team relay runs the same service stand-alone.
+for the console in a child process (started by ``spawn``, early if the app asks) or a thread
+(``thread_host``); ``child`` is the child's main; ``channel`` the line protocol between them.
+The team relay runs the same service stand-alone.
 """
 
 from typing import TYPE_CHECKING, Any

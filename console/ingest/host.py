@@ -8,8 +8,10 @@ thread included) delays an answer to Telnyx.
 * :class:`IngestProcess` (what the app runs): a child process, so the receiver has its own
   interpreter and GIL. Its stdout carries reports to a reader thread here; its stdin carries
   commands. If it dies, ``on_lost`` says so (the session restarts it).
-* :class:`IngestThread` (tests, tools): the same service on a thread with its own event loop;
-  starts in milliseconds, shares the GIL.
+* :class:`IngestThread` (tests, tools; in ``thread_host.py``): the same service on a thread
+  with its own event loop; starts in milliseconds, shares the GIL.
+
+How the child is started, and the one booted early while the app loads, is ``spawn.py``.
 """
 
 from __future__ import annotations
@@ -18,20 +20,29 @@ import asyncio
 import contextlib
 import logging
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, Protocol
 
 from console.errors import ConsoleError
 from console.events.deliveries import ReceiverStats, Rejection
 from console.events.signature import load_verify_key
 from console.ingest import channel
 from console.ingest.config import IngestConfig, IngestReady
+from console.ingest.spawn import child_command, discard_early, spawn_child, start_early, take_early
+from console.ingest.thread_host import IngestThread
 
-if TYPE_CHECKING:  # the thread host loads the HTTP server only when it runs one
-    from console.ingest.service import IngestService
+__all__ = [
+    "Ingest",
+    "IngestError",
+    "IngestListeners",
+    "IngestProcess",
+    "IngestThread",  # lives in thread_host.py; imported from here as before
+    "child_command",  # these three live in spawn.py, imported from here as before
+    "discard_early",
+    "start_early",
+]
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +82,6 @@ class Ingest(Protocol):
     def compact_below(self, seq: int) -> None: ...
 
     def set_console_metrics(self, text: bytes) -> None: ...
-
-
-def child_command() -> list[str]:
-    """How to start the ingest child with this interpreter or this frozen build."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "ingest-child"]
-    return [sys.executable, "-m", "console", "ingest-child"]
 
 
 class IngestProcess:
@@ -156,18 +160,12 @@ class IngestProcess:
     # --- internals -------------------------------------------------------------------------
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        early = _take_early(self._command)
+        early = take_early(self._command)
         if early is not None:
             return early  # booted while the console was still loading: already waiting
         # Starting a process takes a few milliseconds of fork/exec: short enough for the loop.
         try:
-            return subprocess.Popen(
-                self._command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=None,  # a crash's traceback still reaches the terminal and log capture
-                close_fds=True,
-            )
+            return spawn_child(self._command)
         except OSError as exc:
             raise IngestError(f"The webhook receiver process could not start: {exc}") from exc
 
@@ -243,163 +241,3 @@ class IngestProcess:
         if not self._stopping and self.ready is not None:
             self.ready = None
             self._listeners.lost(why)
-
-
-class IngestThread:
-    """The ingest component on a thread with its own event loop (see the module docstring)."""
-
-    def __init__(self, config: IngestConfig, listeners: IngestListeners):
-        self.config = config
-        self._listeners = listeners
-        self._thread: threading.Thread | None = None
-        self._own_loop: asyncio.AbstractEventLoop | None = None
-        self._console_loop: asyncio.AbstractEventLoop | None = None
-        self._service: IngestService | None = None
-        self._stopped: asyncio.Event | None = None
-        self.ready: IngestReady | None = None
-
-    async def start(self) -> IngestReady:
-        self._console_loop = console = asyncio.get_running_loop()
-        started: asyncio.Future[IngestReady] = console.create_future()
-        self._thread = threading.Thread(
-            target=self._run, args=(started,), name="ingest", daemon=True
-        )
-        self._thread.start()
-        self.ready = await started
-        return self.ready
-
-    async def stop(self) -> None:
-        loop, thread = self._own_loop, self._thread
-        if loop is None or thread is None or self._stopped is None:
-            return
-        loop.call_soon_threadsafe(self._stopped.set)
-        await asyncio.to_thread(thread.join)
-        self._thread = self._own_loop = None
-        self.ready = None
-
-    def set_public_key(self, public_key: str | None) -> None:
-        if public_key:
-            load_verify_key(public_key)
-        self._call(lambda service: service.set_public_key(public_key))
-
-    def compact_below(self, seq: int) -> None:
-        self._call(lambda service: service.compact_below(seq))
-
-    def set_console_metrics(self, text: bytes) -> None:
-        self._call(lambda service: service.set_console_metrics(text))
-
-    @property
-    def service(self) -> IngestService | None:
-        """The running service (tests look at its receiver and journal)."""
-        return self._service
-
-    def _call(self, action: Callable[[IngestService], None]) -> None:
-        loop, service = self._own_loop, self._service
-        if loop is not None and service is not None:
-            loop.call_soon_threadsafe(action, service)
-
-    def _to_console(self, callback: Callable[..., None]) -> Callable[..., None]:
-        def forward(*args: object) -> None:
-            loop = self._console_loop
-            if loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(callback, *args)
-
-        return forward
-
-    def _run(self, started: asyncio.Future[IngestReady]) -> None:
-        loop = asyncio.new_event_loop()
-        self._own_loop = loop
-        try:
-            loop.run_until_complete(self._serve(started))
-        finally:
-            loop.close()
-
-    async def _serve(self, started: asyncio.Future[IngestReady]) -> None:
-        console = self._console_loop
-        assert console is not None
-        listeners = self._listeners
-        self._stopped = asyncio.Event()
-        from console.ingest.service import IngestService
-
-        service = IngestService(
-            self.config,
-            on_committed=self._to_console(listeners.committed),
-            on_rejected=self._to_console(listeners.rejected),
-            on_stats=self._to_console(listeners.stats),
-        )
-        try:
-            ready = await service.start()
-        except Exception as exc:
-            console.call_soon_threadsafe(_fail, started, exc)
-            return
-        self._service = service
-        console.call_soon_threadsafe(_succeed, started, ready)
-        try:
-            await self._stopped.wait()
-        finally:
-            self._service = None
-            await service.stop()
-
-
-def _succeed(future: asyncio.Future[IngestReady], value: IngestReady) -> None:
-    if not future.done():
-        future.set_result(value)
-
-
-def _fail(future: asyncio.Future[IngestReady], exc: BaseException) -> None:
-    if not future.done():
-        future.set_exception(exc)
-
-
-# --- the child started early ------------------------------------------------------------------
-#
-# The child spends most of its start importing aiohttp and pydantic, then waits for its
-# configuration line. The app starts one before it has even loaded its own settings, so that
-# boot runs on the other core while the console loads; the session's IngestProcess adopts it.
-
-_early: subprocess.Popen[bytes] | None = None
-_early_command: list[str] | None = None
-
-
-def start_early(command: list[str] | None = None) -> None:
-    """Start an ingest child now, for the next IngestProcess with the same command."""
-    global _early, _early_command
-    if _early is not None:
-        return
-    command = command or child_command()
-    try:
-        _early = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True
-        )
-    except OSError as exc:  # the session spawns one itself later, and says so if that fails
-        log.info("could not start the receiver process early: %s", exc)
-        return
-    _early_command = list(command)
-
-
-def discard_early() -> None:
-    """Stop a child started early that no session adopted (team mode, a failed start)."""
-    global _early
-    process, _early = _early, None
-    if process is None:
-        return
-    with contextlib.suppress(OSError, ValueError):
-        if process.stdin is not None:
-            process.stdin.close()  # its configuration read sees EOF: it exits
-    try:
-        process.wait(timeout=2)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    for stream in (process.stdout,):
-        if stream is not None:
-            stream.close()
-
-
-def _take_early(command: list[str]) -> subprocess.Popen[bytes] | None:
-    global _early
-    process = _early
-    if process is None or _early_command != command or process.poll() is not None:
-        return None
-    _early = None
-    return process
