@@ -40,6 +40,7 @@ from console.ui.call_cells import (
     TIPS,
     icon_strip,
 )
+from console.ui.long_calls import LongCalls
 from console.ui.pending import PendingOps
 
 __all__ = [
@@ -103,10 +104,10 @@ class CallsModel(QAbstractTableModel):
         self.hold_still: Callable[[], bool] = lambda: False
         #: The call timer turns amber, then red (and the row is tinted), at these ages.
         self.warn_after_secs = DEFAULT_WARN_SECS
-        self.alert_after_secs = DEFAULT_ALERT_SECS
+        self._long_calls = LongCalls(DEFAULT_ALERT_SECS)  # live rows past the alert age (tinted)
         self._held_since: dict[str, datetime] = {}  # when the console saw each call go on hold
-        self._long: set[str] = set()  # live rows past alert_after_secs (tinted)
         self._rows: list[str] = []
+        self._live: set[str] = set()  # rows whose call is live: the tick repaints their timers
         self._index: dict[str, int] = {}
         self._expiry: dict[str, float] = {}  # ccid -> monotonic time its ended row goes
         self.pending.changed.connect(self._on_pending)
@@ -115,6 +116,17 @@ class CallsModel(QAbstractTableModel):
         self._ticker.timeout.connect(self.tick)
         self._ticker.start()
         self._load()
+
+    @property
+    def alert_after_secs(self) -> float:
+        """The call timer turns red, and the row is tinted, at this age."""
+        return self._long_calls.alert_after_secs
+
+    @alert_after_secs.setter
+    def alert_after_secs(self, secs: float) -> None:
+        changed = self._long_calls.retime(secs, self._row_calls())
+        for ccid in changed:
+            self._repaint_row(ccid)
 
     # --- row bookkeeping ------------------------------------------------------------------
 
@@ -153,6 +165,22 @@ class CallsModel(QAbstractTableModel):
             call = self.store.call(ccid)
             if call is not None and not call.is_live:
                 self._schedule_expiry(call, clock)
+        self._live = {c.call_control_id for c in self._row_calls() if c.is_live}
+        self._long_calls.retime(self.alert_after_secs, self._row_calls())
+
+    def _row_calls(self) -> Iterable[Call]:
+        return (c for c in map(self.store.call, self._rows) if c is not None)
+
+    def _note_live(self, call: Call | None, ccid: str) -> None:
+        """A row's call was added or changed: keep the live rows and long calls true."""
+        if call is not None and call.is_live:
+            self._live.add(ccid)
+        else:
+            self._live.discard(ccid)
+        if call is not None:
+            self._long_calls.note(call)
+        else:
+            self._long_calls.forget(ccid)
 
     def _schedule_expiry(self, call: Call, clock: float) -> None:
         ended = fmt.as_aware(call.ended_at)
@@ -193,11 +221,13 @@ class CallsModel(QAbstractTableModel):
             if row is None or ccid in new:
                 continue
             call = self.store.call(ccid)
+            self._note_live(call, ccid)
             if call is not None and not call.is_live:
                 self._schedule_expiry(call, clock)
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         for ccid in new:
             call = self.store.call(ccid)
+            self._note_live(call, ccid)
             if call is not None and not call.is_live:
                 self._schedule_expiry(call, clock)
 
@@ -227,7 +257,8 @@ class CallsModel(QAbstractTableModel):
             del self._index[ccid]
             self._expiry.pop(ccid, None)
             self._held_since.pop(ccid, None)
-            self._long.discard(ccid)
+            self._live.discard(ccid)
+            self._long_calls.forget(ccid)
             self._reindex(row)
             self.endRemoveRows()
 
@@ -241,24 +272,26 @@ class CallsModel(QAbstractTableModel):
         if expired and not self.hold_still():
             self._remove(expired)
         # One dataChanged per contiguous run of live rows, for the state (hold timer) and
-        # time columns; a row that just became a long call is repainted whole (its tint).
-        last = self.columnCount() - 1
+        # time columns: a set lookup per row, not a store lookup (5,000 live calls).
+        live = self._live
         start = None
         for row, ccid in enumerate([*self._rows, None]):
-            call = self.store.call(ccid) if ccid is not None else None
-            live = call is not None and call.is_live
-            if live and start is None:
-                start = row
-            elif not live and start is not None:
+            if ccid in live:
+                if start is None:
+                    start = row
+            elif start is not None:
                 self.dataChanged.emit(
                     self.index(start, COL_STATE), self.index(row - 1, COL_DURATION)
                 )
                 start = None
-            if call is not None and ccid is not None:
-                long = live and (cells.duration(call) or 0.0) >= self.alert_after_secs
-                if long != (ccid in self._long):
-                    (self._long.add if long else self._long.discard)(ccid)
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        # A row that just became a long call is repainted whole (its tint).
+        for ccid in self._long_calls.turned_long(self.store.call):
+            self._repaint_row(ccid)
+
+    def _repaint_row(self, ccid: str) -> None:
+        row = self._index.get(ccid)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _on_pending(self, ccid: str) -> None:
         row = self._index.get(ccid)
