@@ -1,5 +1,5 @@
-"""Drivers shared by the main-window test modules (test_desk_*.py): a conference of live
-calls on the faked session. Fixtures are in conftest.py."""
+"""Drivers shared by the main-window test modules (test_desk_*.py, test_window_*.py): webhooks
+delivered to the faked session and a conference of live calls. Fixtures are in conftest.py."""
 
 from __future__ import annotations
 
@@ -13,3 +13,9 @@ def conference_of(session, events, conf, *ccids):
     for ccid in ccids:
         session.deliver(events.joined(ccid, conf))
 
+
+def deliver(qtbot, window, session, *envelopes):
+    """Webhooks in, then wait for the coalesced model update."""
+    for envelope in envelopes:
+        session.deliver(envelope)
+    window.store_bridge.flush()
