@@ -1,11 +1,13 @@
 """Helpers shared by the tunnel tests (and the session's tunnel wiring scenario): the fake
-agent's executable, pyngrok isolation, condition waits, a status recorder, fake-agent records."""
+agent's executable, pyngrok isolation, an NgrokTunnel on it with quick timings, condition waits,
+a status recorder, fake-agent records."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import re
 import stat
 import sys
 import time
@@ -21,6 +23,21 @@ from console.tunnel.agent_process import process_alive
 
 DEADLINE = 20.0  # generous: every wait ends as soon as its condition holds
 FAKE_AGENT = Path(__file__).with_name("fake_ngrok.py")
+TOKEN = "fake-authtoken-0123456789"
+FAKE_URL = re.compile(r"^https://fake-[0-9a-f]{12}\.ngrok\.test$")
+
+
+def make_tunnel(fake_agent, state_dir, **kwargs) -> NgrokTunnel:
+    options = {
+        "state_dir": state_dir,
+        "ngrok_path": fake_agent,
+        "watchdog_interval": 0.05,
+        "backoff_initial": 0.05,
+        "backoff_max": 0.2,
+        "startup_timeout": 10,
+    }
+    options.update(kwargs)
+    return NgrokTunnel(options.pop("authtoken", TOKEN), **options)
 
 
 def write_fake_agent(bin_dir: Path) -> str:

@@ -1,11 +1,17 @@
-"""Fixtures for the window's tests: the shared qasync loop, an isolated QSettings, fakes."""
+"""Fixtures for the window's tests: the shared qasync loop, an isolated QSettings, fakes.
+
+``session``, ``events`` and ``window`` are the main window on the boundary-faked session that
+test_desk_*.py and test_window_*.py share; other modules define their own where they differ.
+"""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from console.ui.main_window import MainWindow
 from tests.support.qt import event_loop_tasks, qasync_loop  # noqa: F401  (fixtures)
+from tests.ui.fakes import Events, FakeSession
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +24,22 @@ def _loop(event_loop_tasks):  # noqa: F811
 def qsettings(tmp_path):
     """A QSettings in the test's folder, so layouts never touch the user's real config."""
     return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def session():
+    return FakeSession()
+
+
+@pytest.fixture
+def events():
+    return Events()
+
+
+@pytest.fixture
+def window(qtbot, session, qsettings):
+    w = MainWindow(session, qsettings=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

@@ -1,46 +1,38 @@
 """Team mode with real console sessions: simulator → relay → nats-server → two ConsoleSessions.
 
-Each console runs the real :class:`ConsoleSession` in team mode (no receiver, no tunnel): the
-stream is mirrored into its own journal and folded by the same tail → feed → store path as in
-solo mode. Checked here: every event reaches each console's store exactly once; a claim race
-on one ringing call has one winner and the loser is told who; presence crosses consoles; a
-broker SIGKILL mid-stream leaves no gap; a console whose cursor fell behind the stream's
-retention resyncs; the solo-mode guard keeps a second console from taking the URL silently.
+Checked here: every event reaches each console's store exactly once; a claim race on one ringing
+call has one winner and the loser is told who; presence crosses consoles; a broker SIGKILL
+mid-stream leaves no gap; a console whose cursor fell behind the stream's retention resyncs.
+The sessions are made in tests/relay/console_sessions.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
-import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from console import paths
-from console.config import Settings
 from console.desk.status import Status, StatusModel
 from console.events.journal import Journal
 from console.relay.claims import ClaimTaken
 from console.relay.relay import Relay
 from console.relay.source import ResyncReason
-from console.secrets import SecretStore
 from console.session import ConsoleSession
 from console.simulator import TelnyxSimulator
 from console.state.entities import CallState
-from console.team import SupervisorMode, TeamChange, TeamView
-from console.team.errors import TeamActionError
-from console.team.mode import TeamMode
-from console.tunnel.base import StatusReporter, TunnelState
+from console.team import TeamChange, TeamView
+from tests.relay.console_sessions import (
+    SPEED,
+    _names,
+    started_relay,
+    state_of,
+    team_of,
+    team_session,
+)
 from tests.relay.helpers import wait_until
-from tests.relay.team import relay_for
 
 pytestmark = pytest.mark.anyio
-
-SPEED = 50.0
-_names = itertools.count(1)
 
 
 def journal_ids(relay: Relay) -> list[str]:
@@ -54,57 +46,6 @@ class Seen:
     def __init__(self, session: ConsoleSession):
         self.ids: list[str] = []
         session.on_event(lambda envelope, _received: self.ids.append(envelope.data.id))
-
-
-@contextlib.asynccontextmanager
-async def team_session(
-    home: Path, sim: TelnyxSimulator, relay: Relay, operator: str, n: int, **settings: object
-) -> AsyncIterator[ConsoleSession]:
-    environ = {"TELNYX_API_KEY": sim.api_key}
-    session = ConsoleSession(
-        Settings(
-            api_base_url=sim.base_url,
-            connection_id=sim.connection_id,
-            from_numbers=sim.from_numbers,
-            tunnel_provider="none",
-            mode="team",
-            broker_url=relay.config.broker.servers[0],
-            operator_name=operator,
-            **settings,  # type: ignore[arg-type]
-        ),
-        SecretStore(environ=environ),
-        data_dir=home / operator,
-        settings_path=home / operator / "settings.json",
-        resync_debounce=0.05,
-        team_options={
-            "stream": relay.config.stream,
-            "claims_bucket": f"claims_{n}",
-            "presence_bucket": f"presence_{n}",
-            "heartbeat_secs": 0.5,
-        },
-    )
-    await session.start()
-    try:
-        yield session
-    finally:
-        await session.stop()
-
-
-def team_of(session: ConsoleSession) -> TeamMode:
-    assert isinstance(session.team, TeamMode)
-    return session.team
-
-
-def state_of(session: ConsoleSession, ccid: str) -> CallState | None:
-    call = session.store.call(ccid)
-    return call.state if call else None
-
-
-async def started_relay(sim: TelnyxSimulator, nats_url: str, tmp_path: Path, n: int) -> Relay:
-    relay = relay_for(sim, nats_url, tmp_path / "relay", f"SESS{n}")
-    await relay.start()
-    await wait_until(lambda: relay.webhook.pointed_url is not None, what="the relay's URL")
-    return relay
 
 
 async def test_two_sessions_every_event_once_one_claim_winner_and_presence(nats_server, tmp_path):
@@ -284,177 +225,3 @@ async def test_console_offline_past_retention_resyncs(nats_server, tmp_path):
                 assert early_call is not None and early_call.is_live
         finally:
             await relay.stop()
-
-
-class LoopbackTunnel(StatusReporter):
-    """A "tunnel" whose public URL is the console's receiver itself."""
-
-    kind = "loopback"
-
-    async def start(self, local_port: int) -> str:
-        url = f"http://127.0.0.1:{local_port}"
-        self._set_status(TunnelState.UP, public_url=url)
-        return url
-
-    async def stop(self) -> None:
-        self._set_status(TunnelState.DOWN)
-
-
-@contextlib.asynccontextmanager
-async def solo_session(
-    home: Path, sim: TelnyxSimulator, name: str
-) -> AsyncIterator[ConsoleSession]:
-    session = ConsoleSession(
-        Settings(
-            api_base_url=sim.base_url,
-            connection_id=sim.connection_id,
-            from_numbers=sim.from_numbers,
-            tunnel_provider="none",
-        ),
-        SecretStore(
-            environ={"TELNYX_API_KEY": sim.api_key, "TELNYX_PUBLIC_KEY": sim.public_key_b64}
-        ),
-        data_dir=home / name,
-        settings_path=home / name / "settings.json",
-        receiver_port=0,
-        tunnel_factory=lambda _settings, _secrets: LoopbackTunnel(),
-    )
-    await session.start()
-    try:
-        yield session
-    finally:
-        await session.stop()
-
-
-async def test_solo_guard_two_consoles_one_application(tmp_path):
-    original = "https://example.invalid/own"
-    async with TelnyxSimulator(webhook_url=original, speed=SPEED) as sim:
-        app = sim.world.apps[sim.connection_id]
-        async with solo_session(tmp_path, sim, "first") as first:
-            first_url = first.health.webhook_url
-            assert first_url is not None and app.fields["webhook_event_url"] == first_url
-            async with solo_session(tmp_path, sim, "second") as second:
-                # Not taken silently: the second console says who holds it and changes nothing.
-                health = second.health
-                assert health.webhook_url is None
-                assert health.webhook_held_by == first_url.split("/")[2]
-                assert "Another console" in (health.webhook_problem or "")
-                assert "join a team" in (health.webhook_problem or "")
-                assert app.fields["webhook_event_url"] == first_url
-                # The operator chose to take over.
-                await second.take_over_webhook()
-                second_url = second.health.webhook_url
-                assert second_url is not None and app.fields["webhook_event_url"] == second_url
-                assert second.health.webhook_held_by is None
-                # The first console's URL is never remembered as the application's own.
-                memory = json.loads((tmp_path / "second" / "webhook-target.json").read_text())
-                assert memory["previous_url"] != first_url
-            # The first console leaves the URL it lost alone and keeps the real original.
-        assert app.fields["webhook_event_url"] != first_url
-        memory = json.loads((tmp_path / "first" / "webhook-target.json").read_text())
-        assert memory["previous_url"] == original
-
-
-def test_team_settings_are_checked_in_words():
-    from console.config import ConfigError, validate_settings
-
-    with pytest.raises(ConfigError) as caught:
-        validate_settings({"mode": "team"})
-    text = caught.value.user_message
-    assert "team mode needs broker_url" in text and "operator_name" in text
-    with pytest.raises(ConfigError, match="keyring, not in the URL"):
-        validate_settings({"broker_url": "nats://u:secret@broker:4222"})
-    with pytest.raises(ConfigError, match="nats://host:port"):
-        validate_settings({"broker_url": "http://broker"})
-    ok = validate_settings(
-        {
-            "mode": "team",
-            "broker_url": "nats://a:4222, tls://b:4222",
-            "operator_name": " Alex  Smith ",
-        }
-    )
-    assert ok.broker_urls == ("nats://a:4222", "tls://b:4222")
-    assert ok.operator_name == "Alex Smith" and ok.team_operator_id == "alex-smith"
-    assert json.loads(ok.model_dump_json())["mode"] == "team"
-
-
-async def test_supervisor_monitors_whispers_and_barges_in_place(nats_server, tmp_path):
-    n = next(_names)
-    alex_phone, sam_phone = "sip:alex@sim.telnyx.invalid", "sip:sam@sim.telnyx.invalid"
-    async with TelnyxSimulator(webhook_url="https://example.invalid/own", speed=SPEED) as sim:
-        relay = await started_relay(sim, nats_server.url, tmp_path, n)
-        try:
-            async with (
-                team_session(tmp_path, sim, relay, "Alex", n, operator_endpoint=alex_phone) as alex,
-                team_session(
-                    tmp_path, sim, relay, "Sam", n, operator_endpoint=sam_phone, supervisor=True
-                ) as sam,
-            ):
-                await team_of(alex).ready()
-                await team_of(sam).ready()
-                ccid = await sim.place_inbound_call("+13125550142", ring_secs=100_000)
-                await wait_until(lambda: state_of(alex, ccid) is CallState.RINGING, what="ring")
-                assert alex.ops is not None
-                with pytest.raises(TeamActionError, match="supervisor role"):
-                    await team_of(alex).supervise(ccid, SupervisorMode.MONITOR)
-                await alex.ops.answer(ccid)
-                operator_leg = alex.ops.operator_leg_of(ccid)
-                assert operator_leg is not None
-                await wait_until(
-                    lambda: state_of(sam, operator_leg) is CallState.IN_CONFERENCE,
-                    what="Sam to see Alex's leg in the call's conference",
-                )
-
-                def roles() -> dict[str, tuple[str, list[str]]]:
-                    conference_id = alex.store.call(ccid).conference_id
-                    conference = sim.world.conferences[conference_id]
-                    return {
-                        p.call_control_id: (p.supervisor_role, p.whisper_call_control_ids)
-                        for p in conference.participants.values()
-                        if p.status == "joined"
-                    }
-
-                view: TeamView = team_of(sam)
-                await view.supervise(ccid, SupervisorMode.MONITOR)
-                sam_ops = team_of(sam).ops
-                assert sam_ops is not None
-                _conf, sam_leg = sam_ops.supervising[ccid]
-                assert roles()[sam_leg] == ("monitor", [])
-                assert roles()[operator_leg][0] == "none"
-                await view.supervise(ccid, SupervisorMode.WHISPER)  # switched in place
-                assert roles()[sam_leg] == ("whisper", [operator_leg])
-                await view.supervise(ccid, SupervisorMode.BARGE)
-                assert roles()[sam_leg][0] == "barge"
-                assert sam_ops.supervising[ccid][1] == sam_leg  # the same leg throughout
-                await view.stop_supervising(ccid)
-                await wait_until(lambda: state_of(sam, sam_leg) is CallState.ENDED, what="gone")
-                assert state_of(sam, ccid) is CallState.IN_CONFERENCE  # the call goes on
-                await alex.ops.hangup(ccid)
-        finally:
-            await relay.stop()
-
-
-async def test_a_console_opens_while_the_broker_is_down_and_joins_when_it_is_up(
-    own_nats_server, tmp_path
-):
-    own_nats_server.kill()
-    session = ConsoleSession(
-        Settings(mode="team", broker_url=own_nats_server.url, operator_name="Alex"),
-        SecretStore(environ={}),
-        data_dir=tmp_path / "alex",
-        settings_path=tmp_path / "alex" / "settings.json",
-        team_options={"claims_bucket": "claims_down", "presence_bucket": "presence_down"},
-    )
-    await asyncio.wait_for(session.start(), 5)  # never waits for the broker
-    try:
-        team = team_of(session)
-        assert not team.broker_connected
-        assert session.health.broker_problem is not None
-        assert "team broker" in session.health.broker_problem
-        assert "Team mode" in await session.test_webhook_path()
-        own_nats_server.start()
-        await asyncio.wait_for(team.ready(), 15)
-        await wait_until(lambda: session.health.broker_problem is None, what="connected")
-        assert team.broker_connected
-    finally:
-        await session.stop()
