@@ -46,10 +46,12 @@ def format_when(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _order(entry: CallHistoryEntry) -> tuple[float, str]:
+def _order(entry: CallHistoryEntry, negated_key: str | None = None) -> tuple[float, str]:
     """Ascending in this key is newest first (the history table's page order)."""
     when = entry.started_at or entry.first_seen_at
-    return (-(when.timestamp() if when else float("-inf")), _negated(call_key(entry)))
+    if negated_key is None:
+        negated_key = _negated(call_key(entry))
+    return (-(when.timestamp() if when else float("-inf")), negated_key)
 
 
 def _negated(key: str) -> str:
@@ -67,6 +69,9 @@ class HistoryModel(QAbstractTableModel):
         self.entries: list[CallHistoryEntry] = []
         self._orders: list[tuple[float, str]] = []  # _order of each row, for bisect
         self._rows_by_key: dict[str, CallHistoryEntry] = {}
+        # The _order of each row by key: every store change asks where a call's row is, and
+        # working the order out again (a string complemented per character) was most of it.
+        self._order_by_key: dict[str, tuple[float, str]] = {}
         self.conference_names: Callable[[str], str | None] = lambda _cid: None
         self.is_live: Callable[[str], bool] = lambda _ccid: False
         self.next_page: Callable[[CallHistoryEntry], list[CallHistoryEntry]] | None = None
@@ -77,6 +82,8 @@ class HistoryModel(QAbstractTableModel):
         self.entries = list(entries)
         self._orders = [_order(e) for e in self.entries]
         self._rows_by_key = {call_key(e): e for e in self.entries}
+        orders = zip(self.entries, self._orders, strict=True)
+        self._order_by_key = {call_key(e): o for e, o in orders}
         self.exhausted = not more
         self.endResetModel()
 
@@ -101,8 +108,10 @@ class HistoryModel(QAbstractTableModel):
         first = len(self.entries)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self.entries += page
-        self._orders += [_order(e) for e in page]
+        orders = [_order(e) for e in page]
+        self._orders += orders
         self._rows_by_key.update((call_key(e), e) for e in page)
+        self._order_by_key.update((call_key(e), o) for e, o in zip(page, orders, strict=True))
         self.endInsertRows()
         self.paged.emit()
 
@@ -112,36 +121,37 @@ class HistoryModel(QAbstractTableModel):
         """Update the row of ``entry`` in place, or insert it where it belongs (O(log n) to
         find; rows older than the last page read are left for paging)."""
         key = call_key(entry)
-        old = self._rows_by_key.get(key)
-        if old is not None:
-            row = bisect.bisect_left(self._orders, _order(old))
-            while row < len(self.entries) and call_key(self.entries[row]) != key:
-                row += 1
-            if row < len(self.entries) and _order(old) == _order(entry):
+        old_order = self._order_by_key.get(key)
+        order = _order(entry, old_order[1] if old_order is not None else None)
+        if old_order is not None:
+            row = self._row_at(key, old_order)
+            if row is not None and old_order == order:
                 self.entries[row] = entry
                 self._rows_by_key[key] = entry
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return
-            if row < len(self.entries):  # its start time moved: take it out, put it back
+            if row is not None:  # its start time moved: take it out, put it back
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self.entries[row], self._orders[row]
                 self.endRemoveRows()
-        order = _order(entry)
         row = bisect.bisect_left(self._orders, order)
         if row == len(self.entries) and not self.exhausted:
             self._rows_by_key.pop(key, None)
+            self._order_by_key.pop(key, None)
             return  # older than what is loaded: the next page brings it
         self.beginInsertRows(QModelIndex(), row, row)
         self.entries.insert(row, entry)
         self._orders.insert(row, order)
         self._rows_by_key[key] = entry
+        self._order_by_key[key] = order
         self.endInsertRows()
 
     def row_of(self, key: str) -> int | None:
-        entry = self._rows_by_key.get(key)
-        if entry is None:
-            return None
-        row = bisect.bisect_left(self._orders, _order(entry))
+        order = self._order_by_key.get(key)
+        return self._row_at(key, order) if order is not None else None
+
+    def _row_at(self, key: str, order: tuple[float, str]) -> int | None:
+        row = bisect.bisect_left(self._orders, order)
         while row < len(self.entries):
             if call_key(self.entries[row]) == key:
                 return row
