@@ -29,6 +29,7 @@ from console.errors import ConsoleError
 from console.events.deliveries import ReceiverStats, Rejection
 from console.events.signature import load_verify_key
 from console.ingest import channel
+from console.ingest.commits import CommitReports
 from console.ingest.config import IngestConfig, IngestReady
 from console.ingest.spawn import child_command, discard_early, spawn_child, start_early, take_early
 from console.ingest.thread_host import IngestThread
@@ -192,10 +193,14 @@ class IngestProcess:
     def _read_reports(self, stream: IO[bytes]) -> None:
         loop = self._loop
         assert loop is not None
+        commits = CommitReports(loop, self._on_committed)
         for line in stream:
             try:
                 message = channel.decode(line)
             except ValueError:
+                continue
+            if message["type"] == "committed" and isinstance(message.get("seq"), int):
+                commits.committed(message["seq"])
                 continue
             loop.call_soon_threadsafe(self._on_report, message)
         loop.call_soon_threadsafe(self._on_eof)
@@ -222,6 +227,9 @@ class IngestProcess:
                 listeners.key_error(str(message.get("message", "")))
         except Exception:
             log.exception("handling the ingest report %r failed", kind)
+
+    def _on_committed(self, seq: int) -> None:
+        self._on_report({"type": "committed", "seq": seq})
 
     def _settle_ready(
         self, *, result: IngestReady | None = None, error: Exception | None = None

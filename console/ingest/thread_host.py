@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from console.events.signature import load_verify_key
+from console.ingest.commits import CommitReports
 from console.ingest.config import IngestConfig, IngestReady
 
 if TYPE_CHECKING:  # the service (the HTTP server) is loaded only when a thread runs one
@@ -99,7 +100,7 @@ class IngestThread:
 
         service = IngestService(
             self.config,
-            on_committed=self._to_console(listeners.committed),
+            on_committed=CommitReports(console, listeners.committed).committed,
             on_rejected=self._to_console(listeners.rejected),
             on_stats=self._to_console(listeners.stats),
         )

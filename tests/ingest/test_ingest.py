@@ -85,8 +85,10 @@ async def test_thread_mode_shares_commits_between_concurrent_deliveries(tmp_path
         count = next(s.value for s in transactions.samples if s.name.endswith("_count"))
         # One transaction per delivery would be 200; shared commits make far fewer.
         assert count < 200
-        # The console hears once per batch, not once per event.
-        assert len(heard.committed) == count
+        # The console hears at most once per batch (reports that meet on their way to its
+        # loop merge into the newest), not once per event, and the seqs only grow.
+        assert len(heard.committed) <= count
+        assert heard.committed == sorted(set(heard.committed))
     finally:
         await ingest.stop()
     with Journal(tmp_path / "events.sqlite3") as journal:

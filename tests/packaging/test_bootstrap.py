@@ -1,7 +1,7 @@
 """scripts/bootstrap: run, test and package share one environment and install once.
 
 The script runs for real against a stand-in environment: its ``python``, ``telnyx-console``,
-``ruff`` and ``mypy`` are stubs that write down how they were called, and ``dpkg-query``
+``ruff``, ``mypy`` and ``lint-imports`` are stubs that write down how they were called, and ``dpkg-query``
 reports every Debian package installed (the boundary to the machine). Nothing is downloaded.
 """
 
@@ -32,7 +32,7 @@ def sandbox(tmp_path):
     log.touch()
     venv_bin = tmp_path / "venv" / "bin"
     venv_bin.mkdir(parents=True)
-    for name in ("python", "telnyx-console", "ruff", "mypy"):
+    for name in ("python", "telnyx-console", "ruff", "mypy", "lint-imports"):
         _stub(venv_bin / name, log)
     tools = tmp_path / "tools"
     tools.mkdir()
@@ -70,6 +70,7 @@ def test_run_test_and_package_install_once_and_share_the_environment(sandbox):
     assert _installs(tested) == []
     assert tested[-1] == "python -m pytest -q tests/test_errors.py"
     assert any(c.startswith("ruff check") for c in tested) and "mypy " in tested
+    assert "lint-imports --no-cache" in tested  # the layer contracts
 
     packaged = sandbox("package", "--onefile")
     assert _installs(packaged) == []
