@@ -163,11 +163,6 @@ class AppController:
         # How late the window's loop runs, for /metrics (the benchmarks read it there too).
         self.lag_probe = LagProbe(self.session.metrics.observe_loop_lag, self.window)
         self.lag_probe.start()
-        # What is loaded by now (modules, Qt wrappers, schemas: ~80,000 objects) lives as long
-        # as the process. Frozen, it is no longer walked by every full collection, which
-        # otherwise stalls the window for tens of milliseconds each time on top of the calls.
-        gc.collect()
-        gc.freeze()
         self._gc_task = asyncio.ensure_future(self._pace_collections())
         # The window already read the journal when it was built; this is a no-op then, and
         # fills the event log and history if the window was made before the journal opened.
@@ -183,6 +178,14 @@ class AppController:
     async def _pace_collections(self) -> None:
         """Full collections in the lulls between bursts of events (see ``gc_pacing``)."""
         from console.gc_pacing import GcPacer
+
+        # What is loaded by now (modules, Qt wrappers, schemas: ~80,000 objects) lives as long
+        # as the process. Frozen, it is no longer walked by every full collection, which
+        # otherwise stalls the window for tens of milliseconds each time on top of the calls.
+        # This first step runs once the window is shown: the collection (~60 ms) no longer
+        # delays it.
+        gc.collect()
+        gc.freeze()
 
         pacer = GcPacer()
         pacer.take_over()
