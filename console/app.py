@@ -39,6 +39,23 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     ``on_ready(window, session)`` is called once the window is shown (tests use it to close
     the window again).
     """
+    _pause_collector()
+    try:
+        from console.ingest.spawn import discard_early, start_early
+
+        _setup_logging(log_level)
+        # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
+        # one loads Qt, the settings, the session and the window; the session adopts it.
+        start_early()
+        try:
+            return _run_qt(demo, on_ready)
+        finally:
+            discard_early()  # not adopted (the start failed before the session made its own)
+    finally:
+        _resume_collector()  # if the window was never shown
+
+
+def _setup_logging(log_level: str) -> None:
     from console.logging_setup import setup_logging
 
     try:
@@ -46,16 +63,6 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     except OSError as exc:  # an unwritable log dir must not keep the console from starting
         logging.basicConfig(level=logging.INFO)
         log.error("file logging is off: %s", exc)
-
-    from console.ingest.spawn import discard_early, start_early
-
-    # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
-    # one loads Qt, the settings, the session and the window; the session adopts it.
-    start_early()
-    try:
-        return _run_qt(demo, on_ready)
-    finally:
-        discard_early()  # not adopted (the start failed before the session made its own)
 
 
 def _run_qt(demo: bool, on_ready: OnReady | None) -> int:
@@ -88,6 +95,30 @@ def _run_qt(demo: bool, on_ready: OnReady | None) -> int:
     finally:
         restore_excepthook()
     return code
+
+
+# Whether run_app turned the cycle collector off for the start (see _pause_collector).
+_collector_paused = False
+
+
+def _pause_collector() -> None:
+    """No cycle collections until the window is shown.
+
+    Loading ~800 modules (pydantic models, Qt wrappers) triggers ~190 of them, ~60 ms of the
+    start, and almost nothing they walk is garbage; the app collects once, then freezes the
+    start-up objects, right after the window is shown (``_pace_collections``).
+    """
+    global _collector_paused
+    if gc.isenabled():
+        gc.disable()
+        _collector_paused = True
+
+
+def _resume_collector() -> None:
+    global _collector_paused
+    if _collector_paused:
+        _collector_paused = False
+        gc.enable()
 
 
 def _load_session_code() -> None:
@@ -211,6 +242,7 @@ class AppController:
         # delays it.
         gc.collect()
         gc.freeze()
+        _resume_collector()  # paused by run_app for the start
 
         pacer = GcPacer()
         pacer.take_over()
