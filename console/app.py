@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -186,7 +187,9 @@ class AppController:
         # The window's modules load on a worker thread while the session starts: most of that
         # start is the ingest child booting in its own process, so the two use both cores.
         # (Only the import moves; every widget is still made on this thread.)
-        window_code = asyncio.get_running_loop().run_in_executor(None, _load_window_code)
+        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="window-code")
+        window_code = loader.submit(_load_window_code)
+        loader.shutdown(wait=False)
         try:
             await self.session.start()
         except Exception as exc:
@@ -195,8 +198,10 @@ class AppController:
             self._finish(1)
             return
         finally:
+            # Waited for without a turn of the loop: the session's background start (tunnel,
+            # webhook URL, resync) then runs once the window is shown, not in this wait.
             with contextlib.suppress(Exception):  # an import error is reported by _open_window
-                await window_code
+                window_code.result()
         try:
             self._open_window()
         except Exception as exc:
