@@ -183,6 +183,7 @@ class AppController:
             notices=notices,
             ingest_mode="process",
             connect_in_background=True,  # the window opens while the tunnel and API answer
+            history_after_window=True,  # an old journal's history fold waits for the window
         )
         # The window's modules load on a worker thread while the session starts: most of that
         # start is the ingest child booting in its own process, so the two use both cores.
@@ -225,6 +226,8 @@ class AppController:
         self.lag_probe = LagProbe(self.session.metrics.observe_loop_lag, self.window)
         self.lag_probe.start()
         self._gc_task = asyncio.ensure_future(self._pace_collections())
+        # On the loop's next turn, once the window is shown and this start has returned.
+        asyncio.get_event_loop().call_soon(self.session.window_shown)
         # The window already read the journal when it was built; this is a no-op then, and
         # fills the event log and history if the window was made before the journal opened.
         self.window.load_event_history()
