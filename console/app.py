@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -39,6 +40,35 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     ``on_ready(window, session)`` is called once the window is shown (tests use it to close
     the window again).
     """
+    _pause_collector()
+    try:
+        from console.ingest.spawn import discard_early, start_early
+
+        _setup_logging(log_level)
+        # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
+        # one loads Qt, the settings, the session and the window; the session adopts it.
+        start_early()
+        try:
+            return _run_qt(demo, on_ready)
+        finally:
+            discard_early()  # not adopted (the start failed before the session made its own)
+    finally:
+        _resume_collector()  # if the window was never shown
+
+
+def _setup_logging(log_level: str) -> None:
+    from console.logging_setup import setup_logging
+
+    try:
+        setup_logging(log_level)
+    except OSError as exc:  # an unwritable log dir must not keep the console from starting
+        logging.basicConfig(level=logging.INFO)
+        log.error("file logging is off: %s", exc)
+
+
+def _run_qt(demo: bool, on_ready: OnReady | None) -> int:
+    _load_session_code()
+
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -51,14 +81,6 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     app.setWindowIcon(_app_icon())
     # The session must stop before Qt quits: the window's close is the only way out.
     app.setQuitOnLastWindowClosed(False)
-
-    from console.logging_setup import setup_logging
-
-    try:
-        setup_logging(log_level)
-    except OSError as exc:  # an unwritable log dir must not keep the console from starting
-        logging.basicConfig(level=logging.INFO)
-        log.error("file logging is off: %s", exc)
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -74,6 +96,43 @@ def run_app(demo: bool, *, on_ready: OnReady | None = None, log_level: str = "IN
     finally:
         restore_excepthook()
     return code
+
+
+# Whether run_app turned the cycle collector off for the start (see _pause_collector).
+_collector_paused = False
+
+
+def _pause_collector() -> None:
+    """No cycle collections until the window is shown.
+
+    Loading ~800 modules (pydantic models, Qt wrappers) triggers ~190 of them, ~60 ms of the
+    start, and almost nothing they walk is garbage; the app collects once, then freezes the
+    start-up objects, right after the window is shown (``_pace_collections``).
+    """
+    global _collector_paused
+    if gc.isenabled():
+        gc.disable()
+        _collector_paused = True
+
+
+def _resume_collector() -> None:
+    global _collector_paused
+    if _collector_paused:
+        _collector_paused = False
+        gc.enable()
+
+
+def _load_session_code() -> None:
+    """Import the Qt-free modules the session needs before PySide6 is imported.
+
+    Once imported, PySide6's import hook reads the source of every module imported after it
+    (looking for "PySide6"): ~0.1 s for these ~500 modules, none of which uses Qt.
+    """
+    # A failing import is raised again, and reported, where the session is made.
+    with contextlib.suppress(Exception):
+        import console.config
+        import console.secrets
+        import console.session  # noqa: F401
 
 
 def _load_window_code() -> None:
@@ -102,9 +161,7 @@ class AppController:
     async def _start(self) -> None:
         from console.ingest.spawn import discard_early, start_early
 
-        # The webhook receiver's process boots (aiohttp, pydantic) on the other core while this
-        # one loads the settings, the session and the window; the session adopts it.
-        start_early()
+        start_early()  # already started by run_app; not when the controller is made alone
         try:
             await self._start_session()
         finally:
@@ -126,11 +183,14 @@ class AppController:
             notices=notices,
             ingest_mode="process",
             connect_in_background=True,  # the window opens while the tunnel and API answer
+            history_after_window=True,  # an old journal's history fold waits for the window
         )
         # The window's modules load on a worker thread while the session starts: most of that
         # start is the ingest child booting in its own process, so the two use both cores.
         # (Only the import moves; every widget is still made on this thread.)
-        window_code = asyncio.get_running_loop().run_in_executor(None, _load_window_code)
+        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="window-code")
+        window_code = loader.submit(_load_window_code)
+        loader.shutdown(wait=False)
         try:
             await self.session.start()
         except Exception as exc:
@@ -139,8 +199,10 @@ class AppController:
             self._finish(1)
             return
         finally:
+            # Waited for without a turn of the loop: the session's background start (tunnel,
+            # webhook URL, resync) then runs once the window is shown, not in this wait.
             with contextlib.suppress(Exception):  # an import error is reported by _open_window
-                await window_code
+                window_code.result()
         try:
             self._open_window()
         except Exception as exc:
@@ -163,12 +225,9 @@ class AppController:
         # How late the window's loop runs, for /metrics (the benchmarks read it there too).
         self.lag_probe = LagProbe(self.session.metrics.observe_loop_lag, self.window)
         self.lag_probe.start()
-        # What is loaded by now (modules, Qt wrappers, schemas: ~80,000 objects) lives as long
-        # as the process. Frozen, it is no longer walked by every full collection, which
-        # otherwise stalls the window for tens of milliseconds each time on top of the calls.
-        gc.collect()
-        gc.freeze()
         self._gc_task = asyncio.ensure_future(self._pace_collections())
+        # On the loop's next turn, once the window is shown and this start has returned.
+        asyncio.get_event_loop().call_soon(self.session.window_shown)
         # The window already read the journal when it was built; this is a no-op then, and
         # fills the event log and history if the window was made before the journal opened.
         self.window.load_event_history()
@@ -183,6 +242,15 @@ class AppController:
     async def _pace_collections(self) -> None:
         """Full collections in the lulls between bursts of events (see ``gc_pacing``)."""
         from console.gc_pacing import GcPacer
+
+        # What is loaded by now (modules, Qt wrappers, schemas: ~80,000 objects) lives as long
+        # as the process. Frozen, it is no longer walked by every full collection, which
+        # otherwise stalls the window for tens of milliseconds each time on top of the calls.
+        # This first step runs once the window is shown: the collection (~60 ms) no longer
+        # delays it.
+        gc.collect()
+        gc.freeze()
+        _resume_collector()  # paused by run_app for the start
 
         pacer = GcPacer()
         pacer.take_over()

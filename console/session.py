@@ -88,6 +88,7 @@ class ConsoleSession:
         ingest_mode: IngestMode = "thread",
         team_options: dict[str, Any] | None = None,
         connect_in_background: bool = False,
+        history_after_window: bool = False,
     ):
         self.settings = settings
         self.secrets = secrets
@@ -113,6 +114,9 @@ class ConsoleSession:
         # start-up resync: seconds of retries when Telnyx is slow or unreachable); tests and
         # tools that want all of it done when ``start()`` returns keep the default.
         self._connect_in_background = connect_in_background
+        # The app: the history recorder folds (an old journal's first fold: seconds of work on
+        # its thread) only once the window is shown (``window_shown``), not while it is built.
+        self._history_after_window = history_after_window
 
         self.store = Store()
         self.journal: Journal | None = None  # read-only: the event log and self-test read it
@@ -224,6 +228,12 @@ class ConsoleSession:
         except BaseException:
             await self.stop()
             raise
+
+    def window_shown(self) -> None:
+        """The app's window is up: the history recorder may fold (``history_after_window``)."""
+        self._history_after_window = False
+        if self.recorder is not None:
+            self.recorder.release()
 
     async def stop(self) -> None:
         """Stop everything in reverse order; each step runs even if an earlier one failed."""

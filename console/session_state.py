@@ -58,7 +58,10 @@ class SessionState:
         s.tail = JournalTail(journal_path)
         await s.tail.start(cursor, s._fold)
         s.recorder = HistoryRecorder(
-            journal_path, s.database_path, on_written=s._on_history_written
+            journal_path,
+            s.database_path,
+            on_written=s._on_history_written,
+            held=s._history_after_window,
         )
         try:
             await s.recorder.start()

@@ -125,3 +125,32 @@ async def test_mid_call_events_do_not_rewrite_the_row_but_the_hangup_does(tmp_pa
     )
     (ended,) = fold_new()
     assert ended.ended and ended.last_seen_at >= START + timedelta(seconds=60)
+
+
+async def test_a_held_recorder_opens_its_files_but_folds_only_once_released(tmp_path):
+    journal_path, db_path = tmp_path / "events.sqlite3", tmp_path / "console.sqlite3"
+    journal = Journal(journal_path)
+    Phone(journal).call("v3:held", START)
+    written = Written()
+    recorder = HistoryRecorder(journal_path, db_path, on_written=written, poll_secs=0.05, held=True)
+    await recorder.start()
+    try:
+        await asyncio.sleep(0.3)
+        assert recorder.folded_seq == 0 and written.rows == []
+        recorder.release()
+        await written.until(lambda: recorder.folded_seq == journal.last_seq())
+        assert any(r.call_control_id == "v3:held" for r in written.rows)
+    finally:
+        await recorder.stop()
+        journal.close()
+
+
+async def test_a_held_recorder_stops_without_being_released(tmp_path):
+    journal_path, db_path = tmp_path / "events.sqlite3", tmp_path / "console.sqlite3"
+    journal = Journal(journal_path)
+    Phone(journal).call("v3:never", START)
+    recorder = HistoryRecorder(journal_path, db_path, held=True)
+    await recorder.start()
+    await asyncio.wait_for(recorder.stop(), 10)
+    assert recorder.folded_seq == 0
+    journal.close()

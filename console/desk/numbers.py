@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
-
 
 @dataclass(frozen=True)
 class PhoneNumber:
@@ -38,6 +35,10 @@ def to_e164(text: str | None, default_country: str | None = None) -> str | None:
         return None
     if text.startswith("00"):
         text = "+" + text[2:]
+    # Imported at the first number read: phonenumbers (~60 modules) is not needed to start.
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         parsed = phonenumbers.parse(text, (default_country or None) if text[0] != "+" else None)
     except NumberParseException:

@@ -16,6 +16,8 @@ the parser, and imports every payload back so that callers import all of it from
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -236,11 +238,42 @@ def _class_name(event_type: str) -> str:
     return "".join(p.capitalize() for p in parts) + "Event"
 
 
+class _EventModels(Mapping[str, type[Event]]):
+    """event_type -> its Event subclass, each made the first time it is asked for.
+
+    Making all 56 pydantic models up front took ~30 ms of every start, before the window was
+    shown; most consoles only ever see a handful of event types. Thread-safe: the journal's
+    tail may be parsed off the GUI thread.
+    """
+
+    def __init__(self, payloads: Mapping[str, type[Payload]]) -> None:
+        self._payloads = payloads
+        self._models: dict[str, type[Event]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, event_type: str) -> type[Event]:
+        model = self._models.get(event_type)
+        if model is None:
+            payload = self._payloads[event_type]  # KeyError for an unmodelled type
+            with self._lock:
+                model = self._models.get(event_type)
+                if model is None:
+                    model = _event_class(_class_name(event_type), payload)
+                    self._models[event_type] = model
+        return model
+
+    def __contains__(self, event_type: object) -> bool:
+        return event_type in self._payloads
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._payloads)
+
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+
 #: event_type -> the Event subclass that parses it (the discriminator table).
-EVENT_MODELS: dict[str, type[Event]] = {
-    event_type: _event_class(_class_name(event_type), payload)
-    for event_type, payload in _PAYLOADS.items()
-}
+EVENT_MODELS: Mapping[str, type[Event]] = _EventModels(_PAYLOADS)
 
 
 class EventParseError(ValueError):

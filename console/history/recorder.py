@@ -155,7 +155,10 @@ class HistoryRecorder:
         on_written: WrittenListener | None = None,
         batch: int = BATCH,
         poll_secs: float = POLL_SECS,
+        held: bool = False,
     ):
+        """``held``: open the files at :meth:`start` but fold nothing until :meth:`release`
+        (the app keeps an old journal's fold from competing with the window being built)."""
         self.journal_path = Path(journal_path)
         self.database_path = Path(database_path)
         self._on_written = on_written
@@ -163,6 +166,9 @@ class HistoryRecorder:
         self._poll_secs = poll_secs
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._released = threading.Event()
+        if not held:
+            self._released.set()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._folded = 0
@@ -194,12 +200,17 @@ class HistoryRecorder:
             await self.stop()
             raise
 
+    def release(self) -> None:
+        """Start folding (a recorder made ``held``); harmless otherwise."""
+        self._released.set()
+
     async def stop(self) -> None:
         thread, self._thread = self._thread, None
         if thread is None:
             return
         self._stop.set()
         self._wake.set()
+        self._released.set()
         await asyncio.to_thread(thread.join)
 
     def notify(self, seq: int) -> None:
@@ -224,6 +235,7 @@ class HistoryRecorder:
         cursor = self._folded = table.folded_through()
         self._committed = max(self._committed, journal.last_seq())
         loop.call_soon_threadsafe(_settle, opened, None)
+        self._released.wait()
         fold = HistoryFold(table)
         try:
             while not self._stop.is_set():

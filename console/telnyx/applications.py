@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Literal, Unpack
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from . import endpoints as ep
 from . import pagination
-from . import requests as rq
 from ._resource import Resource, filters
 from .responses import CallControlApplication, Recording
+
+if TYPE_CHECKING:
+    from . import requests as rq  # the request models load at the first request
 
 ApplicationSort = Literal["created_at", "connection_name", "active"]
 

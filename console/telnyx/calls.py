@@ -17,13 +17,15 @@ Conventions shared by every command method:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from . import endpoints as ep
 from . import pagination
-from . import requests as rq
 from ._resource import Resource
 from .responses import ActiveCall, Call, CommandResult, DialResult
+
+if TYPE_CHECKING:
+    from . import requests as rq  # the request models load at the first request
 
 
 class Calls(Resource):

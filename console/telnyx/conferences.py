@@ -9,13 +9,15 @@ Command methods take the conference id positionally and the spec's body fields a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from . import endpoints as ep
 from . import pagination
-from . import requests as rq
 from ._resource import Resource, filters
 from .responses import CommandResult, Conference, Participant
+
+if TYPE_CHECKING:
+    from . import requests as rq  # the request models load at the first request
 
 Region = Literal["Australia", "Europe", "Middle East", "US"]
 

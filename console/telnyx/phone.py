@@ -7,9 +7,7 @@ raises :class:`InvalidPhoneNumber` whose message can be shown as-is next to the 
 from __future__ import annotations
 
 import re
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from functools import cache
 
 from .errors import TelnyxInputError
 
@@ -28,20 +26,30 @@ _SIP_PREFIX_RE = re.compile(r"^sips?:", re.IGNORECASE)
 # DTMF Telnyx can send after answer: digits, A-D, * and #, plus w/W pauses.
 _DTMF_RE = re.compile(r"^[0-9A-Da-d*#wW]+$")
 
-_PARSE_ERRORS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "has an unknown country code",
-    NumberParseException.NOT_A_NUMBER: "is not a phone number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "is too short after the international prefix",
-    NumberParseException.TOO_SHORT_NSN: "is too short to be a phone number",
-    NumberParseException.TOO_LONG: "is too long to be a phone number",
-}
 
-_POSSIBLE_ERRORS = {
-    ValidationResult.INVALID_COUNTRY_CODE: "has an unknown country code",
-    ValidationResult.TOO_SHORT: "is too short to be a phone number",
-    ValidationResult.TOO_LONG: "is too long to be a phone number",
-    ValidationResult.INVALID_LENGTH: "has the wrong number of digits",
-}
+@cache
+def _parse_errors() -> dict[int, str]:
+    from phonenumbers import NumberParseException
+
+    return {
+        NumberParseException.INVALID_COUNTRY_CODE: "has an unknown country code",
+        NumberParseException.NOT_A_NUMBER: "is not a phone number",
+        NumberParseException.TOO_SHORT_AFTER_IDD: "is too short after the international prefix",
+        NumberParseException.TOO_SHORT_NSN: "is too short to be a phone number",
+        NumberParseException.TOO_LONG: "is too long to be a phone number",
+    }
+
+
+@cache
+def _possible_errors() -> dict[int, str]:
+    from phonenumbers import ValidationResult
+
+    return {
+        ValidationResult.INVALID_COUNTRY_CODE: "has an unknown country code",
+        ValidationResult.TOO_SHORT: "is too short to be a phone number",
+        ValidationResult.TOO_LONG: "is too long to be a phone number",
+        ValidationResult.INVALID_LENGTH: "has the wrong number of digits",
+    }
 
 
 class InvalidPhoneNumber(TelnyxInputError):
@@ -85,6 +93,10 @@ def normalize_e164(text: str, default_country: str | None = "US") -> str:
     ``default_country`` (ISO 3166 alpha-2, e.g. ``"US"``, ``"GB"``); with no default country such
     numbers are rejected. Extensions are rejected because E.164 cannot carry them.
     """
+    # Imported at the first number read: phonenumbers (~60 modules) is not needed to start.
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
     stripped = (text or "").strip()
     if not stripped:
         raise InvalidPhoneNumber("Enter a phone number", text=text)
@@ -99,7 +111,7 @@ def normalize_e164(text: str, default_country: str | None = "US") -> str:
     try:
         number = phonenumbers.parse(stripped, region)
     except NumberParseException as exc:
-        reason = _PARSE_ERRORS.get(exc.error_type, "is not a phone number")
+        reason = _parse_errors().get(exc.error_type, "is not a phone number")
         raise InvalidPhoneNumber(f"'{stripped}' {reason}", text=text) from None
     if number.extension:
         raise InvalidPhoneNumber(
@@ -108,7 +120,7 @@ def normalize_e164(text: str, default_country: str | None = "US") -> str:
         )
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible not in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
-        reason = _POSSIBLE_ERRORS.get(possible, "is not a phone number")
+        reason = _possible_errors().get(possible, "is not a phone number")
         raise InvalidPhoneNumber(f"'{stripped}' {reason}", text=text)
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number) or f"+{number.country_code}"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from . import endpoints as ep
 from . import pagination
-from . import requests as rq
 from ._resource import Resource
 from .responses import Queue, QueueCall
+
+if TYPE_CHECKING:
+    from . import requests as rq  # the request models load at the first request
 
 
 class Queues(Resource):

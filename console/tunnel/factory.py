@@ -8,7 +8,6 @@ from typing import Any, Protocol
 from console.tunnel.base import TunnelProvider
 from console.tunnel.errors import TunnelConfigError
 from console.tunnel.manual import ManualTunnel, NoTunnel
-from console.tunnel.ngrok_tunnel import NgrokTunnel
 
 
 class AuthtokenSource(Protocol):
@@ -41,6 +40,9 @@ def build_tunnel(
             from console import paths
 
             state_dir = paths.data_dir()
+        # Imported here: pyngrok (and its yaml) loads only when an ngrok tunnel is made.
+        from console.tunnel.ngrok_tunnel import NgrokTunnel
+
         return NgrokTunnel(
             secrets.get_ngrok_authtoken if secrets is not None else None,
             state_dir=state_dir,

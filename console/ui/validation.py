@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from console.events.signature import SignatureError, load_verify_key
 from console.telnyx.phone import normalize_destination
 from console.tunnel import TunnelConfigError
@@ -64,6 +62,9 @@ def check_public_key(text: str) -> str:
 
 def check_country(text: str) -> str:
     """An ISO 3166 alpha-2 country code that phone numbers can be read against."""
+    # Imported here: phonenumbers (~60 modules) is not needed to show the window.
+    import phonenumbers
+
     code = (text or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code) or code not in phonenumbers.SUPPORTED_REGIONS:
         raise InvalidInput("Enter a two-letter country code such as US, GB or DE.")

@@ -300,6 +300,9 @@ class FakeSession:
     def history_table(self) -> HistoryTable | None:
         return None  # no history recorder: the desk writes the rows as calls end
 
+    def window_shown(self) -> None:
+        """What the app calls once its window is shown (no history recorder here)."""
+
     def request_resync(self, reason: str) -> None:
         self.resync_reasons.append(reason)
 
