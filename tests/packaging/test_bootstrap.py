@@ -1,8 +1,9 @@
 """scripts/bootstrap: run, test and package share one environment and install once.
 
 The script runs for real against a stand-in environment: its ``python``, ``telnyx-console``,
-``ruff``, ``mypy`` and ``lint-imports`` are stubs that write down how they were called, and ``dpkg-query``
-reports every Debian package installed (the boundary to the machine). Nothing is downloaded.
+``ruff``, ``mypy`` and ``lint-imports`` are stubs that write down how they were called, and
+``dpkg-query`` reports every Debian package installed (the boundary to the machine). Nothing is
+downloaded.
 """
 
 from __future__ import annotations
