@@ -24,18 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.request import urlopen
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,127 +45,11 @@ from benchmarks._common import (
     percentile,
     summary_ms,
 )
+from benchmarks._processes import Console, compile_console, free_port, reference
 from console.events.signature import KeyPair
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
 CONNECTIONS = 8
 AREAS = ("212", "415", "617")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"nothing listens on port {port}")
-
-
-# --- the console under test -----------------------------------------------------------------
-
-
-class Console:
-    """The real app in a child process (see ``_console_child.py``)."""
-
-    def __init__(self, home: Path, key: KeyPair, port: int):
-        self.home, self.key, self.port = home, key, port
-        settings = {
-            "tunnel_provider": "none",
-            "receiver_port": port,
-            # The REST API is not part of this benchmark: nothing listens here, so the
-            # start-up resync fails at once (and says so in health), as with no network.
-            "api_base_url": f"http://127.0.0.1:{free_port()}/v2",
-            "connection_id": "2386325531927775048",
-            "from_numbers": ["+13125550100"],
-            "event_silence_warning_secs": 0,
-        }
-        config = home / "config"
-        config.mkdir(parents=True, exist_ok=True)
-        (config / "settings.json").write_text(json.dumps(settings))
-        self.process: subprocess.Popen[str] | None = None
-        self.ready: dict[str, Any] = {}
-
-    def start(self) -> dict[str, Any]:
-        env = {
-            **os.environ,
-            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-            "TELNYX_CONSOLE_HOME": str(self.home),
-            "TELNYX_PUBLIC_KEY": self.key.public_key_b64,
-            "TELNYX_API_KEY": "KEYbenchmark",
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        }
-        began = time.time()
-        self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "_console_child.py")],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        self.ready = self._expect("ready")
-        self.ready["shown_after"] = self.ready["at"] - began
-        return self.ready
-
-    def ask(self, command: str, answer: str) -> dict[str, Any]:
-        assert self.process is not None and self.process.stdin is not None
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        return self._expect(answer)
-
-    def _expect(self, kind: str) -> dict[str, Any]:
-        assert self.process is not None and self.process.stdout is not None
-        for line in self.process.stdout:
-            with contextlib.suppress(ValueError):
-                message = json.loads(line)
-                if message.get("type") == kind:
-                    return message
-        raise RuntimeError(f"the console exited before saying {kind!r}")
-
-    def folds(self) -> dict[str, float]:
-        path = self.home / "folds.json"
-        self.ask(f"folds {path}", "folds")
-        return json.loads(path.read_text())
-
-    def metrics(self) -> str:
-        with urlopen(self.ready["metrics_url"], timeout=10) as response:
-            return response.read().decode()
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(OSError):
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
-@contextlib.contextmanager
-def reference(kind: str, key: KeyPair) -> Iterator[str]:
-    port = free_port()
-    args = [sys.executable, str(HERE / "_reference_servers.py"), kind, str(port)]
-    if kind == "flask":
-        args.append(key.public_key_b64)
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}/webhooks/telnyx"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 # --- webhooks -----------------------------------------------------------------------------
@@ -412,6 +290,7 @@ def main() -> None:
     )
     start = datetime.now(UTC)
 
+    compile_console()  # the bytecode a user's console runs from
     with tempfile.TemporaryDirectory(prefix="app-as-wired-") as folder:
         home = Path(folder) / "home"
         console = Console(home, key, free_port())
