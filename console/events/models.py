@@ -65,6 +65,7 @@ from console.events.payloads import (
     RecordingUrls,
     WireModel,
     decode_client_state,
+    payload_field,
 )
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "TranscriptionData",
     "decode_client_state",
     "parse_envelope",
+    "payload_field",
 ]
 
 

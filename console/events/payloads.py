@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,19 @@ class Payload(WireModel):
     @property
     def client_state_text(self) -> str | None:
         return decode_client_state(self.client_state)
+
+
+def payload_field(payload: Payload, name: str) -> Any:
+    """``payload.<name>`` if its model or the webhook has that field, else None.
+
+    ``getattr(model, name, None)`` on a pydantic model that lacks the field raises and catches
+    an AttributeError inside pydantic: asked a few times per webhook (the store, the event log)
+    that was their largest single cost with thousands of live calls.
+    """
+    value = payload.__dict__.get(name)
+    if value is None and payload.__pydantic_extra__:
+        value = payload.__pydantic_extra__.get(name)
+    return value
 
 
 # --- conference.* payloads -----------------------------------------------------------------

@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from console.events.models import EVENT_MODELS, Envelope, GenericEvent, Payload
+from console.events.models import EVENT_MODELS, Envelope, GenericEvent, Payload, payload_field
 from console.state.conferences import CONFERENCE_KINDS
 from console.state.indexes import LegIndex, PrunedIds
 from console.state.queue_reports import QueueReports
@@ -87,7 +86,7 @@ class EventLog:
         kept = slim(payload, like=self._last_webhook_of_leg(payload))
         entry = Entry(id=data.id, kind=_KINDS[kind], at=at, payload=kept)
         touched = Touched()
-        conference_id = field_of(payload, "conference_id")
+        conference_id = payload_field(payload, "conference_id")
         if (
             kind in CONFERENCE_KINDS
             and conference_id
@@ -100,7 +99,7 @@ class EventLog:
             if ccid is not None:
                 touched.legs.add(ccid)
         # read by name: a payload that did not fit its model arrives as the generic Payload
-        queue = field_of(payload, "queue")
+        queue = payload_field(payload, "queue")
         if kind == "call.enqueued" and queue:
             avg = getattr(payload, "queue_avg_wait_time_secs", None)
             self._queue_reports.report(queue, entry.key, avg=avg)
@@ -191,16 +190,3 @@ class EventLog:
 
 def _facts(timelines: Iterable[tuple[str, Timeline]]) -> list[tuple[str, Entry]]:
     return [(key, e) for key, timeline in timelines for e in timeline if not e.is_webhook]
-
-
-def field_of(payload: Payload, name: str) -> Any:
-    """``payload.<name>`` if the model or the webhook has it, else None.
-
-    ``getattr(model, name, None)`` on a pydantic model that lacks the field raises and catches
-    an AttributeError inside pydantic: the store asks twice per webhook, and that was its
-    largest single cost with thousands of live calls.
-    """
-    value = payload.__dict__.get(name)
-    if value is None and payload.__pydantic_extra__:
-        value = payload.__pydantic_extra__.get(name)
-    return value

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from console.events.models import payload_field
 from console.ui import formatting as fmt
 
 REJECTED = "rejected"
@@ -60,7 +61,7 @@ def entry_from_event(envelope, received=None) -> LogEntry:
     payload = data.payload
     detail = ""
     for name in ("hangup_cause", "reason", "status", "digit", "result", "queue", "conference_id"):
-        value = getattr(payload, name, None)
+        value = payload_field(payload, name)
         if value:
             detail = f"{name}={value}"
             break
