@@ -1,7 +1,8 @@
 """Fixtures for the window's tests: the shared qasync loop, an isolated QSettings, fakes.
 
 ``session``, ``events`` and ``window`` are the main window on the boundary-faked session that
-test_desk_*.py and test_window_*.py share; other modules define their own where they differ.
+most modules here share (test_desk_*.py, test_window_*.py, test_polish.py...); a module defines
+its own only where it differs.
 """
 
 from __future__ import annotations

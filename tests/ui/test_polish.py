@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from console.ui import formatting as fmt
 from console.ui.calls_model import COL_FROM, COL_TO, COL_WHERE, CallsModel
 from console.ui.conferences_model import ConferencesModel
-from console.ui.main_window import RIGHT_DOCK_WIDTH, MainWindow
+from console.ui.main_window import RIGHT_DOCK_WIDTH
 from console.ui.pending import PendingOps
-from tests.ui.fakes import Events, FakeSession, live_call
-
-
-@pytest.fixture
-def session():
-    return FakeSession()
-
-
-@pytest.fixture
-def events():
-    return Events()
-
-
-@pytest.fixture
-def window(qtbot, session, qsettings):
-    w = MainWindow(session, qsettings=qsettings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+from tests.ui.fakes import live_call
 
 
 def deliver(window, session, *envelopes):

@@ -15,7 +15,7 @@ from console.ui.recording_download import EXPIRED_MESSAGE
 from console.ui.recordings_model import COL_FORMAT, COL_OWNER
 from console.ui.recordings_panel import EXPIRY_NOTE, RecordingsPanel
 from tests.support.qt import run_task
-from tests.ui.fakes import Events, FakeSession, iso
+from tests.ui.fakes import iso
 
 WAV = wav_bytes(1.0)
 
@@ -53,16 +53,6 @@ def server(qtbot):
     run_task(qtbot, s.start())
     yield s
     run_task(qtbot, s.runner.cleanup())
-
-
-@pytest.fixture
-def session():
-    return FakeSession()
-
-
-@pytest.fixture
-def events():
-    return Events()
 
 
 @pytest.fixture

@@ -6,12 +6,6 @@ import pytest
 
 from console.config import ConfigError
 from console.ui.settings_dialog import SettingsDialog
-from tests.ui.fakes import FakeSession
-
-
-@pytest.fixture
-def session():
-    return FakeSession()
 
 
 @pytest.fixture

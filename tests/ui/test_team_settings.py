@@ -9,19 +9,12 @@ from __future__ import annotations
 import os
 import stat
 
-import pytest
-
 from console.config import Settings
 from console.secrets import Secret, SecretStore
 from console.session import ConsoleSession
 from console.ui.main_window import MainWindow
 from console.ui.settings_dialog import SettingsDialog
 from tests.ui.fakes import FakeSession
-
-
-@pytest.fixture
-def session():
-    return FakeSession()
 
 
 def open_dialog(qtbot, session) -> SettingsDialog:
