@@ -154,3 +154,40 @@ async def test_a_held_recorder_stops_without_being_released(tmp_path):
     await asyncio.wait_for(recorder.stop(), 10)
     assert recorder.folded_seq == 0
     journal.close()
+
+
+async def test_a_wake_up_gathers_later_commits_so_a_row_is_not_written_per_commit(tmp_path):
+    journal_path, db_path = tmp_path / "events.sqlite3", tmp_path / "console.sqlite3"
+    journal = Journal(journal_path)
+    phone = Phone(journal)
+    ids = Phone.ids("v3:gathered")
+    party = {**ids, "direction": "incoming", "from": "+13125550142", "to": "+13125550100"}
+    written = Written()
+    batches: list[list] = []  # what each write of rows held
+
+    def on_written(rows) -> None:
+        batches.append(list(rows))
+        written(rows)
+
+    recorder = HistoryRecorder(journal_path, db_path, on_written=on_written, gather_secs=2.0)
+    await recorder.start()
+    try:
+        # Three group commits of one call, each with its own wake-up, inside the gather window.
+        phone.deliver("call.initiated", {**party, "state": "parked"}, START)
+        recorder.notify(journal.last_seq())
+        phone.deliver("call.answered", ids, START + timedelta(seconds=3))
+        recorder.notify(journal.last_seq())
+        phone.deliver(
+            "call.hangup", {**ids, "hangup_cause": "normal_clearing"}, START + timedelta(seconds=9)
+        )
+        recorder.notify(journal.last_seq())
+        await written.until(lambda: recorder.folded_seq == journal.last_seq())
+    finally:
+        await asyncio.wait_for(recorder.stop(), 10)  # a stop does not wait out the gathering
+        journal.close()
+    rows = [row for batch in batches for row in batch if row.call_control_id == "v3:gathered"]
+    # The answer and the hangup came within the gathering after a wake-up: the row is written
+    # answered and ended at once, never answered and still live. (The ringing may have been
+    # read on its own, before the first wake-up.)
+    assert rows and rows[-1].answered and rows[-1].ended
+    assert not any(row.answered and not row.ended for row in rows)

@@ -3,6 +3,7 @@ the first (call_key-keyed) search table without losing what it found."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from console.db import connect
@@ -46,14 +47,32 @@ def test_rewriting_a_row_replaces_its_search_text_and_nothing_else(tmp_path):
     assert [e.call_control_id for e in table.page("5550123")] == ["v3:call-2"]
 
 
+def test_a_rewrite_that_changes_no_text_leaves_the_search_index_alone(tmp_path):
+    conn = connect(tmp_path / "console.sqlite3")
+    table = HistoryTable(conn)
+    first = _ended(1, name="Pat Lee")
+    table.upsert([(first, 1)])
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    # A recording saved after the hangup: the row changes, its parties and ids do not.
+    table.upsert([(replace(first, recording_count=1), 2)])
+    conn.set_trace_callback(None)
+    writes = [s for s in statements if "call_history_text" in s and "SELECT" not in s.upper()]
+    assert writes == []
+    assert table.get("v3:call-1").recording_count == 1
+    assert [e.call_control_id for e in table.page("Pat Lee")] == ["v3:call-1"]
+
+
 def test_the_rewrite_is_a_rowid_lookup_not_a_scan(tmp_path):
     conn = connect(tmp_path / "console.sqlite3")
     HistoryTable(conn)
-    (plan,) = conn.execute(
-        "EXPLAIN QUERY PLAN DELETE FROM call_history_text WHERE rowid = ?", (1,)
-    ).fetchall()
-    # FTS5 names the plan it chose: "0:=" is a rowid lookup, a bare "0:" a full scan.
-    assert str(plan[-1]).endswith("INDEX 0:="), plan
+    for statement in (
+        "DELETE FROM call_history_text WHERE rowid = ?",
+        "SELECT parties, ids FROM call_history_text WHERE rowid = ?",
+    ):
+        (plan,) = conn.execute("EXPLAIN QUERY PLAN " + statement, (1,)).fetchall()
+        # FTS5 names the plan it chose: "0:=" is a rowid lookup, a bare "0:" a full scan.
+        assert str(plan[-1]).endswith("INDEX 0:="), (statement, plan)
 
 
 def test_a_database_with_the_first_search_table_is_migrated_with_its_rows(tmp_path):

@@ -4,7 +4,9 @@ The recorder reads the journal from its own cursor (kept in the history table wi
 in one transaction), folds each batch into the legs it touches, and upserts those rows. So
 history grows by the calls that happen, the window never re-reads raw events to show it, and
 an old journal is folded once (the first start after an upgrade reads it from sequence 0, in
-the background, a batch at a time).
+the background, a batch at a time). Once caught up, a wake-up waits ``GATHER_SECS`` before it
+reads, so a call's events that land in several group commits are folded, and its row written,
+once.
 
 A leg is kept in memory while it is recent (``MAX_LEGS_IN_MEMORY``); a late event for an older
 one (a recording saved long after the hangup, a restart in mid-call) revives it from its row.
@@ -33,6 +35,11 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 POLL_SECS = 1.0
+#: After a wake-up, how long more events may gather before the fold reads them. A wake-up is
+#: one group commit (a few events); a call's events arriving within this are folded together
+#: and its row is written once, not once per commit (the recorder cost ~190 µs of the window
+#: process's CPU per delivery in an unpaced burst). History rows appear this much later.
+GATHER_SECS = 0.25
 MAX_LEGS_IN_MEMORY = 5000
 MAX_LEG_IDS_IN_MEMORY = 20000
 
@@ -155,6 +162,7 @@ class HistoryRecorder:
         on_written: WrittenListener | None = None,
         batch: int = BATCH,
         poll_secs: float = POLL_SECS,
+        gather_secs: float = GATHER_SECS,
         held: bool = False,
     ):
         """``held``: open the files at :meth:`start` but fold nothing until :meth:`release`
@@ -164,6 +172,7 @@ class HistoryRecorder:
         self._on_written = on_written
         self._batch = batch
         self._poll_secs = poll_secs
+        self._gather_secs = gather_secs
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._released = threading.Event()
@@ -250,7 +259,8 @@ class HistoryRecorder:
                     self._note_error(str(exc))
                     records, written = [], []
                 if not records:
-                    self._wake.wait(self._poll_secs)
+                    if self._wake.wait(self._poll_secs) and self._gather_secs > 0:
+                        self._stop.wait(self._gather_secs)
                     self._wake.clear()
                     continue
                 cursor = records[-1].seq
