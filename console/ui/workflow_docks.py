@@ -132,7 +132,7 @@ class WorkflowDocks:
             if self.card.busy and waiting is not None:
                 # An ended call's wrap-up goes back in line while the live call gets its notes.
                 self.card.save_notes()
-                self.card.pending.insert(0, waiting)
+                self.card.requeue_first(waiting)
                 self.card.entry = None
             self.card.show_live(entry)
         else:

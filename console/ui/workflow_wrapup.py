@@ -10,6 +10,7 @@ another card was open wait in line ("2 more to wrap up").
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -57,7 +58,9 @@ class WrapUpCard(QWidget):
         self.setAccessibleName("Wrap-up")
         self.entry: CallHistoryEntry | None = None
         self.live = False
-        self.pending: list[CallHistoryEntry] = []
+        # Ended calls waiting their turn, by call key, oldest first: a burst of calls ending
+        # behind the one shown queues each in O(1), not by a scan of those already waiting.
+        self.pending: OrderedDict[str, CallHistoryEntry] = OrderedDict()
         self.last_error = ""
 
         self.title = QLabel("No call to wrap up.", self)
@@ -170,12 +173,18 @@ class WrapUpCard(QWidget):
             self._show(entry, live=False)
             return
         if self.busy:
-            if all(call_key(p) != key for p in self.pending):
-                self.pending.append(entry)
+            self.pending.setdefault(key, entry)
             self._update_next()
             return
         self.save_notes()
         self._show(entry, live=False)
+
+    def requeue_first(self, entry: CallHistoryEntry) -> None:
+        """Put ``entry`` back at the head of the line (it steps aside for a live call)."""
+        key = call_key(entry)
+        self.pending[key] = entry
+        self.pending.move_to_end(key, last=False)
+        self._update_next()
 
     def _show(self, entry: CallHistoryEntry | None, live: bool = False) -> None:
         if self._save_timer.isActive():
@@ -261,7 +270,7 @@ class WrapUpCard(QWidget):
             self._error(f"The wrap-up could not be saved: {describe_error(exc)}")
             return False
         self.finished.emit(wrapup.call_key)
-        self._show(self.pending.pop(0) if self.pending else None)
+        self._show(self.pending.popitem(last=False)[1] if self.pending else None)
         return True
 
     def _error(self, text: str) -> None:

@@ -296,3 +296,31 @@ def test_history_row_menu_calls_back_saves_or_copies_the_id(qtbot, window, sessi
     workflow.caller_panel.recent.itemActivated.emit(item)
     qtbot.waitUntil(window.actions.idle)
     assert session.ops.calls[-1][0] == "dial" and session.ops.calls[-1][1][0] == "+13125550142"
+
+
+def test_calls_ending_behind_an_open_wrap_up_wait_in_order_once_each(
+    qtbot, window, session, events, workflow
+):
+    for key in ("v3:a", "v3:b", "v3:c"):
+        deliver(window, session, events.initiated(key), events.answered(key))
+    for key in ("v3:a", "v3:b", "v3:c"):
+        deliver(window, session, events.hangup(key))
+    card = workflow.card
+    assert card.call_key == "v3:a"
+    card.add_ended(card.pending["v3:b"])  # the same call ending twice waits once
+    assert list(card.pending) == ["v3:b", "v3:c"]
+    assert card.next_label.text() == "2 more to wrap up"
+
+    # Notes for a live call: the wrap-up on show steps back to the head of the line.
+    deliver(window, session, events.initiated("v3:live"), events.answered("v3:live"))
+    window.select_calls(["v3:live"])
+    workflow.notes_action.trigger()
+    assert card.live and list(card.pending) == ["v3:a", "v3:b", "v3:c"]
+
+    deliver(window, session, events.hangup("v3:live"))
+    done_in_order = []
+    while card.entry is not None:
+        done_in_order.append(card.call_key)
+        card.disposition.setCurrentText("Resolved")
+        assert card.done(), card.last_error
+    assert done_in_order == ["v3:live", "v3:a", "v3:b", "v3:c"]
