@@ -148,7 +148,13 @@ class Dialer(QWidget):
             self.pad_buttons[key] = button
         form.addRow(pad)
         self.mode_label = QLabel(box)
+        self.mode_label.setObjectName("padMode")
         self.mode_label.setWordWrap(True)
+        # Two lines' room whatever it says: it changes as calls are selected and answered, and
+        # a dialer growing by a line brought the scroll bar in and out, the keypad jumping and
+        # the whole window repainting (~15 times a second under a burst of calls).
+        self.mode_label.setMinimumHeight(self.mode_label.fontMetrics().lineSpacing() * 2 + 2)
+        self.mode_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow(self.mode_label)
 
         self.dial_button = QPushButton(icons.icon("dial"), "&Dial", box)

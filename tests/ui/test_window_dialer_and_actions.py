@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from console.telnyx.errors import TelnyxError
 from console.ui.calls_model import BADGES_ROLE, COL_FLAGS, COL_STATE
@@ -78,6 +79,25 @@ def test_dial_pad_types_then_sends_dtmf_to_the_selected_live_call(qtbot, window,
     qtbot.waitUntil(window.actions.idle)
     assert session.ops.calls == [("send_dtmf", ("v3:a", "5"))]
     assert dialer.destination_edit.text() == "12#"
+
+
+def test_the_dialer_keeps_its_height_when_the_pad_changes_what_it_does(
+    qtbot, window, session, events
+):
+    # Selecting calls switches the pad between typing and DTMF many times a minute: its
+    # caption must not grow the dialer (a scroll bar came and went and the keypad jumped).
+    dialer, scroll = window.dialer, window.dialer_scroll
+    deliver(qtbot, window, session, events.initiated("v3:a"), events.answered("v3:a"))
+    window.select_calls([])
+    dialer.update_mode()
+    QApplication.processEvents()
+    typing = (dialer.height(), scroll.verticalScrollBar().isVisible(), dialer.width())
+    window.select_calls(["v3:a"])
+    dialer.update_mode()
+    assert "DTMF" in dialer.mode_label.text()
+    for _ in range(3):  # the layout requests, and those a scroll bar showing would post
+        QApplication.processEvents()
+    assert (dialer.height(), scroll.verticalScrollBar().isVisible(), dialer.width()) == typing
 
 
 # --- actions ---------------------------------------------------------------------------------
