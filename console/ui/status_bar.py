@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from console.ui import formatting as fmt
+from console.ui.steady_width import SteadyWidth
 
 if TYPE_CHECKING:
     from console.operations.health import Health
@@ -53,6 +54,7 @@ class StatusBar(QStatusBar):
         self.api_label = self._label("apiLabel", "Telnyx REST API")
         self.verification_label = self._label("verificationLabel", "Webhook signature check")
         self.last_event_label = self._label("lastEventLabel", "Age of the last webhook")
+        self._last_event_width = SteadyWidth(self.last_event_label)
         self.silence_label = self._label("silenceLabel", "")
         self.silence_label.setVisible(False)
         self.demo_label = self._label("demoLabel", "Running on the built-in simulator")
@@ -233,6 +235,7 @@ class StatusBar(QStatusBar):
             # Everything was received and answered; the window is still folding it in.
             text += f" · catching up: {pending:,} events"
         self.last_event_label.setText(text)
+        self._last_event_width.update()
         resync = health.last_resync_at
         tip = ["Age of the last webhook, its delivery delay, retries and rejections"]
         if resync is not None:
