@@ -122,6 +122,26 @@ class Console:
         self.ask(f"folds {path}", "folds")
         return json.loads(path.read_text())
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) so far of the window's process and of its ingest child.
+
+        Read from ``/proc`` (Linux); empty where there is none. The ingest child is the
+        console's only child process.
+        """
+        if self.process is None:
+            return {}
+        pid = self.process.pid
+        window = _cpu_of(pid)
+        if window is None:
+            return {}
+        children = [
+            int(child)
+            for tasks in Path(f"/proc/{pid}/task").glob("*/children")
+            for child in tasks.read_text().split()
+        ]
+        ingest = sum(_cpu_of(child) or 0.0 for child in children)
+        return {"window": window, "ingest": ingest}
+
     def metrics(self) -> str:
         with urlopen(self.ready["metrics_url"], timeout=10) as response:
             return response.read().decode()
@@ -138,6 +158,18 @@ class Console:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def _cpu_of(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` from ``/proc/<pid>/stat`` (None: no such)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the parenthesised command name (which may hold spaces): utime and stime
+    # are the 14th and 15th fields of the line, in clock ticks.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager

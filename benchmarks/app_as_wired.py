@@ -8,7 +8,9 @@ and to the Telnyx docs' receiver (Flask's server + the official SDK's ``webhooks
 so the figures that matter are ratios that hold on any machine.
 
 Phases:
-1. throughput, unpaced: the app, the do-nothing server, Flask + SDK;
+1. throughput, unpaced: the app, the do-nothing server, Flask + SDK; the CPU each of the
+   console's two processes (the window's until it had folded the burst) and the load
+   generator spent per delivery in the app's burst;
 2. paced load with many live calls (default 500 events/s, then 1,000 events/s, with 5,000
    live calls): time to 2xx, time from 2xx to the event being in the store, the window's
    loop lag (from ``/metrics``), then finding one caller (Ctrl+F) and scrolling the calls table;
@@ -298,7 +300,12 @@ def main() -> None:
         report.add("window shown after start (empty data dir)", ready["shown_after"] * 1000, "ms")
         try:
             # 1. Throughput, unpaced, the same kind of load to each receiver.
-            app = throughput(_load.send(ready["url"], lifecycles(burst // 9, rng, start), key))
+            bodies = lifecycles(burst // 9, rng, start)
+            cpu_before = console.cpu_seconds()
+            app_answers, sender_cpu = _load.send_measured(ready["url"], bodies, key)
+            app = throughput(app_answers)
+            settle_until(console, len(bodies))  # the window's share includes folding them
+            cpu_after = console.cpu_seconds()
             with reference("null", key) as url:
                 null = throughput(_load.send(url, lifecycles(burst // 9, rng, start), key))
             with reference("flask", key) as url:
@@ -310,6 +317,13 @@ def main() -> None:
             report.add("throughput: Flask + SDK non-2xx", statuses_ok(flask_answers))
             report.add("ratio: app / do-nothing aiohttp", app / null if null else float("nan"), "x")
             report.add("ratio: app / Flask + SDK", app / flask if flask else float("nan"), "x")
+            for part, label in (("ingest", "ingest process"), ("window", "window process")):
+                if part in cpu_after:
+                    used = cpu_after[part] - cpu_before[part]
+                    report.add(f"burst: CPU per delivery, {label}", used / len(bodies) * 1e6, "us")
+            report.add(
+                "burst: CPU per delivery, load generator", sender_cpu / len(bodies) * 1e6, "us"
+            )
 
             # 2. Paced load with live calls.
             live_bodies, scripts = live_calls(live, rng, start)
