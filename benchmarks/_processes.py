@@ -176,7 +176,7 @@ def _cpu_of(pid: int) -> float | None:
 def reference(kind: str, key: KeyPair) -> Iterator[str]:
     port = free_port()
     args = [sys.executable, str(HERE / "_reference_servers.py"), kind, str(port)]
-    if kind == "flask":
+    if kind in ("flask", "ingest"):
         args.append(key.public_key_b64)
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

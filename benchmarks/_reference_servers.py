@@ -7,6 +7,11 @@ answers every POST with 200 after reading the body: the ceiling of an aiohttp re
 documentation: Flask's own (threaded) server, and the official SDK's ``webhooks.unwrap`` to
 verify the Ed25519 signature and parse the event; 200 when it verifies, 400 when not.
 
+``python benchmarks/_reference_servers.py ingest PORT PUBLIC_KEY`` — the console's own ingest
+component alone (:class:`console.ingest.service.IngestService`: signature checks, the
+group-committed journal fsync'd in a temporary folder, metrics), with nobody reading the
+journal: what the console's receiver can do with no window beside it (the team relay's case).
+
 Each prints ``ready`` once it listens.
 """
 
@@ -54,8 +59,36 @@ def run_flask(port: int, public_key: str) -> None:
     app.run(host="127.0.0.1", port=port, threaded=True)
 
 
+def run_ingest(port: int, public_key: str) -> None:
+    import asyncio
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from console.ingest.config import IngestConfig
+    from console.ingest.service import IngestService
+
+    async def serve(folder: str) -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        config = IngestConfig(
+            journal_path=str(Path(folder) / "journal.sqlite3"), port=port, public_key=public_key
+        )
+        service = IngestService(config)
+        await service.start()
+        print("ready", flush=True)
+        await stop.wait()  # terminated: stop cleanly so the folder is removed
+        await service.stop()
+
+    with tempfile.TemporaryDirectory(prefix="ingest-reference-") as folder:
+        asyncio.run(serve(folder))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "null":
         run_null(int(sys.argv[2]))
+    elif sys.argv[1] == "ingest":
+        run_ingest(int(sys.argv[2]), sys.argv[3])
     else:
         run_flask(int(sys.argv[2]), sys.argv[3])

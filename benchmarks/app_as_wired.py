@@ -8,9 +8,10 @@ and to the Telnyx docs' receiver (Flask's server + the official SDK's ``webhooks
 so the figures that matter are ratios that hold on any machine.
 
 Phases:
-1. throughput, unpaced: the app, the do-nothing server, Flask + SDK; the CPU each of the
-   console's two processes (the window's until it had folded the burst) and the load
-   generator spent per delivery in the app's burst;
+1. throughput, unpaced: the app, the do-nothing server, Flask + SDK, and the console's ingest
+   component run alone (nobody reading its journal: the ceiling its receiver sets); the CPU
+   each of the console's two processes (the window's until it had folded the burst) and the
+   load generator spent per delivery in the app's burst;
 2. paced load with many live calls (default 500 events/s, then 1,000 events/s, with 5,000
    live calls): time to 2xx, time from 2xx to the event being in the store, the window's
    loop lag (from ``/metrics``), then finding one caller (Ctrl+F) and scrolling the calls table;
@@ -311,12 +312,20 @@ def main() -> None:
             with reference("flask", key) as url:
                 flask_answers = _load.send(url, lifecycles(burst // 9, rng, start), key)
                 flask = throughput(flask_answers)
+            with reference("ingest", key) as url:
+                alone = throughput(_load.send(url, lifecycles(burst // 9, rng, start), key))
             report.add("throughput: the app (signed, journalled, window up)", app, "req/s")
             report.add("throughput: do-nothing aiohttp", null, "req/s")
             report.add("throughput: Flask + Telnyx SDK unwrap", flask, "req/s")
             report.add("throughput: Flask + SDK non-2xx", statuses_ok(flask_answers))
+            report.add("throughput: the ingest component alone (no window)", alone, "req/s")
             report.add("ratio: app / do-nothing aiohttp", app / null if null else float("nan"), "x")
             report.add("ratio: app / Flask + SDK", app / flask if flask else float("nan"), "x")
+            report.add(
+                "ratio: ingest alone / do-nothing aiohttp",
+                alone / null if null else float("nan"),
+                "x",
+            )
             for part, label in (("ingest", "ingest process"), ("window", "window process")):
                 if part in cpu_after:
                     used = cpu_after[part] - cpu_before[part]

@@ -46,6 +46,7 @@ EXPECTED = {
             "window shown after start (empty data dir)",
             "ratio: app / do-nothing aiohttp",
             "ratio: app / Flask + SDK",
+            "ratio: ingest alone / do-nothing aiohttp",
             "100/s with 200 live: time to 2xx p99",
             "100/s with 200 live: GUI loop lag p99",
             "journal bytes per finished call",
@@ -74,7 +75,7 @@ def run_quick(name: str, *extra: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,  # app_as_wired starts the real console four times, with two references
+        timeout=300,  # app_as_wired starts the real console four times, with three references
     )
 
 

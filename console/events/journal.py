@@ -33,6 +33,7 @@ from .journal_rows import JournalRecord, JournalRow, journal_row, storable_text
 from .journal_schema import (
     EVENT_COLUMNS,
     INSERT_EVENT,
+    OBSOLETE_INDEXES,
     JournalCorruptError,
     JournalError,
     configure,
@@ -171,6 +172,22 @@ class Journal:
             raise JournalError(f"event journal compaction failed: {exc}") from exc
         return cursor.rowcount
 
+    def drop_obsolete_indexes(self) -> list[str]:
+        """Remove the indexes older journals carry and nothing reads (``OBSOLETE_INDEXES``);
+        returns the names removed. Takes time in proportion to their size, once: the ingest
+        component runs it when its writer is idle."""
+        present = {
+            name
+            for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        dropped = [name for name in OBSOLETE_INDEXES if name in present]
+        try:
+            for name in dropped:
+                self._db.execute(f"DROP INDEX IF EXISTS {name}")
+        except sqlite3.Error as exc:
+            raise JournalError(f"event journal: removing an unused index failed: {exc}") from exc
+        return dropped
+
     # --- reading -----------------------------------------------------------------------------
 
     def _records(
@@ -248,7 +265,10 @@ class Journal:
         event_type: str | None = None,
         call_control_id: str | None = None,
     ) -> list[JournalRecord]:
-        """The newest ``limit`` records (newest first), optionally of one type or one leg."""
+        """The newest ``limit`` records (newest first), optionally of one type or one leg.
+
+        A filtered query scans back from the newest record (only ``seq`` and ``event_id`` are
+        indexed, to keep each delivery's commit cheap)."""
         where, params = recent_filter(event_type, call_control_id)
         return self._records(where, params, order="seq DESC", limit=limit)
 
@@ -265,7 +285,8 @@ class Journal:
 
         ``number`` matches a substring of ``from``/``to`` (so "5550100" finds "+18005550100");
         ``call_id`` matches a call control, leg, session or conference id exactly;
-        ``since``/``until`` bound ``received_at`` (local Unix time).
+        ``since``/``until`` bound ``received_at`` (local Unix time). It scans the journal: the
+        console searches its history table (``console/history/table.py``) instead.
         """
         where, params = history_filter(number, call_id, since, until)
         newest = self._records(where, params, order="seq DESC", limit=limit)

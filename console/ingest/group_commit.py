@@ -8,7 +8,8 @@ load the fsync cost is shared by the whole batch, and with no load a lone event 
 once (no timer to wait for). The event loop never blocks on the disk: a slow fsync delays the
 answers of the deliveries in that batch, never the loop or other connections.
 
-When the writer is idle it compacts: events older than the retention that every reader has
+When the writer is idle it first removes the indexes older journals carry and nothing reads
+(each cost every commit), then compacts: events older than the retention that every reader has
 taken (``compact_below``) are removed a chunk at a time, between batches, so compaction never
 holds a delivery back by more than one chunk.
 """
@@ -75,6 +76,7 @@ class GroupCommitJournal:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._compact_below = 0
+        self._indexes_checked = False  # obsolete indexes are looked for at the first idle turn
         self._last_seq = 0
         self.compacted = 0
         self.integrity_checked = threading.Event()  # set once the background check finished
@@ -167,7 +169,7 @@ class GroupCommitJournal:
             try:
                 first = self._queue.get(timeout=IDLE_SECS)
             except queue.Empty:
-                self._compact(journal)
+                self._when_idle(journal)
                 continue
             batch: list[_Waiter] = []
             stopping = first is None
@@ -211,6 +213,18 @@ class GroupCommitJournal:
             if seq is not None and seq > self._last_seq:
                 self._last_seq = seq
             _resolve(done, seq)
+
+    def _when_idle(self, journal: Journal) -> None:
+        if not self._indexes_checked:
+            self._indexes_checked = True
+            try:
+                dropped = journal.drop_obsolete_indexes()
+            except JournalError as exc:
+                log.warning("%s", exc)
+            else:
+                if dropped:
+                    log.info("event journal: removed unused indexes %s", ", ".join(dropped))
+        self._compact(journal)
 
     def _compact(self, journal: Journal) -> None:
         if not self._retention_secs or self._compact_below <= 0:

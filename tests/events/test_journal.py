@@ -157,3 +157,39 @@ def test_bytes_raw_is_accepted(journal):
     raw = make_event(event_id="b1")
     assert journal.append(parse_envelope(raw), raw, 1.0)
     assert json.loads(journal.get_raw("b1"))["data"]["id"] == "b1"
+
+
+_OLD_INDEXES = """
+CREATE INDEX events_call_control_id ON events(call_control_id);
+CREATE INDEX events_call_session_id ON events(call_session_id);
+CREATE INDEX events_conference_id ON events(conference_id);
+CREATE INDEX events_event_type ON events(event_type, seq);
+"""
+
+
+def _index_names(journal):
+    rows = journal._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    return sorted(name for (name,) in rows)
+
+
+def test_a_new_journal_indexes_only_the_event_id_beside_the_sequence(journal):
+    # The event id's UNIQUE constraint is what drops duplicates; nothing else is indexed.
+    assert _index_names(journal) == ["sqlite_autoindex_events_1"]
+    assert journal.drop_obsolete_indexes() == []
+
+
+def test_an_old_journals_unused_indexes_are_dropped_and_its_searches_still_answer(journal):
+    journal._db.executescript(_OLD_INDEXES)
+    _append(journal, "call.initiated", event_id="a", payload={"call_control_id": "c1"})
+    _append(journal, "call.answered", event_id="b", payload={"call_control_id": "c2"})
+    dropped = journal.drop_obsolete_indexes()
+    assert sorted(dropped) == [
+        "events_call_control_id",
+        "events_call_session_id",
+        "events_conference_id",
+        "events_event_type",
+    ]
+    assert _index_names(journal) == ["sqlite_autoindex_events_1"]
+    assert journal.drop_obsolete_indexes() == []
+    assert [r.event_id for r in journal.recent(call_control_id="c1")] == ["a"]
+    assert [r.event_id for r in journal.recent(event_type="call.answered")] == ["b"]

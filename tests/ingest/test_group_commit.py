@@ -1,13 +1,16 @@
 """The group-committed journal opens at once however large the journal is: its structural
-check runs beside the writer, and a damaged file is reported in words, not at start-up."""
+check runs beside the writer, and a damaged file is reported in words, not at start-up; an old
+journal's unused indexes are removed when the writer is first idle."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 
 from console.events.journal import Journal
 from console.ingest.group_commit import GroupCommitJournal
-from tests.relay.helpers import append_events
+from tests.relay.helpers import append_events, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -45,3 +48,25 @@ async def test_a_damaged_journal_still_opens_and_the_damage_is_reported(tmp_path
         assert "event journal" in caplog.text and "damaged" in caplog.text
     finally:
         await journal.close()
+
+
+async def test_an_old_journals_unused_indexes_go_once_the_writer_is_idle(tmp_path, caplog):
+    path = tmp_path / "events.sqlite3"
+    _fill(path, 20)
+    with Journal(path) as old:
+        old._db.executescript(
+            "CREATE INDEX events_call_control_id ON events(call_control_id);"
+            "CREATE INDEX events_event_type ON events(event_type, seq);"
+        )
+    caplog.set_level(logging.INFO, logger="console.ingest.group_commit")
+    journal = GroupCommitJournal(path)
+    await journal.open()
+    try:
+        await wait_until(lambda: "removed unused indexes" in caplog.text, what="the index drop")
+        assert "events_call_control_id, events_event_type" in caplog.text
+    finally:
+        await journal.close()
+    with Journal(path, readonly=True) as reader:
+        names = reader._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        assert [name for (name,) in names] == ["sqlite_autoindex_events_1"]
+        assert reader.count() == 20
