@@ -172,15 +172,15 @@ class Journal:
             raise JournalError(f"event journal compaction failed: {exc}") from exc
         return cursor.rowcount
 
-    def drop_obsolete_indexes(self) -> list[str]:
-        """Remove the indexes older journals carry and nothing reads (``OBSOLETE_INDEXES``);
-        returns the names removed. Takes time in proportion to their size, once: the ingest
-        component runs it when its writer is idle."""
+    def drop_obsolete_indexes(self, limit: int | None = None) -> list[str]:
+        """Remove (at most ``limit`` of) the indexes older journals carry and nothing reads
+        (``OBSOLETE_INDEXES``); returns the names removed. Each takes time in proportion to
+        its size, once: the ingest component removes one per idle turn of its writer."""
         present = {
             name
             for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
-        dropped = [name for name in OBSOLETE_INDEXES if name in present]
+        dropped = [name for name in OBSOLETE_INDEXES if name in present][:limit]
         try:
             for name in dropped:
                 self._db.execute(f"DROP INDEX IF EXISTS {name}")

@@ -9,9 +9,9 @@ once (no timer to wait for). The event loop never blocks on the disk: a slow fsy
 answers of the deliveries in that batch, never the loop or other connections.
 
 When the writer is idle it first removes the indexes older journals carry and nothing reads
-(each cost every commit), then compacts: events older than the retention that every reader has
-taken (``compact_below``) are removed a chunk at a time, between batches, so compaction never
-holds a delivery back by more than one chunk.
+(each cost every commit; one per idle turn), then compacts: events older than the retention
+that every reader has taken (``compact_below``) are removed a chunk at a time, between
+batches, so compaction never holds a delivery back by more than one chunk.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class GroupCommitJournal:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._compact_below = 0
-        self._indexes_checked = False  # obsolete indexes are looked for at the first idle turn
+        self._indexes_gone = False  # until the obsolete indexes are removed, on idle turns
         self._last_seq = 0
         self.compacted = 0
         self.integrity_checked = threading.Event()  # set once the background check finished
@@ -215,15 +215,18 @@ class GroupCommitJournal:
             _resolve(done, seq)
 
     def _when_idle(self, journal: Journal) -> None:
-        if not self._indexes_checked:
-            self._indexes_checked = True
+        if not self._indexes_gone:
+            # One index per idle turn, so a delivery arriving meanwhile waits for one drop
+            # only (up to ~75 ms each in a 180,000-event, 290 MB journal).
             try:
-                dropped = journal.drop_obsolete_indexes()
+                dropped = journal.drop_obsolete_indexes(limit=1)
             except JournalError as exc:
                 log.warning("%s", exc)
-            else:
-                if dropped:
-                    log.info("event journal: removed unused indexes %s", ", ".join(dropped))
+                dropped = []
+            if dropped:
+                log.info("event journal: removed the unused index %s", dropped[0])
+                return
+            self._indexes_gone = True
         self._compact(journal)
 
     def _compact(self, journal: Journal) -> None:

@@ -182,9 +182,9 @@ def test_an_old_journals_unused_indexes_are_dropped_and_its_searches_still_answe
     journal._db.executescript(_OLD_INDEXES)
     _append(journal, "call.initiated", event_id="a", payload={"call_control_id": "c1"})
     _append(journal, "call.answered", event_id="b", payload={"call_control_id": "c2"})
+    assert journal.drop_obsolete_indexes(limit=1) == ["events_call_control_id"]
     dropped = journal.drop_obsolete_indexes()
     assert sorted(dropped) == [
-        "events_call_control_id",
         "events_call_session_id",
         "events_conference_id",
         "events_event_type",
