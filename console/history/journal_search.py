@@ -1,9 +1,14 @@
-"""Call history searched straight from the event journal, bounded however big it is.
+"""Call history searched straight from the event journal, for tools and tests.
 
 :func:`search_history` finds the calls whose events match a number, part of one or any call
 id, then completes each from all of its session's events. It reads the journal, not the
 history table (``table``), so it answers for events the table has not folded in; it is
 separate from the folding (``entry``), which it uses for both passes.
+
+The rows it reads are bounded, not the time: the journal indexes only ``seq`` and
+``event_id`` (to keep each delivery's commit cheap), so each of its queries scans the
+journal, once for the search and once per call session it completes. The console searches
+the history table (``console/desk/history_search.py``), which is indexed for it.
 """
 
 from __future__ import annotations
@@ -67,8 +72,8 @@ def search_history(
     with any event in the range is listed. Each call found is then completed from all of its
     session's events, so a search by number still shows the recording of that call (whose
     event names no number) and a call that began before ``since`` shows its real start.
-    Newest call first. Every query is bounded: at most ``max_records`` rows for the search and
-    ``MAX_RECORDS_PER_SESSION`` for each of at most ``limit`` sessions.
+    Newest call first. What each query reads is bounded: at most ``max_records`` rows for the
+    search and ``MAX_RECORDS_PER_SESSION`` for each of at most ``limit`` sessions.
     """
     text = (text or "").strip()
     matched = _matching_records(journal, text, _unix(since), _unix(until), max_records)

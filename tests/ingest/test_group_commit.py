@@ -1,6 +1,6 @@
 """The group-committed journal opens at once however large the journal is: its structural
 check runs beside the writer, and a damaged file is reported in words, not at start-up; an old
-journal's unused indexes are removed when the writer is first idle."""
+journal's unused indexes are removed one per idle turn of the writer."""
 
 from __future__ import annotations
 
