@@ -90,20 +90,27 @@ class RingPopup(QFrame):
         if self.ccid:
             signal.emit(self.ccid)
 
+    def who(self, call: Call) -> str:
+        """The caller in words, a contact's name first: ``Pat Lee (Acme) <+13125550142>``."""
+        contact = self._contact(call)
+        if contact:
+            return f"{contact} <{call.from_number}>"
+        return party(call.from_number, _network_name(call))
+
+    def _contact(self, call: Call) -> str | None:
+        return self.names(call.from_number) if self.names is not None else None
+
     def show_call(self, call: Call, called: str, others: int = 0) -> None:
         """``called``: the queue or number the caller dialled, in words."""
         self.ccid = call.call_control_id
-        contact = self.names(call.from_number) if self.names is not None else None
-        name = call.caller_name if call.caller_name and call.caller_name != call.from_number else ""
-        name = contact or name
+        name = self._contact(call) or _network_name(call)
         self.caller_label.setText(name or (call.from_number or "Unknown caller"))
         self.number_label.setText((call.from_number or "") if name else "")
         self.number_label.setVisible(bool(name))
         self.called_label.setText(called)
         self.more_label.setText(f"{others} more ringing" if others else "")
         self.more_label.setVisible(bool(others))
-        who = f"{contact} <{call.from_number}>" if contact else party(call.from_number, name)
-        self.setToolTip(f"{who}\n{called}")
+        self.setToolTip(f"{self.who(call)}\n{called}")
         self.adjustSize()
         self._place()
         active = QApplication.activeWindow()
@@ -137,3 +144,8 @@ class RingPopup(QFrame):
         area = screen.availableGeometry()
         margin = 16
         self.move(area.right() - self.width() - margin, area.bottom() - self.height() - margin)
+
+
+def _network_name(call: Call) -> str:
+    """The caller name the network gave, unless it is only the number again."""
+    return call.caller_name if call.caller_name and call.caller_name != call.from_number else ""

@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from console.state.entities import Call
-from console.ui import formatting as fmt
 from console.ui.ring_popup import RingPopup
 from console.ui.ringer import AudioOutput, Ringer
 from console.ui.ringing_calls import RingingCalls
@@ -158,8 +157,7 @@ class RingAlerts(QObject):
             if call.call_control_id not in self.alerted:
                 self.alerted.add(call.call_control_id)
                 QApplication.alert(self.window)  # flash the taskbar entry until looked at
-                words = fmt.party(call.from_number, call.caller_name)
-                self.notify_tray("Incoming call", f"Incoming call from {words}")
+                self.notify_tray("Incoming call", f"Incoming call from {self.popup.who(call)}")
 
     def close(self) -> None:
         self._grace_timer.stop()

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from console.ui import icons
 
+KEPT_NOTIFICATIONS = 100
+
 
 class Tray(QObject):
     """Wraps QSystemTrayIcon; does nothing (but still records) where no tray exists."""
@@ -15,7 +17,8 @@ class Tray(QObject):
 
     def __init__(self, parent=None, actions=()):
         super().__init__(parent)
-        self.notifications: list[tuple[str, str]] = []  # (title, text), for tests and a11y
+        # (title, text), for tests and a11y: the latest ones, not every call of a long day.
+        self.notifications: list[tuple[str, str]] = []
         self.icon: QSystemTrayIcon | None = None
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return  # offscreen, or a desktop without a tray: notifications are skipped
@@ -46,6 +49,7 @@ class Tray(QObject):
 
     def notify(self, title: str, text: str) -> None:
         self.notifications.append((title, text))
+        del self.notifications[:-KEPT_NOTIFICATIONS]
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, text, icons.app_icon(), 15000)
 

@@ -1,4 +1,4 @@
-"""The workflow's hooks into the window's own views, dialer, prompts and tray — all through
+"""The workflow's hooks into the window's own views, dialer, prompts and ringing popup — all through
 their public widgets, signals and methods, so the window's modules stay as they are."""
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from console.desk import WrapUp
 from console.history import call_key
-from console.state.entities import CallState
-from console.ui import formatting as fmt
 from console.ui.workflow_menu import keys
 from console.ui.workflow_names import ContactNameDelegate, WrapUpDelegate
 
@@ -151,29 +149,3 @@ def hook_popup(wf: Workflow) -> None:
     if alerts is None:
         return
     alerts.popup.names = lambda number: None if wf.closed else wf.names(number)
-
-
-def hook_tray(wf: Workflow) -> None:
-    tray = getattr(wf.window, "tray", None)
-    if tray is None:
-        return
-    original = tray.notify
-
-    # Whether it notifies at all is the ringing's decision (it follows the operator's status);
-    # this only puts the contact's name in the words.
-    def notify(title: str, text: str) -> None:
-        original(title, named(wf, text) if not wf.closed else text)
-
-    tray.notify = notify
-
-
-def named(wf: Workflow, text: str) -> str:
-    for call in wf.session.store.calls.values():
-        if call.state is CallState.RINGING and call.from_number and call.from_number in text:
-            name = wf.names(call.from_number)
-            if name:
-                return text.replace(
-                    fmt.party(call.from_number, call.caller_name),
-                    f"{name} <{call.from_number}>",
-                )
-    return text

@@ -53,7 +53,6 @@ from console.ui.workflow_hooks import (
     hook_dialer_and_prompts,
     hook_popup,
     hook_settings,
-    hook_tray,
     hook_views,
 )
 from console.ui.workflow_menu import build_actions, build_menu
@@ -120,7 +119,6 @@ class Workflow(QObject):
         build_menu(self)
         hook_views(self)
         hook_dialer_and_prompts(self)
-        hook_tray(self)
         hook_popup(self)
         hook_settings(self)
         self.caller_panel.recent.itemActivated.connect(
