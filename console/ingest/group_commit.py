@@ -53,7 +53,8 @@ _Waiter = tuple[JournalRow, asyncio.Future[int | None]]
 
 class GroupCommitJournal:
     """The receiver's journal (``EventJournal``): ``await commit(...)`` returns the new seq, or
-    None for an event id already stored, once the event is durable."""
+    None for an event id already stored, once the event is durable. ``on_batch`` hears each
+    transaction on the loop, right after its deliveries were answered."""
 
     def __init__(
         self,
@@ -201,18 +202,20 @@ class GroupCommitJournal:
             return
         elapsed = time.perf_counter() - started
         new = [seq for seq in seqs if seq is not None]
-        loop.call_soon_threadsafe(self._settle, batch, seqs)
-        if self._on_batch is not None:
-            try:
-                self._on_batch(BatchWritten(len(batch), len(new), elapsed, max(new, default=None)))
-            except Exception:
-                log.exception("journal batch listener failed")
+        written = BatchWritten(len(batch), len(new), elapsed, max(new, default=None))
+        # One wake-up of the loop per batch: its answers and its listener together.
+        loop.call_soon_threadsafe(self._settle, batch, seqs, written)
 
-    def _settle(self, batch: list[_Waiter], seqs: list[int | None]) -> None:
+    def _settle(self, batch: list[_Waiter], seqs: list[int | None], written: BatchWritten) -> None:
         for (_row, done), seq in zip(batch, seqs, strict=True):
             if seq is not None and seq > self._last_seq:
                 self._last_seq = seq
             _resolve(done, seq)
+        if self._on_batch is not None:
+            try:
+                self._on_batch(written)
+            except Exception:
+                log.exception("journal batch listener failed")
 
     def _when_idle(self, journal: Journal) -> None:
         if not self._indexes_gone:

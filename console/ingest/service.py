@@ -47,7 +47,6 @@ class IngestService:
         self._on_committed = on_committed
         self._on_rejected = on_rejected
         self._on_stats = on_stats
-        self._loop: asyncio.AbstractEventLoop | None = None
         retention = config.retention_days * 86400 if config.retention_days else None
         self.journal = GroupCommitJournal(
             Path(config.journal_path),
@@ -73,7 +72,6 @@ class IngestService:
         self.suppressed_rejections = 0
 
     async def start(self) -> IngestReady:
-        self._loop = asyncio.get_running_loop()
         await self.journal.open()
         try:
             url = await self.receiver.start()
@@ -136,12 +134,12 @@ class IngestService:
         self._metrics_url = f"http://{self.config.host}:{bound}/metrics"
 
     def _batch_written(self, batch: BatchWritten) -> None:
-        # The writer thread: prometheus_client is thread-safe; the listener goes to the loop.
+        # On the loop, in the wake-up that answered the batch's deliveries.
         self.metrics.commit_seconds.observe(batch.seconds)
         self.metrics.batch_size.observe(batch.size)
-        if batch.last_seq is not None and self._loop is not None:
+        if batch.last_seq is not None:
             self.metrics.journal_seq.set(batch.last_seq)
-            self._loop.call_soon_threadsafe(self._on_committed, batch.last_seq)
+            self._on_committed(batch.last_seq)
 
     def _answered(self, outcome: str, status: int, seconds: float) -> None:
         self.metrics.answer_seconds.labels(str(status)).observe(seconds)

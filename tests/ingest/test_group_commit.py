@@ -1,16 +1,21 @@
 """The group-committed journal opens at once however large the journal is: its structural
 check runs beside the writer, and a damaged file is reported in words, not at start-up; an old
-journal's unused indexes are removed one per idle turn of the writer."""
+journal's unused indexes are removed one per idle turn of the writer; each batch is answered
+and reported in one wake-up of the loop."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 
 import pytest
 
 from console.events.journal import Journal
+from console.events.models import parse_envelope
 from console.ingest.group_commit import GroupCommitJournal
-from tests.relay.helpers import append_events, wait_until
+from tests.relay.helpers import append_events, event_body, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -72,3 +77,28 @@ async def test_an_old_journals_unused_indexes_go_once_the_writer_is_idle(tmp_pat
         names = reader._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         assert [name for (name,) in names] == ["sqlite_autoindex_events_1"]
         assert reader.count() == 20
+
+
+async def test_a_batch_is_reported_on_the_loop_once_its_deliveries_are_answered(tmp_path):
+    reports = []
+
+    def on_batch(batch):
+        # Heard on the loop itself, once the batch's answers are settled (last_seq moved on).
+        reports.append((threading.get_ident(), batch, journal.last_seq))
+
+    journal = GroupCommitJournal(tmp_path / "events.sqlite3", on_batch=on_batch)
+    await journal.open()
+    try:
+        bodies = [event_body() for _ in range(20)]
+        seqs = await asyncio.gather(
+            *(journal.commit(parse_envelope(body), body, time.time()) for body in bodies)
+        )
+    finally:
+        await journal.close()
+    assert sorted(seqs) == list(range(1, 21))
+    assert sum(batch.size for _thread, batch, _settled in reports) == 20
+    assert {thread for thread, _batch, _settled in reports} == {threading.get_ident()}
+    assert [settled for _thread, batch, settled in reports] == [
+        batch.last_seq for _thread, batch, _settled in reports
+    ]
+    assert reports[-1][1].last_seq == 20
