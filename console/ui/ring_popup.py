@@ -92,10 +92,7 @@ class RingPopup(QFrame):
 
     def who(self, call: Call) -> str:
         """The caller in words, a contact's name first: ``Pat Lee (Acme) <+13125550142>``."""
-        contact = self._contact(call)
-        if contact:
-            return f"{contact} <{call.from_number}>"
-        return party(call.from_number, _network_name(call))
+        return _who(call, self._contact(call))
 
     def _contact(self, call: Call) -> str | None:
         return self.names(call.from_number) if self.names is not None else None
@@ -103,14 +100,15 @@ class RingPopup(QFrame):
     def show_call(self, call: Call, called: str, others: int = 0) -> None:
         """``called``: the queue or number the caller dialled, in words."""
         self.ccid = call.call_control_id
-        name = self._contact(call) or _network_name(call)
+        contact = self._contact(call)  # one lookup (a query) for the labels and the tooltip
+        name = contact or _network_name(call)
         self.caller_label.setText(name or (call.from_number or "Unknown caller"))
         self.number_label.setText((call.from_number or "") if name else "")
         self.number_label.setVisible(bool(name))
         self.called_label.setText(called)
         self.more_label.setText(f"{others} more ringing" if others else "")
         self.more_label.setVisible(bool(others))
-        self.setToolTip(f"{self.who(call)}\n{called}")
+        self.setToolTip(f"{_who(call, contact)}\n{called}")
         self.adjustSize()
         self._place()
         active = QApplication.activeWindow()
@@ -144,6 +142,10 @@ class RingPopup(QFrame):
         area = screen.availableGeometry()
         margin = 16
         self.move(area.right() - self.width() - margin, area.bottom() - self.height() - margin)
+
+
+def _who(call: Call, contact: str | None) -> str:
+    return party(call.from_number, contact or call.caller_name)
 
 
 def _network_name(call: Call) -> str:

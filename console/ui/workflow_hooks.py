@@ -1,5 +1,5 @@
-"""The workflow's hooks into the window's own views, dialer, prompts and ringing popup — all through
-their public widgets, signals and methods, so the window's modules stay as they are."""
+"""The workflow's hooks into the window's own views, dialer, prompts and ringing popup — all
+through their public widgets, signals and methods, so the window's modules stay as they are."""
 
 from __future__ import annotations
 
