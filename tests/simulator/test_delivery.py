@@ -123,7 +123,9 @@ async def test_lost_first_answer_is_retried(sim, receiver):
     assert [r.attempt for r in receiver.events("call.initiated", ccid)] == [1, 2]
 
 
-@pytest.mark.parametrize("faults", [Faults(outage_after=0.0, outage_duration=5.0)])
+# 100 simulated seconds are 1 s of real time at the tests' speed: long enough that a busy CI
+# machine still places the call inside the outage (5 s, i.e. 50 ms, was not).
+@pytest.mark.parametrize("faults", [Faults(outage_after=0.0, outage_duration=100.0)])
 async def test_outage_holds_deliveries_then_retries(sim, receiver):
     ccid = await sim.place_inbound_call(from_="+13125550166", ring_secs=600)
     got = await receiver.wait_event("call.initiated", ccid)
