@@ -1,12 +1,13 @@
 """Group commit: concurrent deliveries share one journal transaction, written off the loop.
 
-The receiver awaits :meth:`GroupCommitJournal.commit` for each verified event. The row is
-queued for a writer thread that owns the journal's connection; the thread takes everything
-queued (up to ``max_batch``), writes it in one transaction with one fsync, and resolves the
-waiting deliveries together. While one batch is being synced the next one gathers, so under
-load the fsync cost is shared by the whole batch, and with no load a lone event is written at
-once (no timer to wait for). The event loop never blocks on the disk: a slow fsync delays the
-answers of the deliveries in that batch, never the loop or other connections.
+The receiver awaits :meth:`GroupCommitJournal.commit` for each verified event. The rows of
+one turn of the event loop are handed together to a writer thread that owns the journal's
+connection; the thread takes everything handed over (about ``max_batch`` at most), writes it
+in one transaction with one fsync, and resolves the waiting deliveries together. While one
+batch is being synced the next one gathers, so under load the fsync cost is shared by the
+whole batch, and with no load a lone event is written at once (no timer to wait for). The
+event loop never blocks on the disk: a slow fsync delays the answers of the deliveries in
+that batch, never the loop or other connections.
 
 When the writer is idle it first removes the indexes older journals carry and nothing reads
 (each cost every commit; one per idle turn), then compacts: events older than the retention
@@ -72,8 +73,10 @@ class GroupCommitJournal:
         self._on_batch = on_batch
         self._retention_secs = retention_secs
         self._clock = clock
+        # Rows of this turn of the loop, handed to the writer together at its end.
+        self._gathering: list[_Waiter] = []
         # None asks the writer to stop once the rows queued before it are written.
-        self._queue: queue.SimpleQueue[_Waiter | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[_Waiter] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._compact_below = 0
@@ -107,6 +110,7 @@ class GroupCommitJournal:
         thread, self._thread = self._thread, None
         if thread is None:
             return
+        self._hand_over()
         self._queue.put(None)
         await asyncio.to_thread(thread.join)
 
@@ -126,8 +130,21 @@ class GroupCommitJournal:
             raise JournalError("the event journal is not open")
         row = journal_row(envelope, raw, received_at)
         done: asyncio.Future[int | None] = self._loop.create_future()
-        self._queue.put((row, done))
+        self._gathering.append((row, done))
+        if len(self._gathering) == 1:
+            self._loop.call_soon(self._hand_over)
         return await done
+
+    def _hand_over(self) -> None:
+        """Give the writer every row this turn of the loop gathered, in one piece.
+
+        Deliveries that arrive together run their handlers in one turn of the loop; handing
+        them over together (not one queue put each, each waking the writer) lets them share
+        one transaction, where a writer woken by the first would commit it alone.
+        """
+        gathered, self._gathering = self._gathering, []
+        if gathered:
+            self._queue.put(gathered)
 
     # --- the writer thread -----------------------------------------------------------------
 
@@ -175,7 +192,7 @@ class GroupCommitJournal:
             batch: list[_Waiter] = []
             stopping = first is None
             if first is not None:
-                batch.append(first)
+                batch.extend(first)
             while len(batch) < self._max_batch:
                 try:
                     item = self._queue.get_nowait()
@@ -184,7 +201,7 @@ class GroupCommitJournal:
                 if item is None:
                     stopping = True
                 else:
-                    batch.append(item)
+                    batch.extend(item)
             if batch:
                 self._write(journal, loop, batch)
             if stopping and self._queue.empty():

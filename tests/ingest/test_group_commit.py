@@ -1,7 +1,8 @@
 """The group-committed journal opens at once however large the journal is: its structural
 check runs beside the writer, and a damaged file is reported in words, not at start-up; an old
 journal's unused indexes are removed one per idle turn of the writer; each batch is answered
-and reported in one wake-up of the loop."""
+and reported in one wake-up of the loop; the deliveries of one turn of the loop share a
+transaction."""
 
 from __future__ import annotations
 
@@ -102,3 +103,22 @@ async def test_a_batch_is_reported_on_the_loop_once_its_deliveries_are_answered(
         batch.last_seq for _thread, batch, _settled in reports
     ]
     assert reports[-1][1].last_seq == 20
+
+
+async def test_deliveries_handled_in_one_turn_of_the_loop_share_one_transaction(tmp_path):
+    batches = []
+    journal = GroupCommitJournal(tmp_path / "events.sqlite3", on_batch=batches.append)
+    await journal.open()
+
+    async def deliver(body: bytes) -> int | None:
+        # A handler's work before its commit lets other threads run (the receiver's socket
+        # writes release the GIL): a writer woken by the first row would commit it alone.
+        time.sleep(0.002)  # noqa: ASYNC251 (blocking on purpose: the turn must not end)
+        return await journal.commit(parse_envelope(body), body, time.time())
+
+    try:
+        seqs = await asyncio.gather(*(deliver(event_body()) for _ in range(12)))
+    finally:
+        await journal.close()
+    assert sorted(seqs) == list(range(1, 13))
+    assert [batch.size for batch in batches] == [12]
