@@ -1,7 +1,8 @@
 """The address book: people and organisations with their numbers, matched to calls by number.
 
 A number is stored as typed, with its E.164 form when it has one and a lookup key (E.164, else
-bare digits) that a call's number is matched by in one index probe. Adding a contact that is
+bare digits) that a call's number is matched by in one index probe; a number no contact has
+(most callers) is answered from the set of known keys, without a query. Adding a contact that is
 already there never doubles it silently:
 
 * the same person (same name, regardless of case, sharing a number or the e-mail) is **merged**
@@ -45,6 +46,10 @@ class ContactBook:
         self.default_country = default_country
         self._clock = clock
         self._listeners: list[Callable[[], None]] = []
+        # Every number's lookup key, loaded on the first lookup and dropped on any write: most
+        # callers are not in the book, and for them a set probe answers without a query (the
+        # calls table, the ring popup and the tray each ask, for every new caller).
+        self._keys: frozenset[str] | None = None
 
     # --- listeners ----------------------------------------------------------------------------
 
@@ -73,7 +78,7 @@ class ContactBook:
     def find_by_number(self, number: str | None) -> Contact | None:
         """The contact with ``number`` (any format), by its E.164 form or bare digits."""
         key = lookup_key(number, self.default_country)
-        if key is None:
+        if key is None or key not in self._known_keys():
             return None
         row = self._db.execute(
             "SELECT contact_id FROM desk_contact_numbers WHERE lookup = ? "
@@ -81,6 +86,16 @@ class ContactBook:
             (key,),
         ).fetchone()
         return self.get(int(row[0])) if row else None
+
+    def _known_keys(self) -> frozenset[str]:
+        if self._keys is None:
+            self._keys = frozenset(
+                key
+                for (key,) in self._db.execute(
+                    "SELECT lookup FROM desk_contact_numbers WHERE lookup IS NOT NULL"
+                )
+            )
+        return self._keys
 
     def names_for(self, numbers: Iterable[str]) -> dict[str, str]:
         """``{number: contact display name}`` for those of ``numbers`` in the book."""
@@ -222,6 +237,7 @@ class ContactBook:
 
     def delete(self, contact_id: int) -> None:
         db = self._db
+        self._keys = None
         db.execute("BEGIN")
         try:
             db.execute("DELETE FROM desk_contacts WHERE id = ?", (contact_id,))
@@ -284,6 +300,7 @@ class ContactBook:
 
     def _write(self, contact: Contact, contact_id: int | None) -> int:
         db = self._db
+        self._keys = None  # also when the transaction rolls back: reloaded from what is stored
         values = (
             contact.name,
             contact.organisation,

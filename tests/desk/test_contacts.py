@@ -1,4 +1,5 @@
-"""The address book: E.164 numbers, numbers kept as typed, duplicates merged or flagged."""
+"""The address book: E.164 numbers, numbers kept as typed, duplicates merged or flagged; an
+unknown caller costs no query, and every change is seen by the next lookup."""
 
 from __future__ import annotations
 
@@ -101,3 +102,29 @@ def test_contact_from_a_call(desk):
     assert contact.name == "Pat Caller" and contact.numbers[0].e164 == "+13125550142"
     outgoing = desk.contact_from_call(call("v3:b", direction="outgoing", number="+13125550100"))
     assert outgoing.numbers[0].e164 == "+13125550100"
+
+
+def test_a_caller_not_in_the_book_is_answered_without_a_query_and_changes_are_seen(desk):
+    desk.contacts.add(make_contact("Pat Lee", ["+13125550142"]))
+    assert desk.contacts.find_by_number("+13125550142") is not None  # the keys are loaded
+    queries: list[str] = []
+    desk.conn.set_trace_callback(queries.append)
+    try:
+        assert [desk.contacts.find_by_number(f"+1646555{n:04d}") for n in range(200)] == [
+            None
+        ] * 200
+    finally:
+        desk.conn.set_trace_callback(None)
+    assert queries == []
+    # Whatever changes the book, a lookup afterwards sees it.
+    sam = desk.contacts.add(make_contact("Sam Roe", ["+13125550155"]), notify=False).contact
+    assert desk.name_for("+13125550155") == "Sam Roe"
+    assert sam.id is not None
+    renumbered = make_contact("Sam Roe", ["+13125550156"])
+    desk.contacts.update(renumbered.__class__(**{**renumbered.__dict__, "id": sam.id}))
+    assert desk.name_for("+13125550155") is None
+    assert desk.name_for("+13125550156") == "Sam Roe"
+    desk.contacts.delete(sam.id)
+    assert desk.name_for("+13125550156") is None
+    desk.contacts.add_many([make_contact("Ann Ode", ["+13125550177"])])
+    assert desk.name_for("+13125550177") == "Ann Ode"
