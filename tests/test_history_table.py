@@ -119,3 +119,51 @@ def test_a_common_text_walks_the_newest_rows_and_a_rare_one_uses_the_index(tmp_p
         assert [e.call_control_id for e in table.page("leg-7")] == ["v3:call-7"]
     finally:
         text_index.COMMON_HITS = saved
+
+
+def test_calls_of_a_number_are_found_exactly_newest_first_and_counted_once(tmp_path):
+    conn = connect(tmp_path / "console.sqlite3")
+    table = HistoryTable(conn)
+    caller, line = "+13125550142", "+13125550100"
+    rows = [(_ended(i, caller if i % 3 else "+13125550199"), i) for i in range(12)]
+    # A call back to them (they are the callee), one from a number that contains theirs, and
+    # one to themselves (both sides match: found and counted once).
+    out = replace(_ended(20), direction="outgoing", from_number=line, to_number=caller)
+    longer = replace(_ended(21), call_control_id="v3:longer", from_number=caller + "9")
+    own = replace(_ended(22), call_control_id="v3:own", from_number=caller, to_number=caller)
+    table.upsert([*rows, (out, 20), (longer, 21), (own, 22)])
+
+    theirs = ["v3:own", "v3:call-20"] + [f"v3:call-{i}" for i in range(11, 0, -1) if i % 3]
+    assert table.keys_with_number(caller, limit=100) == theirs
+    assert table.keys_with_number(caller, limit=3) == theirs[:3]
+    assert table.keys_with_number("+13125550142", limit=0) == []
+    assert table.keys_with_number("+19999999999") == []
+    assert table.count_with_number(caller, since=0) == len(theirs)
+    since = (START + timedelta(minutes=8)).timestamp()  # calls 8, 10, 11, 20 and 22
+    assert table.count_with_number(caller, since=since) == 5
+
+
+def test_the_number_lookups_walk_their_indexes_on_a_migrated_database(tmp_path):
+    from console.history.table import COUNT_WITH_NUMBER, KEYS_WITH_NUMBER
+
+    path = tmp_path / "console.sqlite3"
+    conn = connect(path)
+    migrate(conn, Schema(HISTORY_SCHEMA.component, list(HISTORY_SCHEMA.steps[:3])))
+    conn.execute(
+        "INSERT INTO call_history (call_key, from_number, to_number, started_at) "
+        "VALUES ('v3:old', '+13125550142', '+13125550100', ?)",
+        (START.timestamp(),),
+    )
+    conn.close()
+
+    conn = connect(path)
+    table = HistoryTable(conn)  # adds the number indexes to the existing rows
+    assert table.keys_with_number("+13125550100") == ["v3:old"]
+    for sql, params in (
+        (KEYS_WITH_NUMBER, {"number": "+1", "limit": 5}),
+        (COUNT_WITH_NUMBER, {"number": "+1", "since": 0.0}),
+    ):
+        plan = " | ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "INDEX call_history_from (from_number=?" in plan, plan
+        assert "INDEX call_history_to (to_number=?" in plan, plan
+        assert "SCAN call_history" not in plan and "call_history_text" not in plan, plan

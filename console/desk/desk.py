@@ -189,7 +189,6 @@ class Desk:
     ) -> CallerContext:
         moment = now or datetime.fromtimestamp(self.clock(), UTC)
         return caller_context(
-            self.conn,
             self.history,
             self.contacts,
             self.wrapups,

@@ -62,18 +62,6 @@ def history_keys(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
     return [str(r[0]) for r in rows]
 
 
-def calls_with_number(conn: sqlite3.Connection, number: str, *, limit: int = 10) -> list[str]:
-    """Keys of the newest calls from or to exactly ``number``, through the parties index."""
-    rows = conn.execute(
-        "WITH hits(row) AS (SELECT rowid FROM call_history_text WHERE parties LIKE ?) "
-        "SELECT h.call_key FROM call_history h JOIN hits ON h.rowid = hits.row "
-        "WHERE h.from_number = ? OR h.to_number = ? "
-        "ORDER BY h.started_at DESC, h.call_key DESC LIMIT ?",
-        (like_pattern(number), number, number, limit),
-    )
-    return [str(r[0]) for r in rows]
-
-
 def load(history: HistoryTable, keys: list[str]) -> list[CallHistoryEntry]:
     """The entries of ``keys`` in that order (each one primary-key lookup)."""
     entries = (history.get(key) for key in keys)

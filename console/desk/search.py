@@ -1,8 +1,9 @@
 """One search over everything the desk knows: history, contacts, notes and dispositions.
 
 Every part is an indexed query with a limit (the history's trigram index over parties and
-ids, the desk's over contacts and wrap-ups), so the cost does not grow with the tables; the
-parts are merged newest first, each call carrying its wrap-up and the contact's name.
+ids and its index on each party's number, the desk's over contacts and wrap-ups), so the cost
+does not grow with the tables; the parts are merged newest first, each call carrying its
+wrap-up and the contact's name.
 Live calls are matched from the store by :func:`match_live` (there are few of them).
 """
 
@@ -17,7 +18,7 @@ from console.desk.contact_card import Contact
 from console.desk.contacts import ContactBook
 from console.desk.context import other_party
 from console.desk.fts import wrapup_keys_matching
-from console.desk.history_search import calls_with_number, history_keys, load
+from console.desk.history_search import history_keys, load
 from console.desk.numbers import digits
 from console.desk.schema import MIN_INDEXED_TEXT
 from console.desk.wrapups import WrapUp, WrapUps
@@ -119,7 +120,7 @@ def search_all(
     for contact in specific:
         for number in [n for n in contact.numbers if n.e164][:NUMBERS_PER_CONTACT]:
             if number.e164:
-                for key in calls_with_number(conn, number.e164, limit=10):
+                for key in history.keys_with_number(number.e164, limit=10):
                     if key not in entries:
                         theirs = history.get(key)
                         if theirs is not None:

@@ -11,7 +11,8 @@ Search is indexed, whatever the table's size:
   as written and as bare digits, caller names) and the ids, so "5550100" finds "+13125550100"
   and a name fragment finds the name, by index (``LIKE '%…%'`` on an FTS5 trigram column uses
   it). Its rowid is the history row's rowid, so rewriting a row's text is a lookup, not a scan;
-* exact ids go through the primary key and the session / leg id indexes;
+* exact ids go through the primary key and the session / leg id indexes, and an exact number
+  (a ringing caller's other calls, how many today) through an index per party, newest first;
 * pages are read newest first by keyset on ``(started_at, call_key)``, so page 100 costs what
   page 1 costs.
 
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from console.db import Schema, migrate
 from console.history.entry import CallHistoryEntry
 from console.history.rows import SELECT, UPSERT, entry_from_row, row_values
-from console.history.text_index import ids_text, like_text, match_clause, parties_text
+from console.history.text_index import ids_text, match_clause, parties_text
 
 HISTORY_SCHEMA = Schema(
     "history",
@@ -83,7 +84,37 @@ HISTORY_SCHEMA = Schema(
             FROM call_history_fts AS f JOIN call_history AS h ON h.call_key = f.call_key;
         DROP TABLE call_history_fts;
         """,
+        # A ringing call looks up its caller's other calls and counts them: through the
+        # trigram index that read every row sharing a trigram with the number (~1.5 ms a
+        # query at 100,000 calls, four per ring, on the GUI thread). An exact number has
+        # its own index per side, walked newest first.
+        """
+        CREATE INDEX call_history_from ON call_history(from_number, started_at DESC, call_key DESC);
+        CREATE INDEX call_history_to ON call_history(to_number, started_at DESC, call_key DESC);
+        """,
     ],
+)
+
+
+def _newest_on(side: str) -> str:
+    """The newest rows with ``side`` (a number column) equal to ``:number``, off its index."""
+    return (
+        f"SELECT * FROM (SELECT call_key, started_at FROM call_history WHERE {side} = :number "
+        "ORDER BY started_at DESC, call_key DESC LIMIT :limit)"
+    )
+
+
+#: Keys of the newest calls from or to exactly ``:number``: each side reads at most ``:limit``
+#: rows of its index, so a caller with thousands of calls costs what one with two does.
+KEYS_WITH_NUMBER = (
+    f"SELECT call_key FROM ({_newest_on('from_number')} UNION {_newest_on('to_number')}) "
+    "ORDER BY started_at DESC, call_key DESC LIMIT :limit"
+)
+#: How many calls from or to exactly ``:number`` started at or after ``:since``.
+COUNT_WITH_NUMBER = (
+    "SELECT count(*) FROM ("
+    "SELECT rowid FROM call_history WHERE from_number = :number AND started_at >= :since "
+    "UNION SELECT rowid FROM call_history WHERE to_number = :number AND started_at >= :since)"
 )
 
 
@@ -217,15 +248,15 @@ class HistoryTable:
         params.append(max(int(limit), 0))
         return [entry_from_row(row) for row in self._db.execute(sql, params)]
 
-    def calls_with(self, number: str, *, limit: int = 20) -> list[CallHistoryEntry]:
-        """The newest calls from or to exactly ``number`` (E.164 as stored)."""
-        rows = self._db.execute(
-            SELECT + " WHERE rowid IN (SELECT rowid FROM call_history_text "
-            "WHERE parties LIKE ?) AND (from_number = ? OR to_number = ?) "
-            "ORDER BY started_at DESC, call_key DESC LIMIT ?",
-            (f"%{like_text(number)}%", number, number, max(int(limit), 0)),
-        )
-        return [entry_from_row(row) for row in rows]
+    def keys_with_number(self, number: str, *, limit: int = 20) -> list[str]:
+        """Keys of the newest calls from or to exactly ``number`` (as stored), newest first."""
+        rows = self._db.execute(KEYS_WITH_NUMBER, {"number": number, "limit": max(int(limit), 0)})
+        return [str(row[0]) for row in rows]
+
+    def count_with_number(self, number: str, *, since: float) -> int:
+        """How many calls from or to exactly ``number`` started at or after ``since``."""
+        row = self._db.execute(COUNT_WITH_NUMBER, {"number": number, "since": float(since)})
+        return int(row.fetchone()[0])
 
 
 def mark_of(entry: CallHistoryEntry) -> PageMark:
