@@ -162,8 +162,12 @@ class Console:
 
 def _cpu_of(pid: int) -> float | None:
     """User + system CPU seconds of process ``pid`` from ``/proc/<pid>/stat`` (None: no such)."""
+    return _cpu_of_stat(Path(f"/proc/{pid}/stat"))
+
+
+def _cpu_of_stat(path: Path) -> float | None:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        stat = path.read_text()
     except OSError:
         return None
     # Fields after the parenthesised command name (which may hold spaces): utime and stime
@@ -174,14 +178,32 @@ def _cpu_of(pid: int) -> float | None:
 
 @contextlib.contextmanager
 def reference(kind: str, key: KeyPair) -> Iterator[str]:
+    """A reference receiver of ``_reference_servers.py`` running; yields its webhook URL."""
+    with reference_server(kind, key) as (url, _pid):
+        yield url
+
+
+@contextlib.contextmanager
+def reference_server(kind: str, key: KeyPair) -> Iterator[tuple[str, int]]:
+    """As :func:`reference`, yielding the URL and the server's process id (for its CPU)."""
     port = free_port()
     args = [sys.executable, str(HERE / "_reference_servers.py"), kind, str(port)]
-    if kind in ("flask", "ingest"):
+    if kind != "null":
         args.append(key.public_key_b64)
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
-        yield f"http://127.0.0.1:{port}/webhooks/telnyx"
+        yield f"http://127.0.0.1:{port}/webhooks/telnyx", process.pid
     finally:
         process.terminate()
         process.wait(10)
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of each thread of process ``pid``: "main" for its first, else the thread id."""
+    seconds: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        cpu = _cpu_of_stat(task / "stat")
+        if cpu is not None:
+            seconds["main" if task.name == str(pid) else task.name] = cpu
+    return seconds

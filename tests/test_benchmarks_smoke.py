@@ -60,6 +60,20 @@ EXPECTED = {
             "Ctrl+F search: live calls found": 1,
         },
     },
+    "ingest_ladder": {
+        "labels": [
+            "do-nothing aiohttp: throughput",
+            "+ signature and parse: adds to the rung before",
+            "console receiver, no disk: server CPU per delivery",
+            "ingest component: of which its event loop",
+        ],
+        "facts": {
+            "do-nothing aiohttp: non-2xx": 0,
+            "+ signature and parse: non-2xx": 0,
+            "console receiver, no disk: non-2xx": 0,
+            "ingest component: non-2xx": 0,
+        },
+    },
     "end_to_end": {
         "labels": ["answer: command -> store shows answered p99"],
         "facts": {"receiver rejections": 0},
