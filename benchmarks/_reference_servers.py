@@ -26,7 +26,9 @@ Each prints ``ready`` once it listens.
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 
 def run_null(port: int) -> None:
@@ -89,7 +91,8 @@ def run_receiver(port: int, public_key: str) -> None:
     asyncio.run(serve())
 
 
-def _serve_aiohttp(port: int, answer) -> None:  # type: ignore[no-untyped-def]
+def _serve_aiohttp(port: int, answer: Callable[[Any], Awaitable[Any]]) -> None:
+    """Serve ``answer`` for every POST on ``port`` with aiohttp's own runner."""
     from aiohttp import web
 
     app = web.Application()
