@@ -3,6 +3,8 @@ unknown caller costs no query, and every change is seen by the next lookup."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from console.desk import DeskError, make_contact, phone, to_e164
@@ -120,8 +122,7 @@ def test_a_caller_not_in_the_book_is_answered_without_a_query_and_changes_are_se
     sam = desk.contacts.add(make_contact("Sam Roe", ["+13125550155"]), notify=False).contact
     assert desk.name_for("+13125550155") == "Sam Roe"
     assert sam.id is not None
-    renumbered = make_contact("Sam Roe", ["+13125550156"])
-    desk.contacts.update(renumbered.__class__(**{**renumbered.__dict__, "id": sam.id}))
+    desk.contacts.update(replace(make_contact("Sam Roe", ["+13125550156"]), id=sam.id))
     assert desk.name_for("+13125550155") is None
     assert desk.name_for("+13125550156") == "Sam Roe"
     desk.contacts.delete(sam.id)
