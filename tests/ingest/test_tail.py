@@ -69,3 +69,36 @@ def test_checkpoint_round_trip_and_replacement(tmp_path):
     conn.execute("UPDATE state_checkpoint SET state = 'not json'")
     assert table.load() is None  # unreadable: start from the journal instead
     conn.close()
+
+
+async def test_while_events_keep_coming_a_batch_fills_for_the_gathering_time(tmp_path):
+    journal = Journal(tmp_path / "events.sqlite3")
+    batches: list[list[int]] = []
+    arrived = asyncio.Event()
+
+    def deliver(records) -> None:
+        batches.append([r.seq for r in records])
+        arrived.set()
+
+    tail = JournalTail(journal.path, batch=50, poll_secs=30, gather_secs=3)
+    await tail.start(0, deliver)
+    try:
+        _append(journal, 1)
+        tail.notify(journal.last_seq())
+        # After a quiet spell the first event goes at once, not after the gathering time.
+        async with asyncio.timeout(2.5):
+            await arrived.wait()
+        assert batches == [[1]]
+        arrived.clear()
+        # Two commits in quick succession: the reader wakes on the first and lets the batch
+        # fill until 3 s after the previous hand-over, so both arrive in one fold.
+        _append(journal, 2)
+        tail.notify(journal.last_seq())
+        _append(journal, 2)
+        tail.notify(journal.last_seq())
+        async with asyncio.timeout(10):
+            await arrived.wait()
+        assert batches == [[1], [2, 3, 4, 5]]
+    finally:
+        await tail.stop()
+        journal.close()
