@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from console.events.signature import SignatureError
 from console.ingest import channel
+from console.ingest.commits import PacedReports
 from console.ingest.config import IngestConfig
 from console.ingest.service import IngestService
 
@@ -77,9 +78,10 @@ def main() -> int:
 async def _serve(config: IngestConfig, out: _Out) -> int:
     loop = asyncio.get_running_loop()
     commands: asyncio.Queue[channel.Message | None] = asyncio.Queue()
+    commits = PacedReports(loop, lambda seq: out.write(channel.encode("committed", seq=seq)))
     service = IngestService(
         config,
-        on_committed=lambda seq: out.write(channel.encode("committed", seq=seq)),
+        on_committed=commits.committed,
         on_rejected=lambda rejection: out.write(channel.rejection_message(rejection)),
         on_stats=lambda stats: out.write(channel.stats_message(stats)),
     )

@@ -1,4 +1,4 @@
-"""Commit reports on their way to the console's loop, coalesced.
+"""Commit reports on their way to the console's loop, coalesced at both ends of the pipe.
 
 Under load the ingest component commits hundreds of batches a second. Each report used to
 cost the window's loop a callback of its own (under qasync, a Qt timer event) and then wake
@@ -6,6 +6,10 @@ the journal's readers again. A reader only needs the newest seq (it reads everyt
 it), so a report that comes while an earlier one is still waiting for the loop just raises
 the seq that one will carry: the loop hears of commits at most once per turn, however many
 there were.
+
+At the sending end (the ingest child), :class:`PacedReports` sends at most one report every
+``interval`` seconds: each line wakes the console's reader thread and then its loop, and the
+journal's readers act on the newest seq anyway. A report after a quiet spell goes at once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+
+#: The child reports commits at most this often (a group commit takes about a millisecond).
+REPORT_INTERVAL_SECS = 0.005
 
 
 class CommitReports:
@@ -36,3 +43,39 @@ class CommitReports:
             seq, self._newest = self._newest, None
         if seq is not None:
             self._deliver(seq)
+
+
+class PacedReports:
+    """``committed(seq)`` on the loop; ``send(newest seq)`` at most once per ``interval``."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        send: Callable[[int], None],
+        interval: float = REPORT_INTERVAL_SECS,
+    ):
+        self._loop = loop
+        self._send = send
+        self._interval = float(interval)
+        self._sent_at = float("-inf")  # loop.time() of the last report sent
+        self._waiting: int | None = None  # the newest seq not sent yet, if a send is scheduled
+
+    def committed(self, seq: int) -> None:
+        if self._waiting is not None:
+            self._waiting = max(self._waiting, seq)
+            return
+        due = self._sent_at + self._interval
+        if self._loop.time() >= due:
+            self._send_now(seq)
+            return
+        self._waiting = seq
+        self._loop.call_at(due, self._send_waiting)
+
+    def _send_waiting(self) -> None:
+        seq, self._waiting = self._waiting, None
+        if seq is not None:
+            self._send_now(seq)
+
+    def _send_now(self, seq: int) -> None:
+        self._sent_at = self._loop.time()
+        self._send(seq)

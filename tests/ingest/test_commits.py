@@ -1,4 +1,5 @@
-"""Commit reports coalesce on their way to the loop: the newest seq, once per turn."""
+"""Commit reports coalesce on their way to the loop (the newest seq, once per turn) and are
+paced where the ingest child sends them (the newest seq, at most once per interval)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import threading
 
 import pytest
 
-from console.ingest.commits import CommitReports
+from console.ingest.commits import CommitReports, PacedReports
 
 
 @pytest.mark.anyio
@@ -47,3 +48,25 @@ def test_a_closed_loop_is_not_called():
     loop = asyncio.new_event_loop()
     loop.close()
     CommitReports(loop, lambda _seq: None).committed(1)  # no RuntimeError from a closed loop
+
+
+@pytest.mark.anyio
+async def test_the_child_sends_a_lone_report_at_once_and_a_burst_as_its_newest_seq():
+    loop = asyncio.get_running_loop()
+    sent: list[tuple[int, float]] = []
+    more = asyncio.Event()
+
+    def send(seq: int) -> None:
+        sent.append((seq, loop.time()))
+        more.set()
+
+    reports = PacedReports(loop, send, interval=0.3)
+    reports.committed(1)
+    assert [seq for seq, _at in sent] == [1]  # after a quiet spell: no wait
+    more.clear()
+    for seq in (2, 4, 3):
+        reports.committed(seq)
+    assert len(sent) == 1  # within the interval: held back
+    await asyncio.wait_for(more.wait(), 10)
+    assert [seq for seq, _at in sent] == [1, 4]
+    assert sent[1][1] - sent[0][1] >= 0.29  # the loop may run a timer a hair early
