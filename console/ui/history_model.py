@@ -9,7 +9,7 @@ each column.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -118,33 +118,56 @@ class HistoryModel(QAbstractTableModel):
     # --- rows as the recorder writes them ----------------------------------------------------
 
     def put(self, entry: CallHistoryEntry) -> None:
-        """Update the row of ``entry`` in place, or insert it where it belongs (O(log n) to
-        find; rows older than the last page read are left for paging)."""
-        key = call_key(entry)
-        old_order = self._order_by_key.get(key)
-        order = _order(entry, old_order[1] if old_order is not None else None)
-        if old_order is not None:
-            row = self._row_at(key, old_order)
-            if row is not None and old_order == order:
-                self.entries[row] = entry
+        """Update the row of ``entry`` in place, or insert it where it belongs."""
+        self.put_all([entry])
+
+    def put_all(self, entries: Iterable[CallHistoryEntry]) -> None:
+        """Rows the recorder wrote together: each updated in place, or inserted where it
+        belongs (O(log n) to find; rows older than the last page read are left for paging).
+
+        New rows that land together go in with one insert: a batch of new calls is one insert
+        at the top, not one per call (each insert costs the view a layout pass).
+        """
+        latest = {call_key(entry): entry for entry in entries}  # a key twice: its last row
+        arriving: list[tuple[tuple[float, str], str, CallHistoryEntry]] = []
+        for key, entry in latest.items():
+            old_order = self._order_by_key.get(key)
+            order = _order(entry, old_order[1] if old_order is not None else None)
+            if old_order is not None:
+                row = self._row_at(key, old_order)
+                if row is not None and old_order == order:
+                    self.entries[row] = entry
+                    self._rows_by_key[key] = entry
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                    continue
+                if row is not None:  # its start time moved: take it out, put it back
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self.entries[row], self._orders[row]
+                    self.endRemoveRows()
+            arriving.append((order, key, entry))
+        arriving.sort(key=lambda item: item[0])
+        # Runs of rows that go before the same existing row, last run first: inserting a run
+        # leaves the positions of the runs before it as they were.
+        runs: list[tuple[int, list[tuple[tuple[float, str], str, CallHistoryEntry]]]] = []
+        for item in arriving:
+            row = bisect.bisect_left(self._orders, item[0])
+            if runs and runs[-1][0] == row:
+                runs[-1][1].append(item)
+            else:
+                runs.append((row, [item]))
+        for row, run in reversed(runs):
+            if row == len(self.entries) and not self.exhausted:
+                for _order_of, key, _entry in run:  # older than what is loaded: paging brings it
+                    self._rows_by_key.pop(key, None)
+                    self._order_by_key.pop(key, None)
+                continue
+            self.beginInsertRows(QModelIndex(), row, row + len(run) - 1)
+            self.entries[row:row] = [entry for _order_of, _key, entry in run]
+            self._orders[row:row] = [order for order, _key, _entry in run]
+            for order, key, entry in run:
                 self._rows_by_key[key] = entry
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-                return
-            if row is not None:  # its start time moved: take it out, put it back
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self.entries[row], self._orders[row]
-                self.endRemoveRows()
-        row = bisect.bisect_left(self._orders, order)
-        if row == len(self.entries) and not self.exhausted:
-            self._rows_by_key.pop(key, None)
-            self._order_by_key.pop(key, None)
-            return  # older than what is loaded: the next page brings it
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.entries.insert(row, entry)
-        self._orders.insert(row, order)
-        self._rows_by_key[key] = entry
-        self._order_by_key[key] = order
-        self.endInsertRows()
+                self._order_by_key[key] = order
+            self.endInsertRows()
 
     def row_of(self, key: str) -> int | None:
         order = self._order_by_key.get(key)

@@ -252,8 +252,7 @@ class HistoryPanel(QWidget):
                 self._refresh_timer.start()
             return
         was_empty = not self.model.entries
-        for entry in entries:
-            self.model.put(entry)
+        self.model.put_all(entries)
         if was_empty != (not self.model.entries):
             self.export_button.setEnabled(bool(self.model.entries))
         self._show(self._summary())

@@ -71,3 +71,36 @@ def test_a_row_updated_in_place_repaints_only_itself(qapp):
     assert changed == [(1, 1)] and moved == []
     model.put(entry(1, 9, "normal_clearing"))  # its start moved: out and back in, at the top
     assert moved == [1] and model.row_of("v3:1") == 0
+
+
+@given(puts, st.integers(1, 8))
+def test_rows_written_together_land_as_if_put_one_by_one(qapp, sequence, size):
+    one_by_one, together = HistoryModel(), HistoryModel()
+    entries = [entry(call, start, cause) for call, start, cause in sequence]
+    for e in entries:
+        one_by_one.put(e)
+    for first in range(0, len(entries), size):
+        together.put_all(entries[first : first + size])
+    assert together.entries == one_by_one.entries
+    for row, e in enumerate(together.entries):
+        assert together.row_of(call_key(e)) == row
+
+
+def test_new_calls_written_together_are_one_insert(qapp):
+    model = HistoryModel()
+    model.put_all([entry(0, 0, None), entry(1, 1, None)])
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    # Three newer calls and one between the two there: a run at the top, one in the middle
+    # (inserted first, so the rows of the run above it stay where they were).
+    model.put_all([entry(5, 5, None), entry(3, 3, None), entry(4, 4, None), entry(2, 0, None)])
+    assert inserted == [(1, 1), (0, 2)]
+    assert [call_key(e) for e in model.entries] == ["v3:5", "v3:4", "v3:3", "v3:1", "v3:2", "v3:0"]
+
+
+def test_rows_older_than_the_pages_read_wait_for_paging(qapp):
+    model = HistoryModel()
+    model.set_entries([entry(3, 3, None), entry(2, 2, None)], more=True)
+    model.put_all([entry(0, 0, None), entry(4, 4, None), entry(1, 1, None)])
+    assert [call_key(e) for e in model.entries] == ["v3:4", "v3:3", "v3:2"]
+    assert model.row_of("v3:0") is None and model.row_of("v3:1") is None
