@@ -31,10 +31,11 @@ from console.events.source import BatchSink
 log = logging.getLogger(__name__)
 
 # A batch is folded in one turn of the GUI loop, and batches waiting are run back to back:
-# 128 events (~10-20 ms of folding) at most twice keeps any stall under the 50 ms an operator
-# notices. (200 × 4 froze the window for up to a second at 1,000 events/s with 5,000 live
-# calls.) Gathering for 50 ms makes that 20 folds a second under load, and events reach the
-# store at most that much later: well inside the quarter second an operator would notice.
+# 128 events at most twice kept the worst GUI lag in the 25-50 ms bucket at 1,000 events/s
+# with 5,000 live calls (benchmarks/app_as_wired), under the 50 ms an operator notices.
+# (200 × 4 froze the window for up to a second at that load.) Gathering for 50 ms makes that
+# 20 folds a second under load, and events reach the store at most that much later: well
+# inside the quarter second an operator would notice.
 BATCH = 128
 PREFETCH_BATCHES = 2
 POLL_SECS = 0.5
