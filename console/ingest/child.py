@@ -99,6 +99,7 @@ async def _serve(config: IngestConfig, out: _Out) -> int:
             _obey(service, command, out)
     finally:
         await service.stop()
+        commits.flush()  # the last commits' report may be waiting for its turn
     return 0
 
 

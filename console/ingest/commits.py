@@ -69,9 +69,11 @@ class PacedReports:
             self._send_now(seq)
             return
         self._waiting = seq
-        self._loop.call_at(due, self._send_waiting)
+        self._loop.call_at(due, self.flush)
 
-    def _send_waiting(self) -> None:
+    def flush(self) -> None:
+        """Send the report waiting for its turn now: when its turn comes, and when the child
+        stops (a turn that comes after an early flush finds nothing to send)."""
         seq, self._waiting = self._waiting, None
         if seq is not None:
             self._send_now(seq)

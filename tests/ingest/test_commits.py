@@ -70,3 +70,17 @@ async def test_the_child_sends_a_lone_report_at_once_and_a_burst_as_its_newest_s
     await asyncio.wait_for(more.wait(), 10)
     assert [seq for seq, _at in sent] == [1, 4]
     assert sent[1][1] - sent[0][1] >= 0.29  # the loop may run a timer a hair early
+
+
+@pytest.mark.anyio
+async def test_a_report_waiting_for_its_turn_is_sent_when_the_child_stops():
+    loop = asyncio.get_running_loop()
+    sent: list[int] = []
+    reports = PacedReports(loop, sent.append, interval=60)
+    reports.committed(1)
+    reports.committed(2)
+    assert sent == [1]
+    reports.flush()
+    assert sent == [1, 2]
+    reports.flush()  # nothing more waits
+    assert sent == [1, 2]
