@@ -116,17 +116,15 @@ class JournalTail:
                     self._wake.wait(self._poll_secs)
                     self._wake.clear()
                     continue
+                batch = [self._parsed(record) for record in records]
                 fill_until = handed_over_at + self._gather_secs
                 if len(records) < self._batch and time.monotonic() < fill_until:
-                    # Busy: the previous batch went moments ago. Parse what is here while the
-                    # rest of the gathering time passes, then take what arrived meanwhile.
-                    batch = [self._parsed(record) for record in records]
+                    # Busy: the previous batch went moments ago. What is here is parsed; let
+                    # the rest of the gathering time pass, then take what arrived meanwhile.
                     self._stop.wait(max(0.0, fill_until - time.monotonic()))
                     more = self._read(journal, records[-1].seq, self._batch - len(records))
                     records += more
                     batch += [self._parsed(record) for record in more]
-                else:
-                    batch = [self._parsed(record) for record in records]
                 cursor = records[-1].seq
                 self._slots.acquire()
                 if self._stop.is_set():

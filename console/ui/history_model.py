@@ -59,6 +59,10 @@ def _negated(key: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in key)
 
 
+#: A row on its way in: its order, its key, the row.
+_Arrival = tuple[tuple[float, str], str, CallHistoryEntry]
+
+
 class HistoryModel(QAbstractTableModel):
     """Rows of CallHistoryEntry, newest first, read page by page (see the module doc)."""
 
@@ -129,7 +133,7 @@ class HistoryModel(QAbstractTableModel):
         at the top, not one per call (each insert costs the view a layout pass).
         """
         latest = {call_key(entry): entry for entry in entries}  # a key twice: its last row
-        arriving: list[tuple[tuple[float, str], str, CallHistoryEntry]] = []
+        arriving: list[_Arrival] = []
         for key, entry in latest.items():
             old_order = self._order_by_key.get(key)
             order = _order(entry, old_order[1] if old_order is not None else None)
@@ -148,7 +152,7 @@ class HistoryModel(QAbstractTableModel):
         arriving.sort(key=lambda item: item[0])
         # Runs of rows that go before the same existing row, last run first: inserting a run
         # leaves the positions of the runs before it as they were.
-        runs: list[tuple[int, list[tuple[tuple[float, str], str, CallHistoryEntry]]]] = []
+        runs: list[tuple[int, list[_Arrival]]] = []  # (the row they go before, the rows)
         for item in arriving:
             row = bisect.bisect_left(self._orders, item[0])
             if runs and runs[-1][0] == row:
